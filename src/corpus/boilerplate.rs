@@ -1,0 +1,219 @@
+//! Finding the article in a plain-text scrape of a web page: menus, share buttons,
+//! advertisements, teasers and footers are dropped by line density, not by known strings.
+//!
+//! Each block (a paragraph, or a line where lines are short) is classed by its length,
+//! its share of function words, whether it holds a finished sentence, and whether it is a
+//! bullet or repeated elsewhere on the page (navigation repeats; prose does not). The
+//! article is the contiguous run of blocks with the highest score, and within it only
+//! blocks that read as prose are kept.
+
+use std::collections::HashMap;
+
+use crate::lexicon::is_stop_word;
+
+/// A block of the page and its class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Block<'a> {
+    pub text: &'a str,
+    pub class: Class,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// Prose: long, with function words and a finished sentence.
+    Good,
+    /// A short sentence or a heading: kept only inside the article and only if a sentence.
+    Short,
+    /// Navigation, bullets, repeated lines, button labels.
+    Bad,
+}
+
+/// What the page's article is: its prose blocks, and the blocks before it (where the
+/// headline usually stands).
+pub struct Selection<'a> {
+    pub article: Vec<&'a str>,
+    pub before: Vec<Block<'a>>,
+}
+
+/// Splits text into blocks: blank-line paragraphs, or single lines where a paragraph's
+/// lines are short (menus, button rows).
+pub fn blocks(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    for range in super::split::paragraphs(text) {
+        let para = &text[range];
+        let lines: Vec<&str> = para.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let wrapped_prose = lines[..lines.len().saturating_sub(1)]
+            .iter()
+            .all(|l| l.chars().count() >= 40 && !starts_with_bullet(l));
+        if wrapped_prose {
+            out.push(para);
+        } else {
+            out.extend(lines);
+        }
+    }
+    out
+}
+
+/// Classifies blocks and selects the article.
+pub fn select<'a>(blocks: &[&'a str]) -> Selection<'a> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for b in blocks {
+        *seen.entry(key(b)).or_default() += 1;
+    }
+    let classified: Vec<Block> = blocks
+        .iter()
+        .map(|text| Block {
+            text,
+            class: classify(text, seen[&key(text)] > 1),
+        })
+        .collect();
+
+    // The highest-scoring contiguous run of blocks (Kadane).
+    let score = |b: &Block| match b.class {
+        Class::Good => b.text.split_whitespace().count() as i64,
+        Class::Short if has_sentence_end(b.text) => 1,
+        Class::Short => -2,
+        Class::Bad => -6,
+    };
+    let (mut best, mut best_range) = (0i64, 0..0);
+    let (mut run, mut run_start) = (0i64, 0);
+    for (i, block) in classified.iter().enumerate() {
+        if run <= 0 {
+            run = 0;
+            run_start = i;
+        }
+        run += score(block);
+        if run > best {
+            best = run;
+            best_range = run_start..i + 1;
+        }
+    }
+    let has_good = classified[best_range.clone()]
+        .iter()
+        .any(|b| b.class == Class::Good);
+    if !has_good {
+        return Selection {
+            article: Vec::new(),
+            before: classified,
+        };
+    }
+    let article = classified[best_range.clone()]
+        .iter()
+        .filter(|b| b.class == Class::Good || (b.class == Class::Short && has_sentence_end(b.text)))
+        .map(|b| b.text)
+        .collect();
+    Selection {
+        article,
+        before: classified[..best_range.start].to_vec(),
+    }
+}
+
+fn key(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+fn classify(text: &str, repeated: bool) -> Class {
+    if repeated || starts_with_bullet(text) {
+        return Class::Bad;
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() < 3 {
+        return Class::Bad;
+    }
+    let stop = words
+        .iter()
+        .filter(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+            is_stop_word(&w)
+        })
+        .count();
+    let density = stop as f64 / words.len() as f64;
+    if words.len() >= 10 && density >= 0.15 && has_sentence_end(text) {
+        Class::Good
+    } else {
+        Class::Short
+    }
+}
+
+fn starts_with_bullet(text: &str) -> bool {
+    text.trim_start()
+        .starts_with(['•', '·', '▪', '►', '*', '-', '–', '|', '»'])
+}
+
+/// Whether the block contains a finished sentence: a terminal mark, possibly followed by
+/// closing quotes, at a word's end.
+pub fn has_sentence_end(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.iter().enumerate().any(|(i, c)| {
+        if !matches!(c, '.' | '!' | '?') || i == 0 || !chars[i - 1].is_alphanumeric() {
+            return false;
+        }
+        let mut j = i + 1;
+        while j < chars.len() && matches!(chars[j], '"' | '”' | '’' | '\'' | ')') {
+            j += 1;
+        }
+        j == chars.len() || chars[j].is_whitespace()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "\
+• Home
+• World
+Saturday, May 3, 2025
+Storm hits the coast as thousands flee
+Share on Facebook
+
+The storm made landfall late on Friday, bringing winds of up to 200 km/h to the region.
+
+ADVERTISEMENT
+
+Officials said more than 10,000 people had been moved to shelters across the province.
+They expect the rain to continue.
+
+ADVERTISEMENT
+
+Previous Post
+
+Five injured in market fire as police investigate the cause
+
+• Home
+• World
+";
+
+    #[test]
+    fn keeps_only_the_article() {
+        let blocks = blocks(PAGE);
+        let selection = select(&blocks);
+        assert_eq!(
+            selection.article,
+            [
+                "The storm made landfall late on Friday, bringing winds of up to 200 km/h to the region.",
+                "Officials said more than 10,000 people had been moved to shelters across the province.\nThey expect the rain to continue."
+            ]
+        );
+        assert!(
+            selection
+                .before
+                .iter()
+                .any(|b| b.text == "Storm hits the coast as thousands flee")
+        );
+    }
+
+    #[test]
+    fn a_page_of_links_has_no_article() {
+        let blocks = blocks("• Home\n• News\nAbout us\nContact\n");
+        assert!(select(&blocks).article.is_empty());
+    }
+
+    #[test]
+    fn sentence_ends() {
+        assert!(has_sentence_end("He said so."));
+        assert!(has_sentence_end("“It is over.” Then"));
+        assert!(!has_sentence_end("Price: 3.5 dollars"));
+        assert!(!has_sentence_end("Terror has no place “terror attack”"));
+    }
+}

@@ -1,0 +1,240 @@
+//! The corpus: reading sources (text, Markdown, HTML) into clean `Article`s split into
+//! passages and sentences. No index, no I/O beyond reading the source itself.
+
+mod boilerplate;
+pub mod dates;
+mod html;
+mod manifest;
+mod markdown;
+pub mod split;
+mod text;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+pub use dates::PubDate;
+pub use manifest::{Manifest, ManifestError, SourceMeta};
+
+/// File extensions sitrep reads as article sources.
+pub const SOURCE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm"];
+
+/// One article, reduced to its text and citation metadata.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Article {
+    /// Stable source id; a file source's id is its file stem.
+    pub id: String,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<PubDate>,
+    /// The extracted text: passages joined by blank lines. Every snippet is a slice of it.
+    pub body: String,
+    /// Byte ranges of the passages (paragraphs) in `body`.
+    #[serde(skip)]
+    pub passages: Vec<Range<usize>>,
+}
+
+/// What a reader extracted before the text is cut into passages.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<PubDate>,
+    pub paragraphs: Vec<String>,
+}
+
+/// Why a source could not be read. Shown to moderators in `reindex` and `sources`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SourceError {
+    /// The file could not be read at all.
+    #[error("cannot read file: {message}")]
+    Io { message: String },
+    /// The file has no bytes (or only whitespace).
+    #[error("file is empty")]
+    Empty,
+    /// The file is larger than the configured cap.
+    #[error("file is {size} bytes, over the {limit}-byte limit for one source")]
+    TooLarge { size: u64, limit: u64 },
+    /// The file holds binary data, not text.
+    #[error("file looks binary (NUL or control bytes), not text")]
+    Binary,
+    /// The file is not valid UTF-8.
+    #[error("file is not valid UTF-8 (first bad byte at offset {offset})")]
+    InvalidUtf8 { offset: usize },
+    /// The file's extension names no format sitrep reads.
+    #[error("unsupported file type {extension:?} (expected one of: txt, md, html)")]
+    Unsupported { extension: String },
+    /// Extraction found no article text, only navigation or boilerplate.
+    #[error("no article text found (only navigation, links or boilerplate)")]
+    NoArticle,
+}
+
+impl Article {
+    /// Builds an article from extracted paragraphs; long paragraphs are cut into passages of
+    /// whole sentences so that one passage stays a readable unit.
+    pub fn new(id: String, extracted: Extracted) -> Result<Self, SourceError> {
+        let mut body = String::new();
+        let mut passages = Vec::new();
+        for paragraph in &extracted.paragraphs {
+            let paragraph = split::normalize_whitespace(paragraph);
+            if paragraph.is_empty() {
+                continue;
+            }
+            for chunk in split::chunk_paragraph(&paragraph, split::MAX_PASSAGE_BYTES) {
+                if !body.is_empty() {
+                    body.push_str("\n\n");
+                }
+                let start = body.len();
+                body.push_str(&paragraph[chunk]);
+                passages.push(start..body.len());
+            }
+        }
+        if passages.is_empty() {
+            return Err(SourceError::NoArticle);
+        }
+        Ok(Article {
+            id,
+            title: extracted.title,
+            outlet: extracted.outlet,
+            url: extracted.url,
+            published: extracted.published,
+            body,
+            passages,
+        })
+    }
+
+    /// The text of passage `n`.
+    pub fn passage(&self, n: usize) -> Option<&str> {
+        self.passages.get(n).map(|r| &self.body[r.clone()])
+    }
+
+    /// Fills in what the manifest says and the file did not.
+    pub fn apply(&mut self, meta: &SourceMeta) {
+        fill(&mut self.title, &meta.title);
+        fill(&mut self.outlet, &meta.outlet);
+        fill(&mut self.url, &meta.url);
+        if let Some(date) = meta.published {
+            self.published.get_or_insert(date);
+        }
+    }
+}
+
+fn fill(slot: &mut Option<String>, value: &Option<String>) {
+    if slot.is_none() {
+        slot.clone_from(value);
+    }
+}
+
+/// Reads one source file into an article. `max_bytes` caps the file size.
+pub fn read_file(path: &Path, max_bytes: u64) -> Result<Article, SourceError> {
+    let id = source_id(path);
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !SOURCE_EXTENSIONS.contains(&extension.as_str()) {
+        return Err(SourceError::Unsupported { extension });
+    }
+    let io = |e: std::io::Error| SourceError::Io {
+        message: e.to_string(),
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > max_bytes {
+        return Err(SourceError::TooLarge {
+            size,
+            limit: max_bytes,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let text = decode(&bytes)?;
+    read_str(id, &extension, text)
+}
+
+/// Reads article text of a known format (`txt`, `md`, `html`).
+pub fn read_str(id: String, format: &str, text: &str) -> Result<Article, SourceError> {
+    let extracted = match format {
+        "md" | "markdown" => markdown::extract(text),
+        "html" | "htm" => html::extract(text),
+        _ => text::extract(text),
+    };
+    Article::new(id, extracted)
+}
+
+/// Checks that bytes are non-empty UTF-8 text.
+pub fn decode(bytes: &[u8]) -> Result<&str, SourceError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(SourceError::Empty);
+    }
+    let sample = &bytes[..bytes.len().min(8192)];
+    let control = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c))
+        .count();
+    if sample.contains(&0) || control * 20 > sample.len() {
+        return Err(SourceError::Binary);
+    }
+    std::str::from_utf8(bytes).map_err(|e| SourceError::InvalidUtf8 {
+        offset: e.valid_up_to(),
+    })
+}
+
+/// A file source's id: its file stem.
+pub fn source_id(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The article files in a sources directory, sorted by name; the manifest and hidden files
+/// are not articles.
+pub fn source_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_file() && !name.starts_with('.') && name != manifest::FILE_NAME {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_rejects_bad_input_with_reasons() {
+        assert_eq!(decode(b"  \n "), Err(SourceError::Empty));
+        assert_eq!(decode(b"abc\0def"), Err(SourceError::Binary));
+        assert_eq!(
+            decode(b"caf\xe9 au lait"),
+            Err(SourceError::InvalidUtf8 { offset: 3 })
+        );
+        assert_eq!(decode("Kyiv – Moscow".as_bytes()), Ok("Kyiv – Moscow"));
+    }
+
+    #[test]
+    fn article_passages_are_slices_of_the_body() {
+        let extracted = Extracted {
+            paragraphs: vec!["First  para.\nStill first.".into(), " ".into(), "Second.".into()],
+            ..Default::default()
+        };
+        let article = Article::new("x".into(), extracted).unwrap();
+        assert_eq!(article.body, "First para. Still first.\n\nSecond.");
+        assert_eq!(article.passage(1), Some("Second."));
+        assert_eq!(article.passage(2), None);
+    }
+
+    #[test]
+    fn an_article_needs_text() {
+        let err = Article::new("x".into(), Extracted::default()).unwrap_err();
+        assert_eq!(err, SourceError::NoArticle);
+    }
+}

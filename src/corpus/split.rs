@@ -1,0 +1,262 @@
+//! Splitting text into passages and sentences, as byte ranges into the original text.
+
+use std::ops::Range;
+
+/// Paragraphs longer than this are cut into passages of whole sentences.
+pub const MAX_PASSAGE_BYTES: usize = 3000;
+
+/// Words that end with a period without ending a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "mt", "gen", "col", "lt", "sgt", "capt", "cmdr",
+    "adm", "gov", "sen", "rep", "pres", "rev", "jr", "sr", "inc", "ltd", "corp", "co", "no",
+    "nos", "vs", "approx", "dept", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "e.g", "i.e", "cf", "al", "ft", "vol", "op",
+];
+
+const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»', '}'];
+const OPENERS: &[char] = &['"', '\'', '“', '‘', '(', '[', '«'];
+
+/// Collapses every run of whitespace to one space and trims the ends.
+pub fn normalize_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Byte ranges of the paragraphs of `text`: blocks separated by blank lines.
+pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut end = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim();
+        if content.is_empty() {
+            if let Some(s) = start.take() {
+                out.push(s..end);
+            }
+        } else {
+            let lead = line.len() - line.trim_start().len();
+            start.get_or_insert(offset + lead);
+            end = offset + line.trim_end().len();
+        }
+        offset += line.len();
+    }
+    if let Some(s) = start {
+        out.push(s..end);
+    }
+    out
+}
+
+/// Cuts a paragraph into pieces of at most `max` bytes at sentence boundaries (a single
+/// sentence longer than `max` stays whole).
+pub fn chunk_paragraph(text: &str, max: usize) -> Vec<Range<usize>> {
+    if text.len() <= max {
+        return vec![0..text.len()];
+    }
+    let mut chunks: Vec<Range<usize>> = Vec::new();
+    for sentence in sentences(text) {
+        match chunks.last_mut() {
+            Some(last) if sentence.end - last.start <= max => last.end = sentence.end,
+            _ => chunks.push(sentence),
+        }
+    }
+    chunks
+}
+
+/// Byte ranges of the sentences of a passage, trimmed of surrounding whitespace. Together
+/// they cover every non-whitespace character of `text`.
+pub fn sentences(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    if let Some(heading_end) = glued_heading_end(text) {
+        out.push(0..heading_end);
+        start = heading_end;
+    }
+    let bytes = text.as_bytes();
+    let mut iter = text.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        if i < start || !matches!(c, '.' | '!' | '?' | '…') {
+            continue;
+        }
+        // Take the whole run of terminal marks and closing quotes.
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, next)) = iter.peek() {
+            if matches!(next, '.' | '!' | '?' | '…') || CLOSERS.contains(&next) {
+                end = j + next.len_utf8();
+                iter.next();
+            } else {
+                break;
+            }
+        }
+        let rest = &text[end..];
+        let after_space = rest.trim_start();
+        if after_space.len() == rest.len() && !rest.is_empty() {
+            continue; // "3.5", "U.S.A", "e.g.," — no space after the mark
+        }
+        let starts_sentence = after_space.is_empty()
+            || after_space
+                .chars()
+                .next()
+                .is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || OPENERS.contains(&n));
+        if !starts_sentence || (c == '.' && is_abbreviation(&text[start..i], bytes, i)) {
+            continue;
+        }
+        push_trimmed(text, start..end, &mut out);
+        start = end;
+    }
+    push_trimmed(text, start..text.len(), &mut out);
+    out
+}
+
+fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let slice = &text[range.clone()];
+    let lead = slice.len() - slice.trim_start().len();
+    let trimmed = slice.trim();
+    if !trimmed.is_empty() {
+        let s = range.start + lead;
+        out.push(s..s + trimmed.len());
+    }
+}
+
+/// Whether the word before the period at `dot` is an abbreviation or an initial.
+fn is_abbreviation(sentence_so_far: &str, bytes: &[u8], dot: usize) -> bool {
+    let word = sentence_so_far
+        .rsplit(|c: char| c.is_whitespace() || OPENERS.contains(&c))
+        .next()
+        .unwrap_or("");
+    if word.is_empty() {
+        return false;
+    }
+    // Initials and dotted abbreviations: "M.", "S.V.", "U.S."
+    let letters: Vec<&str> = word.split('.').collect();
+    if letters
+        .iter()
+        .all(|l| l.chars().count() == 1 && l.chars().all(char::is_alphabetic))
+        && word.chars().next().is_some_and(char::is_uppercase)
+    {
+        return true;
+    }
+    let lower = word.to_lowercase();
+    // "No. 5" is an abbreviation, "said no." at a sentence end is not.
+    if lower == "no" {
+        return bytes.get(dot + 2).is_some_and(u8::is_ascii_digit);
+    }
+    ABBREVIATIONS.contains(&lower.as_str())
+}
+
+/// A headline glued to the first sentence, as web scrapes leave it: "Zelenskiy says
+/// ‘absolutely brilliant outcome’ At least seven people were killed…". Returns the end of
+/// the headline when the passage opens with a short unpunctuated run that ends in a closing
+/// quote and is followed by a capitalised word.
+fn glued_heading_end(text: &str) -> Option<usize> {
+    const MAX_HEADING_WORDS: usize = 14;
+    for (i, c) in text.char_indices() {
+        if matches!(c, '.' | '!' | '?' | ':' | ';') {
+            return None;
+        }
+        if text[..i].split_whitespace().count() > MAX_HEADING_WORDS {
+            return None;
+        }
+        if !matches!(c, '’' | '”' | '"' | '\'') {
+            continue;
+        }
+        let before = text[..i].chars().next_back()?;
+        let end = i + c.len_utf8();
+        let rest = &text[end..];
+        let next = rest.trim_start();
+        let opened = text[..i].contains(['‘', '“', '"', '\'']);
+        if opened
+            && before.is_alphanumeric()
+            && rest.starts_with(' ')
+            && next.chars().next().is_some_and(char::is_uppercase)
+            && next.split_whitespace().count() >= 4
+        {
+            return Some(end);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn texts<'a>(text: &'a str, ranges: &[Range<usize>]) -> Vec<&'a str> {
+        ranges.iter().map(|r| &text[r.clone()]).collect()
+    }
+
+    #[test]
+    fn splits_sentences_and_keeps_abbreviations() {
+        let text = "S.V. Lavrov and M. Rubio spoke. The U.S. envoy said \"no.\" Talks resume \
+                    at 1 p.m. on Monday! Will they? Dr. Smith paid $3.5 billion.";
+        assert_eq!(
+            texts(text, &sentences(text)),
+            [
+                "S.V. Lavrov and M. Rubio spoke.",
+                "The U.S. envoy said \"no.\"",
+                "Talks resume at 1 p.m. on Monday!",
+                "Will they?",
+                "Dr. Smith paid $3.5 billion."
+            ]
+        );
+    }
+
+    #[test]
+    fn separates_a_glued_heading() {
+        // Reproduces the seed 001 scrape: a headline without punctuation before a sentence.
+        let text = "Zelenskiy says ‘absolutely brilliant outcome’ At least seven people were \
+                    killed and 69 injured. No one has claimed responsibility.";
+        assert_eq!(
+            texts(text, &sentences(text)),
+            [
+                "Zelenskiy says ‘absolutely brilliant outcome’",
+                "At least seven people were killed and 69 injured.",
+                "No one has claimed responsibility."
+            ]
+        );
+        let quoted = "“The key issues can only be resolved by the leaders,” he said. Then he left.";
+        assert_eq!(sentences(quoted).len(), 2);
+    }
+
+    #[test]
+    fn paragraphs_split_at_blank_lines() {
+        let text = "\n  One line\nsame para\n\n \n\nTwo\n";
+        assert_eq!(texts(text, &paragraphs(text)), ["One line\nsame para", "Two"]);
+    }
+
+    #[test]
+    fn long_paragraphs_are_chunked_at_sentences() {
+        let text = "Aaaa bbb. Ccc ddd. Eee fff. Ggg hhh.";
+        let chunks = chunk_paragraph(text, 20);
+        assert_eq!(texts(text, &chunks), ["Aaaa bbb. Ccc ddd.", "Eee fff. Ggg hhh."]);
+    }
+
+    proptest! {
+        #[test]
+        fn sentences_are_ordered_trimmed_and_cover_the_text(text in "[ a-zA-Z0-9.!?’‘“”\"'()$,\n-]{0,200}") {
+            let ranges = sentences(&text);
+            let mut last = 0;
+            let mut covered = 0;
+            for r in &ranges {
+                prop_assert!(r.start >= last && r.start < r.end && r.end <= text.len());
+                prop_assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+                let s = &text[r.clone()];
+                prop_assert_eq!(s.trim(), s);
+                covered += s.chars().filter(|c| !c.is_whitespace()).count();
+                last = r.end;
+            }
+            prop_assert_eq!(covered, text.chars().filter(|c| !c.is_whitespace()).count());
+        }
+
+        #[test]
+        fn paragraphs_and_chunks_stay_inside_the_text(text in "[ a-z.\n]{0,300}", max in 1usize..80) {
+            for p in paragraphs(&text) {
+                prop_assert!(p.end <= text.len() && p.start < p.end);
+                let para = &text[p];
+                for c in chunk_paragraph(para, max) {
+                    prop_assert!(c.end <= para.len());
+                }
+            }
+        }
+    }
+}
