@@ -1,0 +1,168 @@
+//! The answer engine: question → candidate passages (BM25) → sentences ranked on term
+//! coverage, answer type, proximity and qualifier agreement → a verbatim, cited snippet
+//! with an answer span, the other sources' answers, or an honest "no answer".
+
+pub mod question;
+mod rank;
+pub mod spans;
+
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::corpus::dates::{Tense, resolve_relative};
+use crate::index::{Index, IndexError, SourceInfo};
+pub use question::{AnswerType, Question, QuestionError};
+use rank::{Ranked, Sentence};
+
+/// How many passages BM25 hands to sentence ranking.
+const CANDIDATE_PASSAGES: usize = 20;
+/// How many nearest passages to list when there is no answer.
+const RELATED: usize = 3;
+/// Below this confidence the engine says it does not know.
+const MIN_CONFIDENCE: f32 = 0.5;
+
+/// The engine's reply to one question (the JSON contract of `sitrep ask --json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Response {
+    pub question: String,
+    pub answer: Option<Cited>,
+    /// Other sources that answer too; `agrees` says whether they say the same.
+    pub also: Vec<Cited>,
+    /// When there is no answer: the nearest passages.
+    pub related: Vec<Cited>,
+}
+
+/// A verbatim snippet of one passage, with its source.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cited {
+    /// The answer span, when one can be pinned down ("117", "Vladimir Medinsky").
+    pub text: Option<String>,
+    /// One or two whole sentences, verbatim from the source's extracted text.
+    pub snippet: String,
+    pub score: f32,
+    pub source: SourceInfo,
+    pub passage: u64,
+    /// A relative date in the span ("Sunday") resolved against the publication date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    /// For `also` entries with a span: whether it matches the main answer's span.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agrees: Option<bool>,
+    /// Where `text` stands in `snippet`.
+    #[serde(skip)]
+    pub span: Option<Range<usize>>,
+}
+
+impl Response {
+    /// Whether the sources that give a span disagree with the main answer.
+    pub fn sources_differ(&self) -> bool {
+        self.also.iter().any(|c| c.agrees == Some(false))
+    }
+}
+
+/// Why a question got no response at all.
+#[derive(Debug, thiserror::Error)]
+pub enum AskError {
+    /// The question itself is unusable; the message is for the user.
+    #[error(transparent)]
+    Question(#[from] QuestionError),
+    /// The index failed.
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+/// Answers one question from the index.
+pub fn ask(index: &Index, text: &str) -> Result<Response, AskError> {
+    let question = Question::analyse(text)?;
+    let weights: Vec<(String, f32)> = question
+        .terms
+        .iter()
+        .map(|t| (t.term.clone(), t.weight()))
+        .collect();
+    let hits = index.search(&weights, CANDIDATE_PASSAGES)?;
+    let ranked = rank::rank(index, &question, &hits);
+
+    let unseen_required = question
+        .terms
+        .iter()
+        .any(|t| t.is_required() && index.doc_freq(&t.term) == 0);
+    let confident = ranked
+        .best()
+        .filter(|best| !unseen_required && best.confidence >= MIN_CONFIDENCE);
+    let Some(best) = confident else {
+        return Ok(Response {
+            question: question.text,
+            answer: None,
+            also: Vec::new(),
+            related: ranked
+                .per_passage()
+                .take(RELATED)
+                .map(|s| cite(&ranked, s, false))
+                .collect(),
+        });
+    };
+
+    let answer = cite(&ranked, best, true);
+    let also = ranked
+        .other_sources(best)
+        .map(|s| {
+            let mut cited = cite(&ranked, s, true);
+            cited.agrees = match (&answer.text, &cited.text) {
+                // Dates agree only when both resolve to a day: "Monday" and "1pm" may both hold.
+                _ if question.answer_type == AnswerType::Date => {
+                    answer.date.zip(cited.date).map(|(a, b)| a == b)
+                }
+                (Some(a), Some(b)) => Some(rank::same_answer(
+                    question.answer_type,
+                    a,
+                    b,
+                    best.hedged(),
+                    s.hedged(),
+                )),
+                _ => None,
+            };
+            cited
+        })
+        .collect();
+    Ok(Response {
+        question: question.text.clone(),
+        answer: Some(answer),
+        also,
+        related: Vec::new(),
+    })
+}
+
+/// Builds the citation of a ranked sentence: the sentence (or two) and its span.
+fn cite(ranked: &Ranked, sentence: &Sentence, with_span: bool) -> Cited {
+    let hit = &ranked.hits[sentence.hit];
+    let (snippet_range, span) = ranked.snippet(sentence);
+    let snippet = hit.text[snippet_range.clone()].to_string();
+    let span = span
+        .filter(|_| with_span)
+        .map(|r| r.start - snippet_range.start..r.end - snippet_range.start);
+    let text = span.as_ref().map(|r| snippet[r.clone()].to_string());
+    let date = text.as_deref().and_then(|t| {
+        let published = hit.source.published?.naive()?;
+        let tense = if FUTURE.iter().any(|w| snippet.contains(w)) {
+            Tense::Future
+        } else {
+            Tense::Past
+        };
+        resolve_relative(t, published, tense).filter(|_| sentence.answer_type == AnswerType::Date)
+    });
+    Cited {
+        text,
+        snippet,
+        score: (sentence.score * 1000.0).round() / 1000.0,
+        source: (*hit.source).clone(),
+        passage: hit.passage,
+        date,
+        agrees: None,
+        span,
+    }
+}
+
+/// Phrases that put a weekday in the future: "talks will resume on Monday".
+const FUTURE: &[&str] = &[" will ", " set to ", " scheduled ", " due to ", " to be held", " planned for "];

@@ -1,0 +1,371 @@
+//! Question analysis: what kind of answer is wanted, and which terms carry the question.
+
+use serde::Serialize;
+
+use crate::index::analyzer;
+use crate::lexicon::is_stop_word;
+
+/// Longest question accepted, in characters.
+pub const MAX_QUESTION_CHARS: usize = 500;
+
+/// The kind of answer a question asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerType {
+    /// A person or organisation: "who leads …?"
+    Person,
+    /// A count or quantity: "how many …?"
+    Number,
+    /// An amount of money: "how much did … cost?"
+    Money,
+    /// A percentage: "what share …?"
+    Percent,
+    /// A place: "where …?"
+    Place,
+    /// A date or time: "when …?", "what time …?"
+    Date,
+    /// A length of time: "how long …?"
+    Duration,
+    /// A name something was given: "what was it codenamed?"
+    Name,
+    /// A description or definition: "what …?", "why …?", "how …?"
+    Description,
+}
+
+/// How much a question term matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A name: "Russia", "SBU". Its absence from the corpus means no answer.
+    Proper,
+    /// The thing asked about: "drones" in "how many drones". Same rule.
+    Focal,
+    /// A number in the question: "2022".
+    Number,
+    /// Any other content word.
+    Plain,
+    /// The question's main verb ("held" in "where are the talks being held?"): answer
+    /// sentences often say it in other words.
+    Verb,
+    /// The answer-type word of "what year", "which city": rarely in the answer sentence.
+    TypeWord,
+}
+
+/// One content word of the question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QuestionTerm {
+    /// The word as written.
+    pub word: String,
+    /// Its analyzed index term.
+    pub term: String,
+    pub role: Role,
+    /// The proper-noun term that qualifies it ("russia" for "delegation" in "Russia's
+    /// delegation"), if any.
+    pub qualifier: Option<String>,
+}
+
+impl QuestionTerm {
+    pub fn weight(&self) -> f32 {
+        match self.role {
+            Role::Proper => 1.5,
+            Role::Focal => 1.3,
+            Role::Number => 1.2,
+            Role::Plain => 1.0,
+            Role::Verb => 0.6,
+            Role::TypeWord => 0.3,
+        }
+    }
+
+    /// Whether the corpus must contain this term for the question to be answerable.
+    pub fn is_required(&self) -> bool {
+        matches!(self.role, Role::Proper | Role::Focal)
+    }
+}
+
+/// An analysed question.
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub text: String,
+    pub answer_type: AnswerType,
+    pub terms: Vec<QuestionTerm>,
+}
+
+/// Why a question cannot be asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QuestionError {
+    /// Nothing but whitespace was asked.
+    #[error("the question is empty: ask something like \"how many drones were used?\"")]
+    Empty,
+    /// The question is longer than any real question.
+    #[error("the question is {0} characters long; keep it under {MAX_QUESTION_CHARS}")]
+    TooLong(usize),
+    /// The question has only function words.
+    #[error("the question has no words to search for; name what you want to know about")]
+    NoContent,
+}
+
+const WH_WORDS: &[&str] = &["who", "whom", "whose", "what", "which", "when", "where", "why", "how"];
+
+/// Words that ask rather than describe; never search terms.
+const QUESTION_WORDS: &[&str] = &[
+    "many", "much", "long", "old", "far", "often", "kind", "type", "sort", "name", "named",
+    "tell", "please", "know", "happen", "happened", "happens", "exactly", "according",
+];
+
+impl Question {
+    pub fn analyse(text: &str) -> Result<Question, QuestionError> {
+        let trimmed = text.trim();
+        let chars = trimmed.chars().count();
+        if chars == 0 {
+            return Err(QuestionError::Empty);
+        }
+        if chars > MAX_QUESTION_CHARS {
+            return Err(QuestionError::TooLong(chars));
+        }
+        let words = words(trimmed);
+        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let (answer_type, type_word) = answer_type(&lower);
+        let focal = focal_index(&lower);
+        let verb = main_verb_index(&lower);
+
+        let mut terms: Vec<QuestionTerm> = Vec::new();
+        let mut pending_qualifier: Option<String> = None;
+        for (i, word) in words.iter().enumerate() {
+            let possessive = word.ends_with("'s") || word.ends_with("’s");
+            let bare = word.trim_end_matches("'s").trim_end_matches("’s");
+            let low = bare.to_lowercase();
+            if is_stop_word(&low) || WH_WORDS.contains(&low.as_str()) || QUESTION_WORDS.contains(&low.as_str()) {
+                continue;
+            }
+            let Some(term) = analyzer::terms(bare).into_iter().map(|t| t.term).next() else {
+                continue;
+            };
+            let capitalised = bare.chars().next().is_some_and(char::is_uppercase);
+            let role = if Some(i) == type_word {
+                Role::TypeWord
+            } else if bare.chars().all(|c| c.is_ascii_digit()) {
+                Role::Number
+            } else if capitalised && (i > 0 || bare.chars().all(char::is_uppercase)) {
+                Role::Proper
+            } else if Some(i) == focal {
+                Role::Focal
+            } else if Some(i) == verb {
+                Role::Verb
+            } else {
+                Role::Plain
+            };
+            let qualifier = pending_qualifier.take();
+            if role == Role::Proper && (possessive || is_modifier_position(&words, i)) {
+                pending_qualifier = Some(term.clone());
+            }
+            if terms.iter().any(|t| t.term == term) {
+                continue;
+            }
+            terms.push(QuestionTerm {
+                word: bare.to_string(),
+                term,
+                role,
+                qualifier,
+            });
+        }
+        if terms.is_empty() {
+            return Err(QuestionError::NoContent);
+        }
+        Ok(Question {
+            text: trimmed.to_string(),
+            answer_type,
+            terms,
+        })
+    }
+
+    /// Whether an analyzed term is one of the question's.
+    pub fn has_term(&self, term: &str) -> bool {
+        self.terms.iter().any(|t| t.term == term)
+    }
+}
+
+/// A proper noun directly before a lower-case word qualifies it: "Russian warplanes".
+fn is_modifier_position(words: &[&str], i: usize) -> bool {
+    words
+        .get(i + 1)
+        .is_some_and(|next| next.chars().next().is_some_and(char::is_lowercase))
+}
+
+/// Words of the question, keeping inner apostrophes, hyphens and dots ("Russia's", "U.S.").
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '.' | '$' | '%')))
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The expected answer type, and the index of the type word ("year" in "what year").
+fn answer_type(lower: &[String]) -> (AnswerType, Option<usize>) {
+    use AnswerType::*;
+    let at = |i: usize| lower.get(i).map(String::as_str).unwrap_or("");
+    let Some(wh) = lower.iter().position(|w| WH_WORDS.contains(&w.as_str())) else {
+        return (Description, None);
+    };
+    match at(wh) {
+        "who" | "whom" | "whose" => (Person, None),
+        "when" => (Date, None),
+        "where" => (Place, None),
+        "why" => (Description, None),
+        "how" => match at(wh + 1) {
+            "many" | "old" => (Number, None),
+            "much" if lower[wh + 2..].iter().any(|w| MONEY_WORDS.contains(&w.as_str())) => (Money, None),
+            "much" | "far" | "big" | "large" | "tall" | "high" | "deep" | "wide" => (Number, None),
+            "long" => (Duration, None),
+            _ => (Description, None),
+        },
+        _ => {
+            // what/which: the first content word after the wh-word decides.
+            let next = (wh + 1..lower.len()).find(|&i| !is_stop_word(at(i)));
+            let Some(i) = next else {
+                return (Description, None);
+            };
+            if lower.iter().any(|w| matches!(w.as_str(), "called" | "named" | "codenamed" | "nicknamed" | "dubbed" | "titled")) {
+                return (Name, None);
+            }
+            match TYPE_WORDS.iter().find(|(word, _)| *word == at(i)) {
+                Some(&(_, kind)) => (kind, Some(i)),
+                None => (Description, None),
+            }
+        }
+    }
+}
+
+const MONEY_WORDS: &[&str] = &[
+    "cost", "costs", "money", "price", "paid", "pay", "worth", "damage", "budget", "spend",
+    "spent", "fund", "funding", "aid", "dollars", "euros", "pounds", "value",
+];
+
+const TYPE_WORDS: &[(&str, AnswerType)] = &[
+    ("year", AnswerType::Date),
+    ("date", AnswerType::Date),
+    ("day", AnswerType::Date),
+    ("month", AnswerType::Date),
+    ("time", AnswerType::Date),
+    ("century", AnswerType::Date),
+    ("decade", AnswerType::Date),
+    ("percentage", AnswerType::Percent),
+    ("percent", AnswerType::Percent),
+    ("proportion", AnswerType::Percent),
+    ("share", AnswerType::Percent),
+    ("city", AnswerType::Place),
+    ("country", AnswerType::Place),
+    ("place", AnswerType::Place),
+    ("town", AnswerType::Place),
+    ("region", AnswerType::Place),
+    ("location", AnswerType::Place),
+    ("state", AnswerType::Place),
+    ("province", AnswerType::Place),
+    ("venue", AnswerType::Place),
+    ("person", AnswerType::Person),
+    ("organisation", AnswerType::Person),
+    ("organization", AnswerType::Person),
+    ("company", AnswerType::Person),
+    ("group", AnswerType::Person),
+    ("number", AnswerType::Number),
+    ("amount", AnswerType::Number),
+    ("population", AnswerType::Number),
+    ("cost", AnswerType::Money),
+    ("price", AnswerType::Money),
+];
+
+const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
+const DO_FORMS: &[&str] = &["do", "does", "did"];
+
+/// The main verb of a question with an auxiliary: the last content word after "did …"
+/// ("did the SBU estimate"), a participle after "was …" ("was the operation planned"), or
+/// the word right after a form of "be" at the end ("were used", "being held").
+fn main_verb_index(lower: &[String]) -> Option<usize> {
+    let last = (0..lower.len()).rev().find(|&i| !is_stop_word(&lower[i]))?;
+    let aux = lower[..last].iter().position(|w| DO_FORMS.contains(&w.as_str()) || BE_FORMS.contains(&w.as_str()))?;
+    let word = lower[last].as_str();
+    let after_be = BE_FORMS.contains(&lower[last - 1].as_str());
+    let do_support = DO_FORMS.contains(&lower[aux].as_str()) && last > aux + 1;
+    let participle = BE_FORMS.contains(&lower[aux].as_str()) && (word.ends_with("ed") || after_be);
+    (after_be || do_support || participle).then_some(last)
+}
+
+/// The thing asked about: the first content word after "how many/much" or "what/which".
+fn focal_index(lower: &[String]) -> Option<usize> {
+    let wh = lower.iter().position(|w| matches!(w.as_str(), "how" | "what" | "which"))?;
+    let mut i = wh + 1;
+    if lower.get(wh).map(String::as_str) == Some("how") {
+        if !matches!(lower.get(i).map(String::as_str), Some("many" | "much")) {
+            return None;
+        }
+        i += 1;
+    }
+    (i..lower.len()).find(|&j| {
+        let w = lower[j].as_str();
+        !is_stop_word(w) && !QUESTION_WORDS.contains(&w) && !TYPE_WORDS.iter().any(|(t, _)| *t == w)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn analysed(q: &str) -> Question {
+        Question::analyse(q).unwrap()
+    }
+
+    #[test]
+    fn answer_types() {
+        let cases = [
+            ("who leads Russia's delegation?", AnswerType::Person),
+            ("how many drones were used?", AnswerType::Number),
+            ("how much did the bridge cost?", AnswerType::Money),
+            ("where are the talks held?", AnswerType::Place),
+            ("when did the attack happen?", AnswerType::Date),
+            ("what time does the second round begin?", AnswerType::Date),
+            ("how long was the operation planned?", AnswerType::Duration),
+            ("what was the drone operation codenamed?", AnswerType::Name),
+            ("what percentage of carriers was lost?", AnswerType::Percent),
+            ("in which city were the talks?", AnswerType::Place),
+            ("why did the talks fail?", AnswerType::Description),
+            ("drone strike damage", AnswerType::Description),
+        ];
+        for (q, expected) in cases {
+            assert_eq!(analysed(q).answer_type, expected, "{q}");
+        }
+    }
+
+    #[test]
+    fn terms_roles_and_qualifiers() {
+        let q = analysed("who leads Russia's delegation?");
+        let roles: Vec<(&str, Role)> = q.terms.iter().map(|t| (t.term.as_str(), t.role)).collect();
+        assert_eq!(roles, [("lead", Role::Plain), ("russia", Role::Proper), ("deleg", Role::Plain)]);
+        assert_eq!(q.terms[2].qualifier.as_deref(), Some("russia"));
+
+        let q = analysed("how many tanks were destroyed?");
+        assert_eq!(q.terms[0].role, Role::Focal);
+        assert_eq!(q.terms[0].term, "tank");
+
+        let roles = |q: &str| -> Vec<Role> { analysed(q).terms.iter().map(|t| t.role).collect() };
+        assert_eq!(roles("where are the peace talks being held?"), [Role::Plain, Role::Plain, Role::Verb]);
+        assert_eq!(roles("who did Rubio speak with?"), [Role::Proper, Role::Verb]);
+        assert_eq!(roles("how many people were on board the train?"), [Role::Focal, Role::Plain, Role::Plain]);
+
+        let q = analysed("In what year did the war begin?");
+        assert_eq!(q.terms.iter().find(|t| t.term == "year").unwrap().role, Role::TypeWord);
+    }
+
+    #[test]
+    fn refuses_empty_long_and_empty_of_content() {
+        assert_eq!(Question::analyse("  ").unwrap_err(), QuestionError::Empty);
+        assert!(matches!(
+            Question::analyse(&"why ".repeat(2500)).unwrap_err(),
+            QuestionError::TooLong(_)
+        ));
+        assert_eq!(Question::analyse("who is it?").unwrap_err(), QuestionError::NoContent);
+    }
+
+    #[test]
+    fn query_syntax_is_just_text() {
+        let q = analysed(r#"who "leads" (Russia's) delegation: AND * OR title:x"#);
+        assert!(q.has_term("lead") && q.has_term("deleg"));
+    }
+}

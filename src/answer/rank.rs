@@ -1,0 +1,445 @@
+//! Sentence ranking: every sentence of the candidate passages is scored on how much of the
+//! question it covers (IDF-weighted), what its passage adds, whether it holds an answer of
+//! the wanted type near the question's terms, BM25, and conflicting qualifiers.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use super::question::{AnswerType, Question, Role};
+use super::spans::{self, fit_strength};
+use crate::corpus::split;
+use crate::index::analyzer::{self, Term};
+use crate::index::{Hit, Index};
+
+const W_COVERAGE: f32 = 0.7;
+const W_CONTEXT: f32 = 0.2;
+const W_BM25: f32 = 0.1;
+/// For typed questions the evidence score is scaled by `TYPE_FLOOR + (1 - TYPE_FLOOR) × fit`:
+/// a sentence without an answer of the wanted type keeps only this share.
+const TYPE_FLOOR: f32 = 0.35;
+const CONFLICT_PENALTY: f32 = 0.35;
+
+/// A scored sentence of one of the candidate passages.
+#[derive(Debug, Clone)]
+pub struct Sentence {
+    /// Index of its passage in `Ranked::hits`.
+    pub hit: usize,
+    /// Its position among the passage's sentences.
+    pub index: usize,
+    /// Byte range in the passage text.
+    pub range: Range<usize>,
+    pub score: f32,
+    /// Share of the question's weight found in the sentence (plus half of what only its
+    /// passage has): below the engine's threshold there is no answer.
+    pub confidence: f32,
+    pub answer_type: AnswerType,
+    /// The best answer candidate, as a byte range in the passage text.
+    pub candidate: Option<Candidate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub range: Range<usize>,
+    pub hedged: bool,
+    pub exact_type: bool,
+    /// The question's focal term stands right beside it ("117 drones").
+    pub beside_focal: bool,
+}
+
+impl Sentence {
+    pub fn hedged(&self) -> bool {
+        self.candidate.as_ref().is_some_and(|c| c.hedged)
+    }
+}
+
+/// The ranked sentences of the candidate passages.
+pub struct Ranked<'h> {
+    pub hits: &'h [Hit],
+    sentences: Vec<Sentence>,
+    /// Indices into `sentences`, best first.
+    order: Vec<usize>,
+}
+
+/// One question term with its IDF weight.
+struct Weighted<'q> {
+    term: &'q super::question::QuestionTerm,
+    weight: f32,
+}
+
+pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'h> {
+    let weighted: Vec<Weighted> = question
+        .terms
+        .iter()
+        .map(|t| Weighted {
+            term: t,
+            weight: t.weight() * index.idf(&t.term),
+        })
+        .collect();
+    let total: f32 = weighted.iter().map(|w| w.weight).sum::<f32>().max(f32::EPSILON);
+    let top_bm25 = hits.first().map_or(1.0, |h| h.score.max(f32::EPSILON));
+
+    let mut sentences = Vec::new();
+    for (h, hit) in hits.iter().enumerate() {
+        let tokens = analyzer::terms(&hit.text);
+        let title_tokens: HashSet<String> = hit
+            .source
+            .title
+            .as_deref()
+            .map(|t| analyzer::terms(t).into_iter().map(|t| t.term).collect())
+            .unwrap_or_default();
+        let in_passage: Vec<bool> = weighted
+            .iter()
+            .map(|w| {
+                title_tokens.contains(&w.term.term)
+                    || tokens.iter().any(|t| matches(w.term, t, &hit.text))
+            })
+            .collect();
+        for (i, range) in split::sentences(&hit.text).into_iter().enumerate() {
+            let sentence_tokens: Vec<&Term> = tokens
+                .iter()
+                .filter(|t| t.range.start >= range.start && t.range.end <= range.end)
+                .collect();
+            let found: Vec<Vec<usize>> = weighted
+                .iter()
+                .map(|w| {
+                    sentence_tokens
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, t)| matches(w.term, t, &hit.text))
+                        .map(|(k, _)| k)
+                        .collect()
+                })
+                .collect();
+            let covered: f32 = weighted
+                .iter()
+                .zip(&found)
+                .filter(|(_, f)| !f.is_empty())
+                .map(|(w, _)| w.weight)
+                .sum();
+            let context: f32 = weighted
+                .iter()
+                .zip(&found)
+                .zip(&in_passage)
+                .filter(|((_, f), p)| f.is_empty() && **p)
+                .map(|((w, _), _)| w.weight)
+                .sum();
+            let coverage = covered / total;
+            let context = context / total;
+            let conflict = qualifier_conflict(question, &sentence_tokens, &hit.text);
+            let candidate = best_candidate(question, &weighted, &found, &sentence_tokens, &hit.text, range.clone());
+            let type_fit = match (&candidate, question.answer_type) {
+                (_, AnswerType::Description) => 1.0,
+                (Some((_, strength)), _) => *strength,
+                (None, _) => 0.0,
+            };
+            let evidence =
+                W_COVERAGE * coverage + W_CONTEXT * context + W_BM25 * hit.score / top_bm25;
+            let score = evidence * (TYPE_FLOOR + (1.0 - TYPE_FLOOR) * type_fit)
+                - if conflict { CONFLICT_PENALTY } else { 0.0 };
+            let mut confidence = (coverage + 0.5 * context).min(1.0);
+            if conflict {
+                confidence *= 0.5;
+            }
+            sentences.push(Sentence {
+                hit: h,
+                index: i,
+                range,
+                score,
+                confidence,
+                answer_type: question.answer_type,
+                candidate: candidate.map(|(c, _)| c),
+            });
+        }
+    }
+    reward_redundancy(&mut sentences, hits);
+    let mut order: Vec<usize> = (0..sentences.len()).collect();
+    order.sort_by(|&a, &b| sentences[b].score.total_cmp(&sentences[a].score));
+    if std::env::var_os("SITREP_DEBUG").is_some() {
+        for &i in order.iter().take(6) {
+            let s = &sentences[i];
+            let t = &hits[s.hit].text;
+            eprintln!("{:.3} conf={:.2} cand={:?} {}", s.score, s.confidence, s.candidate.as_ref().map(|c| &t[c.range.clone()]), &t[s.range.clone()].chars().take(90).collect::<String>());
+        }
+    }
+    Ranked {
+        hits,
+        sentences,
+        order,
+    }
+}
+
+/// An answer that several sentences give is more likely right (answer redundancy): each
+/// sentence's score grows with the number of other sentences whose candidate says the same.
+fn reward_redundancy(sentences: &mut [Sentence], hits: &[Hit]) {
+    const PER_SUPPORT: f32 = 0.1;
+    const MAX_SUPPORT: usize = 3;
+    let keys: Vec<Option<String>> = sentences
+        .iter()
+        .map(|s| {
+            let c = s.candidate.as_ref()?;
+            answer_key(&hits[s.hit].text[c.range.clone()])
+        })
+        .collect();
+    let mut counts = std::collections::HashMap::<&str, usize>::new();
+    for key in keys.iter().flatten() {
+        *counts.entry(key).or_default() += 1;
+    }
+    for (s, key) in sentences.iter_mut().zip(&keys) {
+        if let Some(key) = key {
+            let support = (counts[key.as_str()] - 1).min(MAX_SUPPORT);
+            s.score *= 1.0 + PER_SUPPORT * support as f32;
+        }
+    }
+}
+
+/// What two spans share when they name the same answer: the last word, lower-cased.
+fn answer_key(span: &str) -> Option<String> {
+    span.split(|c: char| !c.is_alphanumeric())
+        .rfind(|w| !w.is_empty())
+        .map(str::to_lowercase)
+}
+
+/// Whether a text token is this question term: the same analyzed term, or for names a
+/// demonym of it ("Russian" for "Russia", "Ukrainian" for "Ukraine").
+fn matches(term: &super::question::QuestionTerm, token: &Term, text: &str) -> bool {
+    if token.term == term.term {
+        return true;
+    }
+    term.role == Role::Proper
+        && text[token.range.clone()].starts_with(char::is_uppercase)
+        && same_name(&term.term, &token.term)
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() >= 4 && long.starts_with(short) && long.len() - short.len() <= 3
+}
+
+/// A sentence about "Ukraine's delegation" does not answer a question about "Russia's
+/// delegation": the question's qualified term appears with a different name before it,
+/// and the question's own qualifier is nowhere in the sentence.
+fn qualifier_conflict(question: &Question, tokens: &[&Term], text: &str) -> bool {
+    question.terms.iter().any(|q| {
+        let Some(qualifier) = &q.qualifier else {
+            return false;
+        };
+        let has_qualifier = tokens
+            .iter()
+            .any(|t| t.term == *qualifier || same_name(qualifier, &t.term));
+        !has_qualifier
+            && tokens.iter().enumerate().any(|(k, t)| {
+                t.term == q.term
+                    && tokens[..k]
+                        .iter()
+                        .rev()
+                        .find(|p| p.term != "s")
+                        .is_some_and(|p| text[p.range.clone()].starts_with(char::is_uppercase))
+            })
+    })
+}
+
+/// The best answer candidate of a sentence and its strength (type fit × closeness to the
+/// question's terms), skipping candidates that only repeat the question.
+fn best_candidate(
+    question: &Question,
+    weighted: &[Weighted],
+    found: &[Vec<usize>],
+    tokens: &[&Term],
+    text: &str,
+    sentence: Range<usize>,
+) -> Option<(Candidate, f32)> {
+    if question.answer_type == AnswerType::Description {
+        return None;
+    }
+    let token_at = |offset: usize| tokens.partition_point(|t| t.range.end <= offset);
+    let matched_weight: f32 = weighted
+        .iter()
+        .zip(found)
+        .filter(|(_, f)| !f.is_empty())
+        .map(|(w, _)| w.weight)
+        .sum();
+    let focal = question.terms.iter().position(|t| t.role == Role::Focal);
+    spans::candidates(&text[sentence.clone()])
+        .into_iter()
+        .filter_map(|c| {
+            let strength = fit_strength(question.answer_type, c.kind);
+            if strength == 0.0 {
+                return None;
+            }
+            let range = c.range.start + sentence.start..c.range.end + sentence.start;
+            let (first, last) = (token_at(range.start), token_at(range.end).max(token_at(range.start) + 1));
+            let inside = &tokens[first.min(tokens.len())..last.min(tokens.len())];
+            let repeated = inside.iter().filter(|t| question.has_term(&t.term)).count();
+            let repeats_question = match c.kind {
+                AnswerType::Name => repeated == inside.len(),
+                _ => repeated > 0,
+            };
+            if repeats_question || inside.is_empty() {
+                return None;
+            }
+            // Closeness: IDF-weighted mean of 1/(1+d/3) over the matched question terms.
+            let closeness = if matched_weight > 0.0 {
+                weighted
+                    .iter()
+                    .zip(found)
+                    .filter_map(|(w, f)| {
+                        let d = f
+                            .iter()
+                            .map(|&k| if k < first { first - k } else { k.saturating_sub(last - 1) })
+                            .min()?;
+                        Some(w.weight / (1.0 + d as f32 / 3.0))
+                    })
+                    .sum::<f32>()
+                    / matched_weight
+            } else {
+                0.3
+            };
+            let beside_focal = focal.is_some_and(|f| {
+                found[f].iter().any(|&k| k >= last && k - last <= 3 || k + 2 >= first && k < first)
+            });
+            let words = text[range.clone()].split_whitespace().count();
+            let full_name = if c.kind == AnswerType::Person && words >= 2 { 1.15 } else { 1.0 };
+            let focal_bonus = if beside_focal { 1.2 } else { 1.0 };
+            let value = strength * (0.4 + 0.6 * closeness) * full_name * focal_bonus;
+            Some((
+                Candidate {
+                    range,
+                    hedged: c.hedged,
+                    exact_type: strength == 1.0,
+                    beside_focal,
+                },
+                value.min(1.0),
+            ))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+const PRONOUN_OPENERS: &[&str] = &["it", "he", "she", "they", "this", "these", "that", "those", "its", "his", "her", "their"];
+
+impl<'h> Ranked<'h> {
+    pub fn best(&self) -> Option<&Sentence> {
+        self.order.first().map(|&i| &self.sentences[i])
+    }
+
+    /// The best sentence of each passage, in BM25 order.
+    pub fn per_passage(&self) -> impl Iterator<Item = &Sentence> {
+        (0..self.hits.len()).filter_map(move |h| {
+            self.order
+                .iter()
+                .map(|&i| &self.sentences[i])
+                .find(|s| s.hit == h)
+        })
+    }
+
+    /// For each other source, its best sentence that answers the same question.
+    pub fn other_sources<'a>(&'a self, best: &'a Sentence) -> impl Iterator<Item = &'a Sentence> + 'a {
+        let mut seen = HashSet::from([self.hits[best.hit].source.id.clone()]);
+        self.order.iter().map(|&i| &self.sentences[i]).filter(move |s| {
+            let source = &self.hits[s.hit].source.id;
+            if seen.contains(source) {
+                return false;
+            }
+            let answers = match (&best.candidate, &s.candidate) {
+                (Some(b), Some(c)) => {
+                    c.exact_type && (!b.beside_focal || c.beside_focal) && s.confidence >= 0.5 * best.confidence
+                }
+                (Some(_), None) => false,
+                (None, _) => s.confidence >= 0.8 * best.confidence,
+            };
+            let ok = answers && s.confidence >= 0.3;
+            if ok {
+                seen.insert(source.clone());
+            }
+            ok
+        })
+    }
+
+    /// The snippet (one sentence, or two when the answer or the subject spills over) and
+    /// the answer span, as byte ranges in the passage text.
+    pub fn snippet(&self, s: &Sentence) -> (Range<usize>, Option<Range<usize>>) {
+        let neighbour = |index: usize| {
+            self.sentences
+                .iter()
+                .find(|o| o.hit == s.hit && o.index == index)
+        };
+        if s.candidate.is_none() && s.answer_type != AnswerType::Description {
+            if let Some(next) = neighbour(s.index + 1).filter(|n| n.candidate.is_some()) {
+                return (s.range.start..next.range.end, next.candidate.as_ref().map(|c| c.range.clone()));
+            }
+        }
+        let text = &self.hits[s.hit].text;
+        let first_word = text[s.range.clone()]
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        let span = s.candidate.as_ref().map(|c| c.range.clone());
+        if PRONOUN_OPENERS.contains(&first_word.as_str()) && s.index > 0 {
+            if let Some(previous) = neighbour(s.index - 1) {
+                return (previous.range.start..s.range.end, span);
+            }
+        }
+        (s.range.clone(), span)
+    }
+}
+
+/// Whether two answer spans say the same: equal numbers (and equally exact), or the same
+/// words (a surname matches a full name).
+pub fn same_answer(kind: AnswerType, a: &str, b: &str, a_hedged: bool, b_hedged: bool) -> bool {
+    let norm = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (x, y) = (norm(a), norm(b));
+    match (number_value(a), number_value(b)) {
+        (Some(x), Some(y)) => (x - y).abs() < 1e-9 && a_hedged == b_hedged,
+        (None, None) if matches!(kind, AnswerType::Person | AnswerType::Place | AnswerType::Name) => {
+            x == y || x.last().is_some_and(|l| y.contains(l)) || y.last().is_some_and(|l| x.contains(l))
+        }
+        _ => x == y,
+    }
+}
+
+/// The numeric value of a span: digits with thousands separators and a scale word.
+fn number_value(text: &str) -> Option<f64> {
+    let lower = text.to_lowercase();
+    let digits: String = lower
+        .split_whitespace()
+        .find(|w| w.chars().any(|c| c.is_ascii_digit()))?
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let mut value: f64 = digits.trim_end_matches('.').parse().ok()?;
+    for (word, scale) in [("thousand", 1e3), ("million", 1e6), ("billion", 1e9), ("trillion", 1e12)] {
+        if lower.contains(word) {
+            value *= scale;
+        }
+    }
+    Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compares_answers() {
+        use AnswerType::*;
+        assert!(same_answer(Money, "$7 billion", "$7 billion", false, false));
+        assert!(!same_answer(Number, "41", "around 40", false, true));
+        assert!(!same_answer(Number, "40", "around 40", false, true));
+        assert!(same_answer(Person, "Vladimir Medinsky", "Medinsky", false, false));
+        assert!(!same_answer(Person, "Medinsky", "Umerov", false, false));
+        assert!(!same_answer(Number, "41", "dozens", false, true));
+        assert!(!same_answer(Duration, "more than a year", "more than a year and a half", true, true));
+    }
+
+    #[test]
+    fn demonyms_match_names() {
+        assert!(same_name("russia", "russian"));
+        assert!(same_name("ukrain", "ukrainian"));
+        assert!(!same_name("iran", "iraq"));
+    }
+}

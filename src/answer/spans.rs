@@ -1,0 +1,269 @@
+//! Typed answer candidates in a sentence: numbers, money, percentages, dates and times,
+//! durations, names of people and places, and quoted names.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::question::AnswerType;
+use crate::lexicon::is_stop_word;
+
+/// A stretch of a sentence that could answer a question of `kind`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub kind: AnswerType,
+    pub range: Range<usize>,
+    /// "around 40", "dozens", "more than a year": approximate by the source's own words.
+    pub hedged: bool,
+}
+
+const MONTH: &str = "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
+const WEEKDAY: &str = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
+const HEDGE: &str = r"(?:(?:around|about|approximately|roughly|nearly|almost|some|over|more than|less than|fewer than|at least|at most|up to|an estimated|as many as|close to)\s+)";
+const SMALL: &str = "(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen|a few|several)";
+const SCALE: &str = r"(?:\s?(?:hundred|thousand|million|billion|trillion|bn|mn)\b)";
+
+fn regex(pattern: String) -> Regex {
+    Regex::new(&pattern).expect("valid candidate regex")
+}
+
+static MONEY: LazyLock<Regex> = LazyLock::new(|| {
+    regex(format!(
+        r"(?i){HEDGE}?(?:(?:US|A|C)?[$€£¥₴]\s?\d[\d,]*(?:\.\d+)?{SCALE}?|\d[\d,]*(?:\.\d+)?{SCALE}?\s(?:dollars|euros|pounds|roubles|rubles|hryvnias|yuan|yen|rupees)\b)"
+    ))
+});
+static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(format!(r"(?i){HEDGE}?\d+(?:\.\d+)?\s?(?:%|per\s?cent\b)"))
+});
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    regex(format!(
+        r"\b(?:\d{{1,2}}(?::\d{{2}})?\s?(?:am|pm|a\.m\.|p\.m\.)|\d{{1,2}}:\d{{2}}|{MONTH}\.?\s\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s\d{{4}})?|\d{{1,2}}\s{MONTH}(?:\s\d{{4}})?|{MONTH}\s\d{{4}}|(?:early|mid|late)-?{MONTH}|{WEEKDAY}(?:\s(?:morning|afternoon|evening|night))?|(?:1[5-9]|20)\d{{2}}s?|\d{{1,2}}(?:st|nd|rd|th)\scentury|(?:yesterday|today|tomorrow|tonight|last\s(?:week|month|year|night)|this\s(?:week|month|year|morning))\b)"
+    ))
+});
+static DURATION: LazyLock<Regex> = LazyLock::new(|| {
+    regex(format!(
+        r"(?i){HEDGE}?(?:(?:a|an|\d+(?:\.\d+)?|{SMALL})(?:\sand\sa\shalf)?\s(?:years?|months?|weeks?|days?|hours?|minutes?|decades?|centuries)(?:\sand\sa\shalf)?|\d+-(?:year|month|week|day|hour|minute|decade)\b)"
+    ))
+});
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    regex(format!(
+        r"(?i){HEDGE}?(?:\d[\d,]*(?:\.\d+)?{SCALE}?|\b{SMALL}{SCALE}?\b|\b(?:dozens|scores|hundreds|thousands|millions|tens of thousands)\b)"
+    ))
+});
+/// Text in double quotes, or in curly single quotes (straight ones are apostrophes).
+static QUOTED: LazyLock<Regex> =
+    LazyLock::new(|| regex(r#"[“"]([^“”"]{2,80})[”"]|‘([^‘’]{2,80})’"#.to_string()));
+/// A capitalised word, possibly with an inner apostrophe or hyphen ("O'Neill", "Al-Assad").
+static CAPITALISED: LazyLock<Regex> =
+    LazyLock::new(|| regex(r"\b\p{Lu}[\p{L}\p{Mn}]*(?:['’-]\p{L}+)*\.?".to_string()));
+
+/// Honorifics and offices that precede a name but are not part of it.
+const TITLES: &[&str] = &[
+    "President", "Prime", "Minister", "Secretary", "Foreign", "Defence", "Defense",
+    "Interior", "Finance", "General", "Gen.", "Chancellor", "King", "Queen", "Prince",
+    "Princess", "Pope", "Senator", "Sen.", "Governor", "Gov.", "Mayor", "Chief", "Director",
+    "Ambassador", "Commander", "Colonel", "Col.", "Major", "Captain", "Lieutenant", "Mr.",
+    "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Prof.", "Professor", "Sir", "Lord", "Lady",
+    "Judge", "Justice", "Vice", "Deputy", "Speaker", "Spokesman", "Spokeswoman", "Archbishop",
+    "Bishop", "Rev.", "Sheikh", "Emir", "Sultan", "Premier", "Leader", "Head", "Operation",
+];
+
+const PLACE_PREPOSITIONS: &[&str] = &["in", "at", "near", "from", "to", "into", "across", "outside", "inside", "towards", "toward", "around", "over"];
+
+/// All candidates in a sentence, of every type.
+pub fn candidates(sentence: &str) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let push = |kind, m: regex::Match, out: &mut Vec<Candidate>| {
+        let text = m.as_str();
+        let hedged = HEDGE_RE.is_match(text) || text.ends_with('s') && kind == AnswerType::Number && !text.chars().any(|c| c.is_ascii_digit());
+        out.push(Candidate {
+            kind,
+            range: m.range(),
+            hedged,
+        });
+    };
+    for m in MONEY.find_iter(sentence) {
+        push(AnswerType::Money, m, &mut out);
+    }
+    for m in PERCENT.find_iter(sentence) {
+        push(AnswerType::Percent, m, &mut out);
+    }
+    for m in DATE.find_iter(sentence) {
+        push(AnswerType::Date, m, &mut out);
+    }
+    for m in DURATION.find_iter(sentence) {
+        push(AnswerType::Duration, m, &mut out);
+    }
+    for m in NUMBER.find_iter(sentence) {
+        // A number inside money, a percentage, a date or a duration belongs to that.
+        if !out.iter().any(|c| c.range.start <= m.start() && m.end() <= c.range.end) {
+            push(AnswerType::Number, m, &mut out);
+        }
+    }
+    for c in QUOTED.captures_iter(sentence) {
+        let inner = c.get(1).or_else(|| c.get(2)).expect("one group matches");
+        let text = inner.as_str().trim_end_matches([',', '.']);
+        out.push(Candidate {
+            kind: AnswerType::Name,
+            range: inner.start()..inner.start() + text.len(),
+            hedged: false,
+        });
+    }
+    out.extend(names(sentence));
+    out
+}
+
+static HEDGE_RE: LazyLock<Regex> = LazyLock::new(|| regex(format!("(?i)^{HEDGE}")));
+
+/// Runs of capitalised words: people (and organisations), and places after a preposition.
+fn names(sentence: &str) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    let words: Vec<regex::Match> = CAPITALISED.find_iter(sentence).collect();
+    let mut i = 0;
+    while i < words.len() {
+        // Extend the run while only spaces (or "of", "de", "al" …) separate the words.
+        let mut j = i;
+        while j + 1 < words.len() {
+            let gap = &sentence[words[j].end()..words[j + 1].start()];
+            let initial = gap.is_empty() && words[j].as_str().ends_with('.');
+            if initial || gap == " " || matches!(gap, " of " | " de " | " del " | " van " | " von " | " al " | " bin ") {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let run = &words[i..=j];
+        i = j + 1;
+        // Drop a capitalised sentence opener, and everything up to the last office or
+        // honorific when a name follows it ("Russian Foreign Minister Sergei Lavrov").
+        let mut start = usize::from(
+            run[0].start() == 0 && is_stop_word(&run[0].as_str().to_lowercase()),
+        );
+        if let Some(mut title) = run.iter().rposition(|w| TITLES.contains(&w.as_str())) {
+            // "Secretary of State", "Minister of Defence": the office's own complement.
+            if title + 1 < run.len() && &sentence[run[title].end()..run[title + 1].start()] == " of " {
+                title += 1;
+            }
+            start = start.max(title + 1);
+        }
+        if start == run.len() || is_calendar_word(run[start].as_str()) {
+            continue;
+        }
+        if start + 1 == run.len() && is_modifier(sentence, &run[start]) {
+            continue;
+        }
+        let range = run[start].start()..run[run.len() - 1].end();
+        let text = sentence[range.clone()]
+            .trim_end_matches('.')
+            .trim_end_matches("'s")
+            .trim_end_matches("’s");
+        let range = range.start..range.start + text.len();
+        let before = sentence[..run[0].start()].trim_end();
+        let preposition = before
+            .rsplit(' ')
+            .take(3)
+            .any(|w| PLACE_PREPOSITIONS.contains(&w.to_lowercase().as_str()));
+        let kind = if preposition { AnswerType::Place } else { AnswerType::Person };
+        out.push(Candidate {
+            kind,
+            range,
+            hedged: false,
+        });
+    }
+    out
+}
+
+/// A lone capitalised word between a determiner and a noun modifies the noun rather than
+/// naming anyone: "his Russian counterpart", "the Kremlin spokesman".
+fn is_modifier(sentence: &str, word: &regex::Match) -> bool {
+    const DETERMINERS: &[&str] = &["the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these", "those"];
+    let before = sentence[..word.start()].split_whitespace().next_back().unwrap_or("");
+    let after = sentence[word.end()..].split_whitespace().next().unwrap_or("");
+    DETERMINERS.contains(&before)
+        && after.chars().next().is_some_and(char::is_lowercase)
+        && !is_stop_word(after.trim_matches(|c: char| !c.is_alphanumeric()))
+}
+
+fn is_calendar_word(word: &str) -> bool {
+    static CALENDAR: LazyLock<Regex> =
+        LazyLock::new(|| regex(format!("^(?:{MONTH}|{WEEKDAY})$")));
+    CALENDAR.is_match(word.trim_end_matches('.'))
+}
+
+/// Whether a candidate of type `found` answers a question wanting `wanted`.
+pub fn fits(wanted: AnswerType, found: AnswerType) -> bool {
+    use AnswerType::*;
+    wanted == found
+        || matches!(
+            (wanted, found),
+            (Number, Money | Percent | Duration)
+                | (Money, Number)
+                | (Place, Person)
+                | (Person, Place)
+                | (Name, Person)
+                | (Date, Duration)
+        )
+}
+
+/// How well a candidate of type `found` fits: exact types beat compatible ones.
+pub fn fit_strength(wanted: AnswerType, found: AnswerType) -> f32 {
+    if wanted == found {
+        1.0
+    } else if fits(wanted, found) {
+        match (wanted, found) {
+            // Without a preposition a capitalised name is more likely a person or country
+            // as subject than the place asked about.
+            (AnswerType::Place, AnswerType::Person) => 0.35,
+            (AnswerType::Person, AnswerType::Place) => 0.2,
+            _ => 0.6,
+        }
+    } else {
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(sentence: &str, kind: AnswerType) -> Vec<&str> {
+        candidates(sentence)
+            .into_iter()
+            .filter(|c| c.kind == kind)
+            .map(|c| &sentence[c.range])
+            .collect()
+    }
+
+    #[test]
+    fn numbers_money_percentages() {
+        let s = "The SBU estimated the damage at $7 billion and said Russia had lost 34% of its 41 carriers.";
+        assert_eq!(found(s, AnswerType::Money), ["$7 billion"]);
+        assert_eq!(found(s, AnswerType::Percent), ["34%"]);
+        assert_eq!(found(s, AnswerType::Number), ["41"]);
+        let s = "Ukraine said it damaged around 40 long-range bombers, and dozens of others.";
+        let c = candidates(s);
+        let hedged: Vec<(&str, bool)> = c.iter().filter(|c| c.kind == AnswerType::Number).map(|c| (&s[c.range.clone()], c.hedged)).collect();
+        assert_eq!(hedged, [("around 40", true), ("dozens", true)]);
+    }
+
+    #[test]
+    fn dates_times_durations() {
+        let s = "The second round is set to begin at 1pm (10am Irish time) on Monday, June 2, 2025.";
+        assert_eq!(found(s, AnswerType::Date), ["1pm", "10am", "Monday", "June 2, 2025"]);
+        let s = "The attack was planned for more than a year and a half; an 18-month operation.";
+        assert_eq!(found(s, AnswerType::Duration), ["more than a year and a half", "18-month"]);
+    }
+
+    #[test]
+    fn people_and_places() {
+        let s = "Ukraine’s delegation is headed by Defence Minister Rustem Umerov, seen as pragmatic.";
+        assert_eq!(found(s, AnswerType::Person), ["Ukraine", "Rustem Umerov"]);
+        let s = "S.V. Lavrov met US Secretary of State Marco Rubio at the State Department.";
+        assert_eq!(found(s, AnswerType::Person), ["S.V. Lavrov", "Marco Rubio", "State Department"]);
+        let s = "The talks begin at the historic Ciragan Palace in Istanbul on Monday.";
+        assert_eq!(found(s, AnswerType::Place), ["Ciragan Palace", "Istanbul"]);
+        let s = r#"The attack, codenamed "Operation Spider's Web," was planned."#;
+        assert_eq!(found(s, AnswerType::Name), ["Operation Spider's Web"]);
+    }
+}

@@ -1,0 +1,123 @@
+//! The one text analyzer used to index passages and to read questions and sentences:
+//! words, lower case, ASCII folding, WordNet irregular forms (led → lead), English stems.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+};
+
+use crate::lexicon::irregular_base;
+
+/// The name the analyzer is registered under in the index.
+pub const NAME: &str = "sitrep_en";
+
+static ANALYZER: LazyLock<TextAnalyzer> = LazyLock::new(|| {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(IrregularForms)
+        .filter(Stemmer::new(Language::English))
+        .build()
+});
+
+/// A fresh copy of the analyzer, to register with an index.
+pub fn analyzer() -> TextAnalyzer {
+    ANALYZER.clone()
+}
+
+/// One analyzed word: its index term and where it stands in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub term: String,
+    pub range: Range<usize>,
+}
+
+/// Analyzes text into index terms with byte offsets.
+pub fn terms(text: &str) -> Vec<Term> {
+    let mut analyzer = ANALYZER.clone();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        let token = stream.token();
+        out.push(Term {
+            term: token.text.clone(),
+            range: token.offset_from..token.offset_to,
+        });
+    }
+    out
+}
+
+/// Replaces irregular forms by their WordNet base form before stemming.
+#[derive(Clone)]
+struct IrregularForms;
+
+impl TokenFilter for IrregularForms {
+    type Tokenizer<T: Tokenizer> = IrregularFormsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        IrregularFormsFilter(tokenizer)
+    }
+}
+
+#[derive(Clone)]
+struct IrregularFormsFilter<T>(T);
+
+impl<T: Tokenizer> Tokenizer for IrregularFormsFilter<T> {
+    type TokenStream<'a> = IrregularFormsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        IrregularFormsStream(self.0.token_stream(text))
+    }
+}
+
+struct IrregularFormsStream<S>(S);
+
+impl<S: TokenStream> TokenStream for IrregularFormsStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.0.advance() {
+            return false;
+        }
+        if let Some(base) = irregular_base(&self.0.token().text) {
+            let token = self.0.token_mut();
+            token.text.clear();
+            token.text.push_str(base);
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.0.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.0.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        terms(text).into_iter().map(|t| t.term).collect()
+    }
+
+    #[test]
+    fn irregular_and_regular_forms_meet() {
+        assert_eq!(words("led leads leading"), ["lead", "lead", "lead"]);
+        assert_eq!(words("Drones DRONE"), ["drone", "drone"]);
+        assert_eq!(words("Çırağan"), ["ciragan"]);
+    }
+
+    #[test]
+    fn offsets_point_into_the_text() {
+        let text = "Russia's delegation";
+        let t = terms(text);
+        assert_eq!(&text[t[0].range.clone()], "Russia");
+        assert_eq!(&text[t.last().unwrap().range.clone()], "delegation");
+    }
+}

@@ -1,0 +1,185 @@
+//! Building a generation: read every source, index its passages into a new directory,
+//! write the report, then point `CURRENT` at it with an atomic rename.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use tantivy::{Index as TantivyIndex, TantivyDocument};
+
+use super::schema::Fields;
+use super::{BuildReport, IndexError, Layout, SourceReport, analyzer};
+use crate::corpus::{self, Article, Manifest};
+
+/// Progress of a build, for a progress bar.
+#[derive(Debug)]
+pub enum BuildEvent<'a> {
+    /// About to read `total` source files.
+    Started { total: usize },
+    /// One source was read (indexed or skipped).
+    Source { report: &'a SourceReport },
+    /// All documents are in; tantivy is committing and merging.
+    Committing,
+}
+
+const WRITER_HEAP_BYTES: usize = 256 << 20;
+
+/// Rebuilds the index from `layout.sources()` and swaps it in. Sources that fail are
+/// reported and skipped; the previous generation serves until the swap.
+pub fn build(
+    layout: &Layout,
+    max_source_bytes: u64,
+    mut progress: impl FnMut(BuildEvent),
+) -> Result<BuildReport, IndexError> {
+    let started = Instant::now();
+    let sources_dir = layout.sources();
+    if !sources_dir.is_dir() {
+        return Err(IndexError::NoSources(sources_dir));
+    }
+    let _lock = lock(layout)?;
+    let manifest = Manifest::load(&sources_dir)?;
+    let files = corpus::source_files(&sources_dir).map_err(|e| IndexError::io(&sources_dir, e))?;
+
+    let name = format!(
+        "{}-{}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ"),
+        std::process::id()
+    );
+    let dir = layout.generations().join(&name);
+    fs::create_dir_all(&dir).map_err(|e| IndexError::io(&dir, e))?;
+
+    let (schema, fields) = Fields::schema();
+    let index = TantivyIndex::create_in_dir(&dir, schema)?;
+    index.tokenizers().register(analyzer::NAME, analyzer::analyzer());
+    let mut writer = index.writer::<TantivyDocument>(WRITER_HEAP_BYTES)?;
+
+    progress(BuildEvent::Started { total: files.len() });
+    let mut sources = Vec::with_capacity(files.len());
+    let mut text_bytes = 0u64;
+    for path in &files {
+        let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let id = corpus::source_id(path);
+        let report = match corpus::read_file(path, max_source_bytes) {
+            Ok(mut article) => {
+                if let Some(meta) = manifest.get(&article.id) {
+                    article.apply(meta);
+                }
+                text_bytes += article.body.len() as u64;
+                for doc in documents(&article, fields) {
+                    writer.add_document(doc)?;
+                }
+                tracing::debug!(source = %article.id, passages = article.passages.len(), "indexed");
+                SourceReport {
+                    id: article.id,
+                    file,
+                    title: article.title,
+                    outlet: article.outlet,
+                    url: article.url,
+                    published: article.published,
+                    passages: article.passages.len(),
+                    error: None,
+                }
+            }
+            Err(error) => {
+                tracing::warn!(source = %id, %error, "source skipped");
+                SourceReport::failed(id, file, &error)
+            }
+        };
+        progress(BuildEvent::Source { report: &report });
+        sources.push(report);
+    }
+    progress(BuildEvent::Committing);
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+
+    let report = BuildReport {
+        generation: name.clone(),
+        built_at: chrono::Utc::now(),
+        elapsed_ms: started.elapsed().as_millis() as u64,
+        text_bytes,
+        sources,
+    };
+    let report_path = dir.join("report.json");
+    write_durably(&report_path, &serde_json::to_vec_pretty(&report).expect("report serializes"))?;
+    sync_dir(&dir)?;
+
+    let previous = layout.current()?;
+    swap_current(layout, &name)?;
+    remove_stale_generations(layout, &name, previous.as_deref());
+    Ok(report)
+}
+
+/// The passages of an article as tantivy documents.
+pub fn documents(article: &Article, fields: Fields) -> impl Iterator<Item = TantivyDocument> + '_ {
+    article.passages.iter().enumerate().map(move |(n, range)| {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(fields.source, &article.id);
+        doc.add_u64(fields.passage, n as u64);
+        doc.add_text(fields.text, &article.body[range.clone()]);
+        for (field, value) in [
+            (fields.title, &article.title),
+            (fields.outlet, &article.outlet),
+            (fields.url, &article.url),
+        ] {
+            if let Some(value) = value {
+                doc.add_text(field, value);
+            }
+        }
+        if let Some(date) = article.published {
+            doc.add_text(fields.published, date.to_string());
+        }
+        doc
+    })
+}
+
+/// Holds the build lock for as long as it lives.
+fn lock(layout: &Layout) -> Result<File, IndexError> {
+    let path = layout.lock_file();
+    let file = File::create(&path).map_err(|e| IndexError::io(&path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(IndexError::Busy(layout.root().to_path_buf())),
+        Err(fs::TryLockError::Error(e)) => Err(IndexError::io(&path, e)),
+    }
+}
+
+fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), IndexError> {
+    let mut file = File::create(path).map_err(|e| IndexError::io(path, e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| IndexError::io(path, e))
+}
+
+fn sync_dir(dir: &Path) -> Result<(), IndexError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|e| IndexError::io(dir, e))
+}
+
+/// Points `CURRENT` at `name`: write a temporary file, fsync it, rename it over the old
+/// pointer (atomic on POSIX), fsync the directory.
+fn swap_current(layout: &Layout, name: &str) -> Result<(), IndexError> {
+    let tmp = layout.root().join(format!("CURRENT.tmp-{}", std::process::id()));
+    write_durably(&tmp, name.as_bytes())?;
+    let current = layout.current_file();
+    fs::rename(&tmp, &current).map_err(|e| IndexError::io(&current, e))?;
+    sync_dir(layout.root())
+}
+
+/// Removes every generation but the new one and the one it replaced (which running
+/// readers may still hold). Builds killed midway leave directories that end here.
+fn remove_stale_generations(layout: &Layout, current: &str, previous: Option<&str>) {
+    let Ok(entries) = fs::read_dir(layout.generations()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name != current && Some(name.as_ref()) != previous {
+            if let Err(error) = fs::remove_dir_all(entry.path()) {
+                tracing::warn!(generation = %name, %error, "could not remove old generation");
+            }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! The passage index: a tantivy index, one document per passage, built into a fresh
+//! generation directory and swapped in atomically by rewriting the `CURRENT` pointer.
+//!
+//! ```text
+//! index/
+//!   sources/               articles and manifest.toml (in git)
+//!   CURRENT                name of the live generation (written by rename)
+//!   generations/<name>/    tantivy files + report.json, complete before CURRENT names it
+//!   reindex.lock           held by the one running build
+//! ```
+
+pub mod analyzer;
+mod build;
+mod schema;
+mod search;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::corpus::{PubDate, SourceError};
+
+pub use build::{BuildEvent, build};
+pub use search::{Hit, Index, SourceInfo};
+
+/// Where an index lives: its sources and its generations.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    root: PathBuf,
+}
+
+impl Layout {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Layout { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn sources(&self) -> PathBuf {
+        self.root.join("sources")
+    }
+
+    fn current_file(&self) -> PathBuf {
+        self.root.join("CURRENT")
+    }
+
+    fn generations(&self) -> PathBuf {
+        self.root.join("generations")
+    }
+
+    fn lock_file(&self) -> PathBuf {
+        self.root.join("reindex.lock")
+    }
+
+    /// The live generation's name, if an index has been built.
+    pub fn current(&self) -> Result<Option<String>, IndexError> {
+        match std::fs::read_to_string(self.current_file()) {
+            Ok(name) => Ok(Some(name.trim().to_string())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(IndexError::io(self.current_file(), e)),
+        }
+    }
+}
+
+/// What the last build found, per source; kept beside the index it describes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BuildReport {
+    pub generation: String,
+    pub built_at: chrono::DateTime<chrono::Utc>,
+    pub elapsed_ms: u64,
+    /// Bytes of article text indexed.
+    pub text_bytes: u64,
+    pub sources: Vec<SourceReport>,
+}
+
+impl BuildReport {
+    pub fn passages(&self) -> usize {
+        self.sources.iter().map(|s| s.passages).sum()
+    }
+
+    pub fn skipped(&self) -> impl Iterator<Item = &SourceReport> {
+        self.sources.iter().filter(|s| s.error.is_some())
+    }
+}
+
+/// One source in a build: its citation metadata and passage count, or why it was skipped.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SourceReport {
+    pub id: String,
+    pub file: String,
+    pub title: Option<String>,
+    pub outlet: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<PubDate>,
+    pub passages: usize,
+    pub error: Option<String>,
+}
+
+impl SourceReport {
+    fn failed(id: String, file: String, error: &SourceError) -> Self {
+        SourceReport {
+            id,
+            file,
+            title: None,
+            outlet: None,
+            url: None,
+            published: None,
+            passages: 0,
+            error: Some(error.to_string()),
+        }
+    }
+}
+
+/// Why the index could not be built or opened.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// A file or directory of the index could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// tantivy failed to write or read the index.
+    #[error("index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// Another process is rebuilding this index right now.
+    #[error("another reindex of {0} is running")]
+    Busy(PathBuf),
+    /// There is no sources directory to build from.
+    #[error("no sources directory at {0}")]
+    NoSources(PathBuf),
+    /// The sources manifest is broken.
+    #[error(transparent)]
+    Manifest(#[from] crate::corpus::ManifestError),
+    /// The build report beside the index is unreadable.
+    #[error("corrupt build report {path}: {message}")]
+    Report { path: PathBuf, message: String },
+}
+
+impl IndexError {
+    fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        IndexError::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Opens the live index, building it first when none exists (`on_build` is told first).
+pub fn open_or_build(
+    layout: &Layout,
+    max_source_bytes: u64,
+    on_build: impl FnOnce(),
+) -> Result<Index, IndexError> {
+    if let Some(index) = Index::open(layout)? {
+        return Ok(index);
+    }
+    on_build();
+    build(layout, max_source_bytes, |_| {})?;
+    Index::open(layout)?.ok_or_else(|| IndexError::NoSources(layout.sources()))
+}

@@ -1,0 +1,185 @@
+//! Reading a built generation: BM25 search with query objects built from analyzed terms
+//! (never through the query-parser syntax), term statistics, and passages by id.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Index as TantivyIndex, IndexReader, ReloadPolicy, TantivyDocument, Term};
+
+use super::schema::Fields;
+use super::{BuildReport, IndexError, Layout, analyzer};
+use crate::corpus::PubDate;
+
+/// Citation metadata of a source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceInfo {
+    pub id: String,
+    pub outlet: Option<String>,
+    pub title: Option<String>,
+    pub published: Option<PubDate>,
+    pub url: Option<String>,
+}
+
+/// A passage found by a search.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub score: f32,
+    pub source: Arc<SourceInfo>,
+    pub passage: u64,
+    pub text: String,
+}
+
+/// An opened, immutable index generation.
+pub struct Index {
+    layout: Layout,
+    generation: String,
+    reader: IndexReader,
+    fields: Fields,
+    report: BuildReport,
+}
+
+impl Index {
+    /// Opens the live generation, or `None` when no index has been built yet.
+    pub fn open(layout: &Layout) -> Result<Option<Index>, IndexError> {
+        let Some(generation) = layout.current()? else {
+            return Ok(None);
+        };
+        let dir = layout.generations().join(&generation);
+        let report_path = dir.join("report.json");
+        let report: BuildReport = std::fs::read(&report_path)
+            .map_err(|e| IndexError::io(&report_path, e))
+            .and_then(|bytes| {
+                serde_json::from_slice(&bytes).map_err(|e| IndexError::Report {
+                    path: report_path.clone(),
+                    message: e.to_string(),
+                })
+            })?;
+        let index = TantivyIndex::open_in_dir(&dir)?;
+        index.tokenizers().register(analyzer::NAME, analyzer::analyzer());
+        let fields = Fields::from_schema(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Some(Index {
+            layout: layout.clone(),
+            generation,
+            reader,
+            fields,
+            report,
+        }))
+    }
+
+    pub fn generation(&self) -> &str {
+        &self.generation
+    }
+
+    pub fn report(&self) -> &BuildReport {
+        &self.report
+    }
+
+    /// Whether a newer generation has been swapped in since this one was opened.
+    pub fn is_outdated(&self) -> bool {
+        matches!(self.layout.current(), Ok(Some(name)) if name != self.generation)
+    }
+
+    /// Number of passages in the index.
+    pub fn passages(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// In how many passages an analyzed term occurs.
+    pub fn doc_freq(&self, term: &str) -> u64 {
+        let term = Term::from_field_text(self.fields.text, term);
+        self.reader.searcher().doc_freq(&term).unwrap_or(0)
+    }
+
+    /// BM25's inverse document frequency of an analyzed term (high for unseen terms).
+    pub fn idf(&self, term: &str) -> f32 {
+        let n = self.passages() as f32;
+        let df = self.doc_freq(term) as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    }
+
+    /// The best passages for weighted analyzed terms, by BM25 over text and title.
+    pub fn search(&self, terms: &[(String, f32)], limit: usize) -> Result<Vec<Hit>, IndexError> {
+        if terms.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (term, weight) in terms {
+            for (field, boost) in [(self.fields.text, 1.0), (self.fields.title, 0.3)] {
+                let query = TermQuery::new(
+                    Term::from_field_text(field, term),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), weight * boost))));
+            }
+        }
+        let searcher = self.reader.searcher();
+        let top = searcher.search(
+            &BooleanQuery::new(clauses),
+            &TopDocs::with_limit(limit).order_by_score(),
+        )?;
+        top.into_iter()
+            .map(|(score, address)| self.hit(address, score))
+            .collect()
+    }
+
+    /// One passage of one source.
+    pub fn passage(&self, source: &str, passage: u64) -> Result<Option<Hit>, IndexError> {
+        let query = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.source, source),
+                    IndexRecordOption::Basic,
+                )) as Box<dyn Query>,
+            ),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(self.fields.passage, passage),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]);
+        let top = self
+            .reader
+            .searcher()
+            .search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        top.into_iter()
+            .next()
+            .map(|(score, address)| self.hit(address, score))
+            .transpose()
+    }
+
+    fn hit(&self, address: DocAddress, score: f32) -> Result<Hit, IndexError> {
+        let doc: TantivyDocument = self.reader.searcher().doc(address)?;
+        let text_of = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        };
+        let optional = |field| Some(text_of(field)).filter(|s| !s.is_empty());
+        let source = Arc::new(SourceInfo {
+            id: text_of(self.fields.source),
+            outlet: optional(self.fields.outlet),
+            title: optional(self.fields.title),
+            published: optional(self.fields.published).and_then(|d| PubDate::parse(&d)),
+            url: optional(self.fields.url),
+        });
+        Ok(Hit {
+            score,
+            source,
+            passage: doc
+                .get_first(self.fields.passage)
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0),
+            text: text_of(self.fields.text),
+        })
+    }
+}
