@@ -1,6 +1,8 @@
 //! sitrep: cited answers over a news corpus. See README.md for the architecture.
 
 pub mod answer;
+pub mod bot;
+pub mod chat;
 pub mod config;
 pub mod corpus;
 pub mod index;

@@ -1,11 +1,209 @@
-fn main() -> anyhow::Result<()> {
-    let settings = sitrep::config::Settings::from_env()?;
-    let layout = sitrep::index::Layout::new(&settings.index_dir);
-    let index = sitrep::index::open_or_build(&layout, settings.max_source_bytes, || eprintln!("building"))?;
-    let stdin = std::io::stdin();
-    for line in std::io::BufRead::lines(stdin.lock()) {
-        let r = sitrep::answer::ask(&index, &line?)?;
-        println!("{}", serde_json::to_string(&r)?);
+//! The `sitrep` command line: wiring only.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use sitrep::answer::{self, AskError};
+use sitrep::bot::{Handler, RateLimiter, Reply};
+use sitrep::chat::console::{self, Emphasis};
+use sitrep::config::Settings;
+use sitrep::index::{self, BuildEvent, Layout, Live};
+
+/// Cited answers about a developing news story.
+#[derive(Parser)]
+#[command(name = "sitrep", version, about)]
+struct Cli {
+    /// The index directory: article sources in DIR/sources, the built index beside them.
+    #[arg(long, global = true, value_name = "DIR", env = "SITREP_INDEX")]
+    index: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Answer a question with the verbatim sentence that says so, and its source.
+    Ask {
+        /// Print the answer as JSON.
+        #[arg(long, conflicts_with = "jsonl")]
+        json: bool,
+        /// Read one question per line from stdin; write one JSON answer per line.
+        #[arg(long)]
+        jsonl: bool,
+        /// The question (several words are joined with spaces).
+        #[arg(required_unless_present = "jsonl", conflicts_with = "jsonl")]
+        question: Vec<String>,
+    },
+    /// List the passages that best match some words, with the words highlighted.
+    Search {
+        /// Print the passages as JSON.
+        #[arg(long)]
+        json: bool,
+        /// How many passages to list.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        limit: u16,
+        /// The words to look for.
+        #[arg(required = true)]
+        query: Vec<String>,
+    },
+    /// List the sources with title, outlet, date, passages, and errors of the last build.
+    Sources {
+        /// Print the sources as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the index from DIR/sources; the old index answers until the new one is done.
+    Reindex,
+    /// An interactive console speaking the chat commands (ask, search, sources, help).
+    Chat,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SITREP_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("sitrep: {error:#}");
+            ExitCode::FAILURE
+        }
     }
-    Ok(())
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let mut settings = Settings::from_env()?;
+    if let Some(dir) = cli.index {
+        settings.index_dir = dir;
+    }
+    let layout = Layout::new(&settings.index_dir);
+    if let Cmd::Reindex = cli.command {
+        return reindex(&layout, &settings);
+    }
+    let live = Live::open(layout.clone(), settings.max_source_bytes, || {
+        eprintln!(
+            "sitrep: no index in {} yet; building it from {}",
+            layout.root().display(),
+            layout.sources().display()
+        )
+    })
+    .with_context(|| format!("cannot open the index in {}", layout.root().display()))?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match cli.command {
+        Cmd::Ask { jsonl: true, .. } => {
+            let index = live.get();
+            for line in std::io::stdin().lock().lines() {
+                let line = line.context("cannot read stdin")?;
+                let value = match answer::ask(&index, &line) {
+                    Ok(response) => serde_json::to_value(&response)?,
+                    Err(AskError::Question(error)) => serde_json::json!({
+                        "question": line, "answer": null, "also": [], "related": [],
+                        "error": error.to_string(),
+                    }),
+                    Err(error) => return Err(error.into()),
+                };
+                writeln!(out, "{value}")?;
+            }
+        }
+        Cmd::Ask { json, question, .. } => {
+            let question = question.join(" ");
+            match answer::ask(&live.get(), &question) {
+                Ok(response) if json => {
+                    writeln!(out, "{}", serde_json::to_string_pretty(&response)?)?
+                }
+                Ok(response) => write!(
+                    out,
+                    "{}",
+                    console::render_answer(&response, Emphasis::for_stdout())
+                )?,
+                Err(AskError::Question(error)) => {
+                    eprintln!("sitrep: {error}");
+                    return Ok(ExitCode::from(2));
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Cmd::Search { json, limit, query } => {
+            let query = query.join(" ");
+            match answer::search(&live.get(), &query, limit.into()) {
+                Ok(found) if json => writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?,
+                Ok(found) => write!(
+                    out,
+                    "{}",
+                    console::render(&Reply::Passages { query, found }, Emphasis::for_stdout())
+                )?,
+                Err(AskError::Question(error)) => {
+                    eprintln!("sitrep: {error}");
+                    return Ok(ExitCode::from(2));
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Cmd::Sources { json } => {
+            let index = live.get();
+            if json {
+                writeln!(
+                    out,
+                    "{}",
+                    serde_json::to_string_pretty(&index.report().sources)?
+                )?;
+            } else {
+                write!(
+                    out,
+                    "{}",
+                    console::render(&Reply::Sources(index.report().clone()), Emphasis::Stars)
+                )?;
+            }
+        }
+        Cmd::Chat => {
+            let (burst, per) = settings.rate_limit;
+            let handler = Handler::new(Arc::new(live), RateLimiter::new(burst, per));
+            console::run(&handler, std::io::stdin().lock(), out)?;
+        }
+        Cmd::Reindex => unreachable!("handled above"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sitrep reindex`: a progress bar on a terminal, a summary line always.
+fn reindex(layout: &Layout, settings: &Settings) -> anyhow::Result<ExitCode> {
+    let bar = if std::io::stderr().is_terminal() {
+        ProgressBar::new(0).with_style(
+            ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} sources {msg}")
+                .expect("valid template")
+                .progress_chars("=> "),
+        )
+    } else {
+        ProgressBar::hidden()
+    };
+    let report = index::build(layout, settings.max_source_bytes, |event| match event {
+        BuildEvent::Started { total } => bar.set_length(total as u64),
+        BuildEvent::Source { report } => {
+            bar.set_message(report.id.clone());
+            bar.inc(1);
+        }
+        BuildEvent::Committing => bar.set_message("committing"),
+    })
+    .with_context(|| format!("cannot rebuild the index in {}", layout.root().display()))?;
+    bar.finish_and_clear();
+    for skipped in report.skipped() {
+        eprintln!(
+            "sitrep: skipped {}: {}",
+            skipped.file,
+            skipped.error.as_deref().unwrap_or("")
+        );
+    }
+    println!("{}", console::summary(&report));
+    Ok(ExitCode::SUCCESS)
 }

@@ -165,4 +165,49 @@ fn cite(ranked: &Ranked, sentence: &Sentence, with_span: bool) -> Cited {
 }
 
 /// Phrases that put a weekday in the future: "talks will resume on Monday".
-const FUTURE: &[&str] = &[" will ", " set to ", " scheduled ", " due to ", " to be held", " planned for "];
+const FUTURE: &[&str] = &[
+    " will ",
+    " set to ",
+    " scheduled ",
+    " due to ",
+    " to be held",
+    " planned for ",
+];
+
+/// A passage found by `search`, with the byte ranges of the query's words in it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Found {
+    pub score: f32,
+    pub source: SourceInfo,
+    pub passage: u64,
+    pub text: String,
+    pub highlights: Vec<Range<usize>>,
+}
+
+/// Ranked passages for free-text words (no query syntax), with highlights.
+pub fn search(index: &Index, query: &str, limit: usize) -> Result<Vec<Found>, AskError> {
+    let question = Question::analyse(query)?;
+    let weights: Vec<(String, f32)> = question
+        .terms
+        .iter()
+        .map(|t| (t.term.clone(), 1.0))
+        .collect();
+    let hits = index.search(&weights, limit)?;
+    Ok(hits
+        .into_iter()
+        .map(|hit| {
+            let highlights = crate::index::analyzer::terms(&hit.text)
+                .into_iter()
+                .filter(|t| question.has_term(&t.term))
+                .map(|t| t.range)
+                .collect();
+            Found {
+                score: (hit.score * 1000.0).round() / 1000.0,
+                source: (*hit.source).clone(),
+                passage: hit.passage,
+                text: hit.text,
+                highlights,
+            }
+        })
+        .collect())
+}

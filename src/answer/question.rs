@@ -103,12 +103,31 @@ pub enum QuestionError {
     NoContent,
 }
 
-const WH_WORDS: &[&str] = &["who", "whom", "whose", "what", "which", "when", "where", "why", "how"];
+const WH_WORDS: &[&str] = &[
+    "who", "whom", "whose", "what", "which", "when", "where", "why", "how",
+];
 
 /// Words that ask rather than describe; never search terms.
 const QUESTION_WORDS: &[&str] = &[
-    "many", "much", "long", "old", "far", "often", "kind", "type", "sort", "name", "named",
-    "tell", "please", "know", "happen", "happened", "happens", "exactly", "according",
+    "many",
+    "much",
+    "long",
+    "old",
+    "far",
+    "often",
+    "kind",
+    "type",
+    "sort",
+    "name",
+    "named",
+    "tell",
+    "please",
+    "know",
+    "happen",
+    "happened",
+    "happens",
+    "exactly",
+    "according",
 ];
 
 impl Question {
@@ -133,7 +152,10 @@ impl Question {
             let possessive = word.ends_with("'s") || word.ends_with("’s");
             let bare = word.trim_end_matches("'s").trim_end_matches("’s");
             let low = bare.to_lowercase();
-            if is_stop_word(&low) || WH_WORDS.contains(&low.as_str()) || QUESTION_WORDS.contains(&low.as_str()) {
+            if is_stop_word(&low)
+                || WH_WORDS.contains(&low.as_str())
+                || QUESTION_WORDS.contains(&low.as_str())
+            {
                 continue;
             }
             let Some(term) = analyzer::terms(bare).into_iter().map(|t| t.term).next() else {
@@ -212,7 +234,13 @@ fn answer_type(lower: &[String]) -> (AnswerType, Option<usize>) {
         "why" => (Description, None),
         "how" => match at(wh + 1) {
             "many" | "old" => (Number, None),
-            "much" if lower[wh + 2..].iter().any(|w| MONEY_WORDS.contains(&w.as_str())) => (Money, None),
+            "much"
+                if lower[wh + 2..]
+                    .iter()
+                    .any(|w| MONEY_WORDS.contains(&w.as_str())) =>
+            {
+                (Money, None)
+            }
             "much" | "far" | "big" | "large" | "tall" | "high" | "deep" | "wide" => (Number, None),
             "long" => (Duration, None),
             _ => (Description, None),
@@ -223,7 +251,12 @@ fn answer_type(lower: &[String]) -> (AnswerType, Option<usize>) {
             let Some(i) = next else {
                 return (Description, None);
             };
-            if lower.iter().any(|w| matches!(w.as_str(), "called" | "named" | "codenamed" | "nicknamed" | "dubbed" | "titled")) {
+            if lower.iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "called" | "named" | "codenamed" | "nicknamed" | "dubbed" | "titled"
+                )
+            }) {
                 return (Name, None);
             }
             match TYPE_WORDS.iter().find(|(word, _)| *word == at(i)) {
@@ -280,7 +313,9 @@ const DO_FORMS: &[&str] = &["do", "does", "did"];
 /// the word right after a form of "be" at the end ("were used", "being held").
 fn main_verb_index(lower: &[String]) -> Option<usize> {
     let last = (0..lower.len()).rev().find(|&i| !is_stop_word(&lower[i]))?;
-    let aux = lower[..last].iter().position(|w| DO_FORMS.contains(&w.as_str()) || BE_FORMS.contains(&w.as_str()))?;
+    let aux = lower[..last]
+        .iter()
+        .position(|w| DO_FORMS.contains(&w.as_str()) || BE_FORMS.contains(&w.as_str()))?;
     let word = lower[last].as_str();
     let after_be = BE_FORMS.contains(&lower[last - 1].as_str());
     let do_support = DO_FORMS.contains(&lower[aux].as_str()) && last > aux + 1;
@@ -290,7 +325,9 @@ fn main_verb_index(lower: &[String]) -> Option<usize> {
 
 /// The thing asked about: the first content word after "how many/much" or "what/which".
 fn focal_index(lower: &[String]) -> Option<usize> {
-    let wh = lower.iter().position(|w| matches!(w.as_str(), "how" | "what" | "which"))?;
+    let wh = lower
+        .iter()
+        .position(|w| matches!(w.as_str(), "how" | "what" | "which"))?;
     let mut i = wh + 1;
     if lower.get(wh).map(String::as_str) == Some("how") {
         if !matches!(lower.get(i).map(String::as_str), Some("many" | "much")) {
@@ -337,7 +374,14 @@ mod tests {
     fn terms_roles_and_qualifiers() {
         let q = analysed("who leads Russia's delegation?");
         let roles: Vec<(&str, Role)> = q.terms.iter().map(|t| (t.term.as_str(), t.role)).collect();
-        assert_eq!(roles, [("lead", Role::Plain), ("russia", Role::Proper), ("deleg", Role::Plain)]);
+        assert_eq!(
+            roles,
+            [
+                ("lead", Role::Plain),
+                ("russia", Role::Proper),
+                ("deleg", Role::Plain)
+            ]
+        );
         assert_eq!(q.terms[2].qualifier.as_deref(), Some("russia"));
 
         let q = analysed("how many tanks were destroyed?");
@@ -345,12 +389,24 @@ mod tests {
         assert_eq!(q.terms[0].term, "tank");
 
         let roles = |q: &str| -> Vec<Role> { analysed(q).terms.iter().map(|t| t.role).collect() };
-        assert_eq!(roles("where are the peace talks being held?"), [Role::Plain, Role::Plain, Role::Verb]);
-        assert_eq!(roles("who did Rubio speak with?"), [Role::Proper, Role::Verb]);
-        assert_eq!(roles("how many people were on board the train?"), [Role::Focal, Role::Plain, Role::Plain]);
+        assert_eq!(
+            roles("where are the peace talks being held?"),
+            [Role::Plain, Role::Plain, Role::Verb]
+        );
+        assert_eq!(
+            roles("who did Rubio speak with?"),
+            [Role::Proper, Role::Verb]
+        );
+        assert_eq!(
+            roles("how many people were on board the train?"),
+            [Role::Focal, Role::Plain, Role::Plain]
+        );
 
         let q = analysed("In what year did the war begin?");
-        assert_eq!(q.terms.iter().find(|t| t.term == "year").unwrap().role, Role::TypeWord);
+        assert_eq!(
+            q.terms.iter().find(|t| t.term == "year").unwrap().role,
+            Role::TypeWord
+        );
     }
 
     #[test]
@@ -360,7 +416,10 @@ mod tests {
             Question::analyse(&"why ".repeat(2500)).unwrap_err(),
             QuestionError::TooLong(_)
         ));
-        assert_eq!(Question::analyse("who is it?").unwrap_err(), QuestionError::NoContent);
+        assert_eq!(
+            Question::analyse("who is it?").unwrap_err(),
+            QuestionError::NoContent
+        );
     }
 
     #[test]

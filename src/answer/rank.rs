@@ -75,7 +75,11 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
             weight: t.weight() * index.idf(&t.term),
         })
         .collect();
-    let total: f32 = weighted.iter().map(|w| w.weight).sum::<f32>().max(f32::EPSILON);
+    let total: f32 = weighted
+        .iter()
+        .map(|w| w.weight)
+        .sum::<f32>()
+        .max(f32::EPSILON);
     let top_bm25 = hits.first().map_or(1.0, |h| h.score.max(f32::EPSILON));
 
     let mut sentences = Vec::new();
@@ -126,7 +130,14 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
             let coverage = covered / total;
             let context = context / total;
             let conflict = qualifier_conflict(question, &sentence_tokens, &hit.text);
-            let candidate = best_candidate(question, &weighted, &found, &sentence_tokens, &hit.text, range.clone());
+            let candidate = best_candidate(
+                question,
+                &weighted,
+                &found,
+                &sentence_tokens,
+                &hit.text,
+                range.clone(),
+            );
             let type_fit = match (&candidate, question.answer_type) {
                 (_, AnswerType::Description) => 1.0,
                 (Some((_, strength)), _) => *strength,
@@ -158,7 +169,13 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
         for &i in order.iter().take(6) {
             let s = &sentences[i];
             let t = &hits[s.hit].text;
-            eprintln!("{:.3} conf={:.2} cand={:?} {}", s.score, s.confidence, s.candidate.as_ref().map(|c| &t[c.range.clone()]), &t[s.range.clone()].chars().take(90).collect::<String>());
+            eprintln!(
+                "{:.3} conf={:.2} cand={:?} {}",
+                s.score,
+                s.confidence,
+                s.candidate.as_ref().map(|c| &t[c.range.clone()]),
+                &t[s.range.clone()].chars().take(90).collect::<String>()
+            );
         }
     }
     Ranked {
@@ -267,7 +284,10 @@ fn best_candidate(
                 return None;
             }
             let range = c.range.start + sentence.start..c.range.end + sentence.start;
-            let (first, last) = (token_at(range.start), token_at(range.end).max(token_at(range.start) + 1));
+            let (first, last) = (
+                token_at(range.start),
+                token_at(range.end).max(token_at(range.start) + 1),
+            );
             let inside = &tokens[first.min(tokens.len())..last.min(tokens.len())];
             let repeated = inside.iter().filter(|t| question.has_term(&t.term)).count();
             let repeats_question = match c.kind {
@@ -285,7 +305,13 @@ fn best_candidate(
                     .filter_map(|(w, f)| {
                         let d = f
                             .iter()
-                            .map(|&k| if k < first { first - k } else { k.saturating_sub(last - 1) })
+                            .map(|&k| {
+                                if k < first {
+                                    first - k
+                                } else {
+                                    k.saturating_sub(last - 1)
+                                }
+                            })
                             .min()?;
                         Some(w.weight / (1.0 + d as f32 / 3.0))
                     })
@@ -295,10 +321,16 @@ fn best_candidate(
                 0.3
             };
             let beside_focal = focal.is_some_and(|f| {
-                found[f].iter().any(|&k| k >= last && k - last <= 3 || k + 2 >= first && k < first)
+                found[f]
+                    .iter()
+                    .any(|&k| k >= last && k - last <= 3 || k + 2 >= first && k < first)
             });
             let words = text[range.clone()].split_whitespace().count();
-            let full_name = if c.kind == AnswerType::Person && words >= 2 { 1.15 } else { 1.0 };
+            let full_name = if c.kind == AnswerType::Person && words >= 2 {
+                1.15
+            } else {
+                1.0
+            };
             let focal_bonus = if beside_focal { 1.2 } else { 1.0 };
             let value = strength * (0.4 + 0.6 * closeness) * full_name * focal_bonus;
             Some((
@@ -314,7 +346,9 @@ fn best_candidate(
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
-const PRONOUN_OPENERS: &[&str] = &["it", "he", "she", "they", "this", "these", "that", "those", "its", "his", "her", "their"];
+const PRONOUN_OPENERS: &[&str] = &[
+    "it", "he", "she", "they", "this", "these", "that", "those", "its", "his", "her", "their",
+];
 
 impl<'h> Ranked<'h> {
     pub fn best(&self) -> Option<&Sentence> {
@@ -332,26 +366,34 @@ impl<'h> Ranked<'h> {
     }
 
     /// For each other source, its best sentence that answers the same question.
-    pub fn other_sources<'a>(&'a self, best: &'a Sentence) -> impl Iterator<Item = &'a Sentence> + 'a {
+    pub fn other_sources<'a>(
+        &'a self,
+        best: &'a Sentence,
+    ) -> impl Iterator<Item = &'a Sentence> + 'a {
         let mut seen = HashSet::from([self.hits[best.hit].source.id.clone()]);
-        self.order.iter().map(|&i| &self.sentences[i]).filter(move |s| {
-            let source = &self.hits[s.hit].source.id;
-            if seen.contains(source) {
-                return false;
-            }
-            let answers = match (&best.candidate, &s.candidate) {
-                (Some(b), Some(c)) => {
-                    c.exact_type && (!b.beside_focal || c.beside_focal) && s.confidence >= 0.5 * best.confidence
+        self.order
+            .iter()
+            .map(|&i| &self.sentences[i])
+            .filter(move |s| {
+                let source = &self.hits[s.hit].source.id;
+                if seen.contains(source) {
+                    return false;
                 }
-                (Some(_), None) => false,
-                (None, _) => s.confidence >= 0.8 * best.confidence,
-            };
-            let ok = answers && s.confidence >= 0.3;
-            if ok {
-                seen.insert(source.clone());
-            }
-            ok
-        })
+                let answers = match (&best.candidate, &s.candidate) {
+                    (Some(b), Some(c)) => {
+                        c.exact_type
+                            && (!b.beside_focal || c.beside_focal)
+                            && s.confidence >= 0.5 * best.confidence
+                    }
+                    (Some(_), None) => false,
+                    (None, _) => s.confidence >= 0.8 * best.confidence,
+                };
+                let ok = answers && s.confidence >= 0.3;
+                if ok {
+                    seen.insert(source.clone());
+                }
+                ok
+            })
     }
 
     /// The snippet (one sentence, or two when the answer or the subject spills over) and
@@ -364,7 +406,10 @@ impl<'h> Ranked<'h> {
         };
         if s.candidate.is_none() && s.answer_type != AnswerType::Description {
             if let Some(next) = neighbour(s.index + 1).filter(|n| n.candidate.is_some()) {
-                return (s.range.start..next.range.end, next.candidate.as_ref().map(|c| c.range.clone()));
+                return (
+                    s.range.start..next.range.end,
+                    next.candidate.as_ref().map(|c| c.range.clone()),
+                );
             }
         }
         let text = &self.hits[s.hit].text;
@@ -395,8 +440,15 @@ pub fn same_answer(kind: AnswerType, a: &str, b: &str, a_hedged: bool, b_hedged:
     let (x, y) = (norm(a), norm(b));
     match (number_value(a), number_value(b)) {
         (Some(x), Some(y)) => (x - y).abs() < 1e-9 && a_hedged == b_hedged,
-        (None, None) if matches!(kind, AnswerType::Person | AnswerType::Place | AnswerType::Name) => {
-            x == y || x.last().is_some_and(|l| y.contains(l)) || y.last().is_some_and(|l| x.contains(l))
+        (None, None)
+            if matches!(
+                kind,
+                AnswerType::Person | AnswerType::Place | AnswerType::Name
+            ) =>
+        {
+            x == y
+                || x.last().is_some_and(|l| y.contains(l))
+                || y.last().is_some_and(|l| x.contains(l))
         }
         _ => x == y,
     }
@@ -412,7 +464,12 @@ fn number_value(text: &str) -> Option<f64> {
         .filter(|c| c.is_ascii_digit() || *c == '.')
         .collect();
     let mut value: f64 = digits.trim_end_matches('.').parse().ok()?;
-    for (word, scale) in [("thousand", 1e3), ("million", 1e6), ("billion", 1e9), ("trillion", 1e12)] {
+    for (word, scale) in [
+        ("thousand", 1e3),
+        ("million", 1e6),
+        ("billion", 1e9),
+        ("trillion", 1e12),
+    ] {
         if lower.contains(word) {
             value *= scale;
         }
@@ -430,10 +487,22 @@ mod tests {
         assert!(same_answer(Money, "$7 billion", "$7 billion", false, false));
         assert!(!same_answer(Number, "41", "around 40", false, true));
         assert!(!same_answer(Number, "40", "around 40", false, true));
-        assert!(same_answer(Person, "Vladimir Medinsky", "Medinsky", false, false));
+        assert!(same_answer(
+            Person,
+            "Vladimir Medinsky",
+            "Medinsky",
+            false,
+            false
+        ));
         assert!(!same_answer(Person, "Medinsky", "Umerov", false, false));
         assert!(!same_answer(Number, "41", "dozens", false, true));
-        assert!(!same_answer(Duration, "more than a year", "more than a year and a half", true, true));
+        assert!(!same_answer(
+            Duration,
+            "more than a year",
+            "more than a year and a half",
+            true,
+            true
+        ));
     }
 
     #[test]

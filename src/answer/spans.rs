@@ -33,9 +33,8 @@ static MONEY: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i){HEDGE}?(?:(?:US|A|C)?[$€£¥₴]\s?\d[\d,]*(?:\.\d+)?{SCALE}?|\d[\d,]*(?:\.\d+)?{SCALE}?\s(?:dollars|euros|pounds|roubles|rubles|hryvnias|yuan|yen|rupees)\b)"
     ))
 });
-static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
-    regex(format!(r"(?i){HEDGE}?\d+(?:\.\d+)?\s?(?:%|per\s?cent\b)"))
-});
+static PERCENT: LazyLock<Regex> =
+    LazyLock::new(|| regex(format!(r"(?i){HEDGE}?\d+(?:\.\d+)?\s?(?:%|per\s?cent\b)")));
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     regex(format!(
         r"\b(?:\d{{1,2}}(?::\d{{2}})?\s?(?:am|pm|a\.m\.|p\.m\.)|\d{{1,2}}:\d{{2}}|{MONTH}\.?\s\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s\d{{4}})?|\d{{1,2}}\s{MONTH}(?:\s\d{{4}})?|{MONTH}\s\d{{4}}|(?:early|mid|late)-?{MONTH}|{WEEKDAY}(?:\s(?:morning|afternoon|evening|night))?|(?:1[5-9]|20)\d{{2}}s?|\d{{1,2}}(?:st|nd|rd|th)\scentury|(?:yesterday|today|tomorrow|tonight|last\s(?:week|month|year|night)|this\s(?:week|month|year|morning))\b)"
@@ -60,23 +59,83 @@ static CAPITALISED: LazyLock<Regex> =
 
 /// Honorifics and offices that precede a name but are not part of it.
 const TITLES: &[&str] = &[
-    "President", "Prime", "Minister", "Secretary", "Foreign", "Defence", "Defense",
-    "Interior", "Finance", "General", "Gen.", "Chancellor", "King", "Queen", "Prince",
-    "Princess", "Pope", "Senator", "Sen.", "Governor", "Gov.", "Mayor", "Chief", "Director",
-    "Ambassador", "Commander", "Colonel", "Col.", "Major", "Captain", "Lieutenant", "Mr.",
-    "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr", "Prof.", "Professor", "Sir", "Lord", "Lady",
-    "Judge", "Justice", "Vice", "Deputy", "Speaker", "Spokesman", "Spokeswoman", "Archbishop",
-    "Bishop", "Rev.", "Sheikh", "Emir", "Sultan", "Premier", "Leader", "Head", "Operation",
+    "President",
+    "Prime",
+    "Minister",
+    "Secretary",
+    "Foreign",
+    "Defence",
+    "Defense",
+    "Interior",
+    "Finance",
+    "General",
+    "Gen.",
+    "Chancellor",
+    "King",
+    "Queen",
+    "Prince",
+    "Princess",
+    "Pope",
+    "Senator",
+    "Sen.",
+    "Governor",
+    "Gov.",
+    "Mayor",
+    "Chief",
+    "Director",
+    "Ambassador",
+    "Commander",
+    "Colonel",
+    "Col.",
+    "Major",
+    "Captain",
+    "Lieutenant",
+    "Mr.",
+    "Mrs.",
+    "Ms.",
+    "Dr.",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Dr",
+    "Prof.",
+    "Professor",
+    "Sir",
+    "Lord",
+    "Lady",
+    "Judge",
+    "Justice",
+    "Vice",
+    "Deputy",
+    "Speaker",
+    "Spokesman",
+    "Spokeswoman",
+    "Archbishop",
+    "Bishop",
+    "Rev.",
+    "Sheikh",
+    "Emir",
+    "Sultan",
+    "Premier",
+    "Leader",
+    "Head",
+    "Operation",
 ];
 
-const PLACE_PREPOSITIONS: &[&str] = &["in", "at", "near", "from", "to", "into", "across", "outside", "inside", "towards", "toward", "around", "over"];
+const PLACE_PREPOSITIONS: &[&str] = &[
+    "in", "at", "near", "from", "to", "into", "across", "outside", "inside", "towards", "toward",
+    "around", "over",
+];
 
 /// All candidates in a sentence, of every type.
 pub fn candidates(sentence: &str) -> Vec<Candidate> {
     let mut out = Vec::new();
     let push = |kind, m: regex::Match, out: &mut Vec<Candidate>| {
         let text = m.as_str();
-        let hedged = HEDGE_RE.is_match(text) || text.ends_with('s') && kind == AnswerType::Number && !text.chars().any(|c| c.is_ascii_digit());
+        let hedged = HEDGE_RE.is_match(text)
+            || text.ends_with('s')
+                && kind == AnswerType::Number
+                && !text.chars().any(|c| c.is_ascii_digit());
         out.push(Candidate {
             kind,
             range: m.range(),
@@ -97,7 +156,10 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
     }
     for m in NUMBER.find_iter(sentence) {
         // A number inside money, a percentage, a date or a duration belongs to that.
-        if !out.iter().any(|c| c.range.start <= m.start() && m.end() <= c.range.end) {
+        if !out
+            .iter()
+            .any(|c| c.range.start <= m.start() && m.end() <= c.range.end)
+        {
             push(AnswerType::Number, m, &mut out);
         }
     }
@@ -127,7 +189,13 @@ fn names(sentence: &str) -> Vec<Candidate> {
         while j + 1 < words.len() {
             let gap = &sentence[words[j].end()..words[j + 1].start()];
             let initial = gap.is_empty() && words[j].as_str().ends_with('.');
-            if initial || gap == " " || matches!(gap, " of " | " de " | " del " | " van " | " von " | " al " | " bin ") {
+            if initial
+                || gap == " "
+                || matches!(
+                    gap,
+                    " of " | " de " | " del " | " van " | " von " | " al " | " bin "
+                )
+            {
                 j += 1;
             } else {
                 break;
@@ -137,12 +205,13 @@ fn names(sentence: &str) -> Vec<Candidate> {
         i = j + 1;
         // Drop a capitalised sentence opener, and everything up to the last office or
         // honorific when a name follows it ("Russian Foreign Minister Sergei Lavrov").
-        let mut start = usize::from(
-            run[0].start() == 0 && is_stop_word(&run[0].as_str().to_lowercase()),
-        );
+        let mut start =
+            usize::from(run[0].start() == 0 && is_stop_word(&run[0].as_str().to_lowercase()));
         if let Some(mut title) = run.iter().rposition(|w| TITLES.contains(&w.as_str())) {
             // "Secretary of State", "Minister of Defence": the office's own complement.
-            if title + 1 < run.len() && &sentence[run[title].end()..run[title + 1].start()] == " of " {
+            if title + 1 < run.len()
+                && &sentence[run[title].end()..run[title + 1].start()] == " of "
+            {
                 title += 1;
             }
             start = start.max(title + 1);
@@ -164,7 +233,11 @@ fn names(sentence: &str) -> Vec<Candidate> {
             .rsplit(' ')
             .take(3)
             .any(|w| PLACE_PREPOSITIONS.contains(&w.to_lowercase().as_str()));
-        let kind = if preposition { AnswerType::Place } else { AnswerType::Person };
+        let kind = if preposition {
+            AnswerType::Place
+        } else {
+            AnswerType::Person
+        };
         out.push(Candidate {
             kind,
             range,
@@ -177,17 +250,25 @@ fn names(sentence: &str) -> Vec<Candidate> {
 /// A lone capitalised word between a determiner and a noun modifies the noun rather than
 /// naming anyone: "his Russian counterpart", "the Kremlin spokesman".
 fn is_modifier(sentence: &str, word: &regex::Match) -> bool {
-    const DETERMINERS: &[&str] = &["the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that", "these", "those"];
-    let before = sentence[..word.start()].split_whitespace().next_back().unwrap_or("");
-    let after = sentence[word.end()..].split_whitespace().next().unwrap_or("");
+    const DETERMINERS: &[&str] = &[
+        "the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that",
+        "these", "those",
+    ];
+    let before = sentence[..word.start()]
+        .split_whitespace()
+        .next_back()
+        .unwrap_or("");
+    let after = sentence[word.end()..]
+        .split_whitespace()
+        .next()
+        .unwrap_or("");
     DETERMINERS.contains(&before)
         && after.chars().next().is_some_and(char::is_lowercase)
         && !is_stop_word(after.trim_matches(|c: char| !c.is_alphanumeric()))
 }
 
 fn is_calendar_word(word: &str) -> bool {
-    static CALENDAR: LazyLock<Regex> =
-        LazyLock::new(|| regex(format!("^(?:{MONTH}|{WEEKDAY})$")));
+    static CALENDAR: LazyLock<Regex> = LazyLock::new(|| regex(format!("^(?:{MONTH}|{WEEKDAY})$")));
     CALENDAR.is_match(word.trim_end_matches('.'))
 }
 
@@ -243,24 +324,39 @@ mod tests {
         assert_eq!(found(s, AnswerType::Number), ["41"]);
         let s = "Ukraine said it damaged around 40 long-range bombers, and dozens of others.";
         let c = candidates(s);
-        let hedged: Vec<(&str, bool)> = c.iter().filter(|c| c.kind == AnswerType::Number).map(|c| (&s[c.range.clone()], c.hedged)).collect();
+        let hedged: Vec<(&str, bool)> = c
+            .iter()
+            .filter(|c| c.kind == AnswerType::Number)
+            .map(|c| (&s[c.range.clone()], c.hedged))
+            .collect();
         assert_eq!(hedged, [("around 40", true), ("dozens", true)]);
     }
 
     #[test]
     fn dates_times_durations() {
-        let s = "The second round is set to begin at 1pm (10am Irish time) on Monday, June 2, 2025.";
-        assert_eq!(found(s, AnswerType::Date), ["1pm", "10am", "Monday", "June 2, 2025"]);
+        let s =
+            "The second round is set to begin at 1pm (10am Irish time) on Monday, June 2, 2025.";
+        assert_eq!(
+            found(s, AnswerType::Date),
+            ["1pm", "10am", "Monday", "June 2, 2025"]
+        );
         let s = "The attack was planned for more than a year and a half; an 18-month operation.";
-        assert_eq!(found(s, AnswerType::Duration), ["more than a year and a half", "18-month"]);
+        assert_eq!(
+            found(s, AnswerType::Duration),
+            ["more than a year and a half", "18-month"]
+        );
     }
 
     #[test]
     fn people_and_places() {
-        let s = "Ukraine’s delegation is headed by Defence Minister Rustem Umerov, seen as pragmatic.";
+        let s =
+            "Ukraine’s delegation is headed by Defence Minister Rustem Umerov, seen as pragmatic.";
         assert_eq!(found(s, AnswerType::Person), ["Ukraine", "Rustem Umerov"]);
         let s = "S.V. Lavrov met US Secretary of State Marco Rubio at the State Department.";
-        assert_eq!(found(s, AnswerType::Person), ["S.V. Lavrov", "Marco Rubio", "State Department"]);
+        assert_eq!(
+            found(s, AnswerType::Person),
+            ["S.V. Lavrov", "Marco Rubio", "State Department"]
+        );
         let s = "The talks begin at the historic Ciragan Palace in Istanbul on Monday.";
         assert_eq!(found(s, AnswerType::Place), ["Ciragan Palace", "Istanbul"]);
         let s = r#"The attack, codenamed "Operation Spider's Web," was planned."#;

@@ -41,7 +41,11 @@ pub fn blocks(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     for range in super::split::paragraphs(text) {
         let para = &text[range];
-        let lines: Vec<&str> = para.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let lines: Vec<&str> = para
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
         let wrapped_prose = lines[..lines.len().saturating_sub(1)]
             .iter()
             .all(|l| l.chars().count() >= 40 && !starts_with_bullet(l));
@@ -109,7 +113,10 @@ pub fn select<'a>(blocks: &[&'a str]) -> Selection<'a> {
 }
 
 fn key(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 fn classify(text: &str, repeated: bool) -> Class {
@@ -123,7 +130,9 @@ fn classify(text: &str, repeated: bool) -> Class {
     let stop = words
         .iter()
         .filter(|w| {
-            let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+            let w = w
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
             is_stop_word(&w)
         })
         .count();

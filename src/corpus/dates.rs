@@ -164,11 +164,26 @@ mod tests {
         let monday = NaiveDate::from_ymd_opt(2025, 6, 2).unwrap();
         let day = |d| NaiveDate::from_ymd_opt(2025, 6, d).unwrap();
         let may31 = NaiveDate::from_ymd_opt(2025, 5, 31).unwrap();
-        assert_eq!(resolve_relative("on Sunday", monday, Tense::Past), Some(day(1)));
-        assert_eq!(resolve_relative("Saturday", monday, Tense::Past), Some(may31));
-        assert_eq!(resolve_relative("Monday", monday, Tense::Past), Some(monday));
-        assert_eq!(resolve_relative("Friday", monday, Tense::Future), Some(day(6)));
-        assert_eq!(resolve_relative("yesterday", monday, Tense::Past), Some(day(1)));
+        assert_eq!(
+            resolve_relative("on Sunday", monday, Tense::Past),
+            Some(day(1))
+        );
+        assert_eq!(
+            resolve_relative("Saturday", monday, Tense::Past),
+            Some(may31)
+        );
+        assert_eq!(
+            resolve_relative("Monday", monday, Tense::Past),
+            Some(monday)
+        );
+        assert_eq!(
+            resolve_relative("Friday", monday, Tense::Future),
+            Some(day(6))
+        );
+        assert_eq!(
+            resolve_relative("yesterday", monday, Tense::Past),
+            Some(day(1))
+        );
         assert_eq!(resolve_relative("next year", monday, Tense::Past), None);
     }
 }

@@ -18,7 +18,11 @@ pub fn extract(html: &str) -> Extracted {
         return Extracted::default();
     };
     let text = article.text_content.to_string();
-    let blocks: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let blocks: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     let selection = boilerplate::select(&blocks);
     let non_empty = |s: Option<String>| s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     Extracted {

@@ -60,10 +60,9 @@ mod tests {
 
     #[test]
     fn parses_metadata_by_id() {
-        let m: Manifest = toml::from_str(
-            "[sources.\"001_x\"]\noutlet = \"Wire\"\npublished = \"2025-06\"\n",
-        )
-        .unwrap();
+        let m: Manifest =
+            toml::from_str("[sources.\"001_x\"]\noutlet = \"Wire\"\npublished = \"2025-06\"\n")
+                .unwrap();
         let meta = m.get("001_x").unwrap();
         assert_eq!(meta.outlet.as_deref(), Some("Wire"));
         assert_eq!(meta.published.unwrap().to_string(), "2025-06");

@@ -40,7 +40,10 @@ pub fn extract(text: &str) -> Extracted {
 
 fn split_front_matter(text: &str) -> (Option<&str>, &str) {
     let text = text.trim_start_matches('\u{feff}');
-    let Some(rest) = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")) else {
+    let Some(rest) = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+    else {
         return (None, text);
     };
     let mut offset = 0;
@@ -96,7 +99,10 @@ mod tests {
         assert_eq!(e.title.as_deref(), Some("Talks resume"));
         assert_eq!(e.outlet.as_deref(), Some("Example Wire"));
         assert_eq!(e.published.unwrap().to_string(), "2025-06-02");
-        assert_eq!(e.paragraphs, ["Talks resumed in Istanbul on Monday.", "A list item."]);
+        assert_eq!(
+            e.paragraphs,
+            ["Talks resumed in Istanbul on Monday.", "A list item."]
+        );
     }
 
     #[test]

@@ -223,7 +223,11 @@ mod tests {
     #[test]
     fn article_passages_are_slices_of_the_body() {
         let extracted = Extracted {
-            paragraphs: vec!["First  para.\nStill first.".into(), " ".into(), "Second.".into()],
+            paragraphs: vec![
+                "First  para.\nStill first.".into(),
+                " ".into(),
+                "Second.".into(),
+            ],
             ..Default::default()
         };
         let article = Article::new("x".into(), extracted).unwrap();

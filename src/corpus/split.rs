@@ -7,10 +7,10 @@ pub const MAX_PASSAGE_BYTES: usize = 3000;
 
 /// Words that end with a period without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "mt", "gen", "col", "lt", "sgt", "capt", "cmdr",
-    "adm", "gov", "sen", "rep", "pres", "rev", "jr", "sr", "inc", "ltd", "corp", "co", "no",
-    "nos", "vs", "approx", "dept", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul",
-    "aug", "sep", "sept", "oct", "nov", "dec", "e.g", "i.e", "cf", "al", "ft", "vol", "op",
+    "mr", "mrs", "ms", "dr", "prof", "st", "mt", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm",
+    "gov", "sen", "rep", "pres", "rev", "jr", "sr", "inc", "ltd", "corp", "co", "no", "nos", "vs",
+    "approx", "dept", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+    "oct", "nov", "dec", "e.g", "i.e", "cf", "al", "ft", "vol", "op",
 ];
 
 const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»', '}'];
@@ -221,14 +221,20 @@ mod tests {
     #[test]
     fn paragraphs_split_at_blank_lines() {
         let text = "\n  One line\nsame para\n\n \n\nTwo\n";
-        assert_eq!(texts(text, &paragraphs(text)), ["One line\nsame para", "Two"]);
+        assert_eq!(
+            texts(text, &paragraphs(text)),
+            ["One line\nsame para", "Two"]
+        );
     }
 
     #[test]
     fn long_paragraphs_are_chunked_at_sentences() {
         let text = "Aaaa bbb. Ccc ddd. Eee fff. Ggg hhh.";
         let chunks = chunk_paragraph(text, 20);
-        assert_eq!(texts(text, &chunks), ["Aaaa bbb. Ccc ddd.", "Eee fff. Ggg hhh."]);
+        assert_eq!(
+            texts(text, &chunks),
+            ["Aaaa bbb. Ccc ddd.", "Eee fff. Ggg hhh."]
+        );
     }
 
     proptest! {

@@ -72,7 +72,9 @@ mod tests {
 
     #[test]
     fn date_header_is_metadata_with_its_precision() {
-        let e = extract(" date 2025-06 RUSSIAN AND UKRAINIAN officials will meet in Istanbul today to exchange proposals on how to end the war.");
+        let e = extract(
+            " date 2025-06 RUSSIAN AND UKRAINIAN officials will meet in Istanbul today to exchange proposals on how to end the war.",
+        );
         assert_eq!(e.published.unwrap().to_string(), "2025-06");
         assert!(e.paragraphs[0].starts_with("RUSSIAN AND UKRAINIAN"));
         let (date, _) = date_header("date of birth is unknown");
@@ -81,7 +83,9 @@ mod tests {
 
     #[test]
     fn finds_outlet_in_copyright_line() {
-        let e = extract("The mayor said on Tuesday that the bridge would reopen next month after repairs.\n\n©2020 KashmirPEN | Made with love\n");
+        let e = extract(
+            "The mayor said on Tuesday that the bridge would reopen next month after repairs.\n\n©2020 KashmirPEN | Made with love\n",
+        );
         assert_eq!(e.outlet.as_deref(), Some("KashmirPEN"));
     }
 }

@@ -51,14 +51,20 @@ pub fn build(
 
     let (schema, fields) = Fields::schema();
     let index = TantivyIndex::create_in_dir(&dir, schema)?;
-    index.tokenizers().register(analyzer::NAME, analyzer::analyzer());
+    index
+        .tokenizers()
+        .register(analyzer::NAME, analyzer::analyzer());
     let mut writer = index.writer::<TantivyDocument>(WRITER_HEAP_BYTES)?;
 
     progress(BuildEvent::Started { total: files.len() });
     let mut sources = Vec::with_capacity(files.len());
     let mut text_bytes = 0u64;
     for path in &files {
-        let file = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let file = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let id = corpus::source_id(path);
         let report = match corpus::read_file(path, max_source_bytes) {
             Ok(mut article) => {
@@ -101,7 +107,10 @@ pub fn build(
         sources,
     };
     let report_path = dir.join("report.json");
-    write_durably(&report_path, &serde_json::to_vec_pretty(&report).expect("report serializes"))?;
+    write_durably(
+        &report_path,
+        &serde_json::to_vec_pretty(&report).expect("report serializes"),
+    )?;
     sync_dir(&dir)?;
 
     let previous = layout.current()?;
@@ -160,7 +169,9 @@ fn sync_dir(dir: &Path) -> Result<(), IndexError> {
 /// Points `CURRENT` at `name`: write a temporary file, fsync it, rename it over the old
 /// pointer (atomic on POSIX), fsync the directory.
 fn swap_current(layout: &Layout, name: &str) -> Result<(), IndexError> {
-    let tmp = layout.root().join(format!("CURRENT.tmp-{}", std::process::id()));
+    let tmp = layout
+        .root()
+        .join(format!("CURRENT.tmp-{}", std::process::id()));
     write_durably(&tmp, name.as_bytes())?;
     let current = layout.current_file();
     fs::rename(&tmp, &current).map_err(|e| IndexError::io(&current, e))?;

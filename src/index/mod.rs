@@ -11,6 +11,7 @@
 
 pub mod analyzer;
 mod build;
+mod live;
 mod schema;
 mod search;
 
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::corpus::{PubDate, SourceError};
 
 pub use build::{BuildEvent, build};
+pub use live::Live;
 pub use search::{Hit, Index, SourceInfo};
 
 /// Where an index lives: its sources and its generations.

@@ -7,7 +7,9 @@ use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{DocAddress, Index as TantivyIndex, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index as TantivyIndex, IndexReader, ReloadPolicy, TantivyDocument, Term,
+};
 
 use super::schema::Fields;
 use super::{BuildReport, IndexError, Layout, analyzer};
@@ -58,7 +60,9 @@ impl Index {
                 })
             })?;
         let index = TantivyIndex::open_in_dir(&dir)?;
-        index.tokenizers().register(analyzer::NAME, analyzer::analyzer());
+        index
+            .tokenizers()
+            .register(analyzer::NAME, analyzer::analyzer());
         let fields = Fields::from_schema(&index.schema())?;
         let reader = index
             .reader_builder()
@@ -116,7 +120,10 @@ impl Index {
                     Term::from_field_text(field, term),
                     IndexRecordOption::WithFreqs,
                 );
-                clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(query), weight * boost))));
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(query), weight * boost)),
+                ));
             }
         }
         let searcher = self.reader.searcher();

@@ -1,0 +1,63 @@
+//! The live index of a running process: readers share the opened generation, and move to
+//! a newer one once a rebuild (in this process or another) has swapped it in.
+
+use std::sync::{Arc, Mutex, RwLock};
+
+use super::{BuildEvent, BuildReport, Index, IndexError, Layout, build, open_or_build};
+
+pub struct Live {
+    layout: Layout,
+    max_source_bytes: u64,
+    current: RwLock<Arc<Index>>,
+    /// One rebuild at a time within the process (the file lock covers other processes).
+    rebuilding: Mutex<()>,
+}
+
+impl Live {
+    /// Opens the index, building it first if there is none (`on_build` is told).
+    pub fn open(
+        layout: Layout,
+        max_source_bytes: u64,
+        on_build: impl FnOnce(),
+    ) -> Result<Live, IndexError> {
+        let index = open_or_build(&layout, max_source_bytes, on_build)?;
+        Ok(Live {
+            layout,
+            max_source_bytes,
+            current: RwLock::new(Arc::new(index)),
+            rebuilding: Mutex::new(()),
+        })
+    }
+
+    /// The newest complete generation. If reopening fails, the old one keeps serving.
+    pub fn get(&self) -> Arc<Index> {
+        let index = self.current.read().expect("index lock").clone();
+        if !index.is_outdated() {
+            return index;
+        }
+        match Index::open(&self.layout) {
+            Ok(Some(newer)) => {
+                let newer = Arc::new(newer);
+                *self.current.write().expect("index lock") = newer.clone();
+                newer
+            }
+            Ok(None) => index,
+            Err(error) => {
+                tracing::error!(%error, "cannot open the new index generation; serving the old one");
+                index
+            }
+        }
+    }
+
+    /// Rebuilds from the sources and serves the result; readers keep the old generation
+    /// until the new one is complete.
+    pub fn rebuild(&self, progress: impl FnMut(BuildEvent)) -> Result<BuildReport, IndexError> {
+        let _one_at_a_time = self
+            .rebuilding
+            .try_lock()
+            .map_err(|_| IndexError::Busy(self.layout.root().to_path_buf()))?;
+        let report = build(&self.layout, self.max_source_bytes, progress)?;
+        self.get();
+        Ok(report)
+    }
+}
