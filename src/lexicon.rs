@@ -1,5 +1,6 @@
-//! Word lists shared by extraction, indexing and answering: English stop words and the
-//! irregular word forms of WordNet's exception lists (`data/wordnet`, WordNet licence).
+//! Word lists shared by extraction, indexing and answering: English stop words, the
+//! irregular word forms of WordNet's exception lists, and WordNet's more specific names
+//! for concrete nouns (`data/wordnet`, WordNet licence).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -34,6 +35,33 @@ static EXCEPTIONS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new
     map
 });
 
+/// Concrete noun → its synonyms and direct hyponyms (`warplane` → `bomber fighter`).
+static RELATED_NOUNS: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
+    include_str!("../data/wordnet/related-nouns.tsv")
+        .lines()
+        .filter_map(|line| {
+            let (noun, related) = line.split_once('\t')?;
+            Some((noun, related.split(' ').collect()))
+        })
+        .collect()
+});
+
+/// Other words for a lower-case noun, singular or plural: its synonyms and the kinds of it.
+pub fn related_nouns(word: &str) -> &'static [&'static str] {
+    let singular = irregular_base(word).map(str::to_string).into_iter().chain(
+        [("ies", "y"), ("es", ""), ("s", "")]
+            .iter()
+            .filter_map(|(suffix, replacement)| {
+                word.strip_suffix(suffix)
+                    .map(|stem| format!("{stem}{replacement}"))
+            }),
+    );
+    std::iter::once(word.to_string())
+        .chain(singular)
+        .find_map(|w| RELATED_NOUNS.get(w.as_str()))
+        .map_or(&[], Vec::as_slice)
+}
+
 /// Whether a lower-case word is an English function word.
 pub fn is_stop_word(word: &str) -> bool {
     STOP_WORDS.contains(word)
@@ -54,6 +82,16 @@ mod tests {
         assert_eq!(irregular_base("struck"), Some("strike"));
         assert_eq!(irregular_base("children"), Some("child"));
         assert_eq!(irregular_base("drones"), None);
+    }
+
+    #[test]
+    fn knows_kinds_of_things() {
+        assert!(related_nouns("warplanes").contains(&"bomber"));
+        assert!(related_nouns("warplane").contains(&"fighter"));
+        assert!(
+            related_nouns("talks").is_empty(),
+            "abstract nouns are not expanded"
+        );
     }
 
     #[test]

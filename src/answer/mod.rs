@@ -18,6 +18,8 @@ use rank::{Ranked, Sentence};
 
 /// How many passages BM25 hands to sentence ranking.
 const CANDIDATE_PASSAGES: usize = 20;
+/// Most entries in `also`.
+const ALSO: usize = 4;
 /// How many nearest passages to list when there is no answer.
 const RELATED: usize = 3;
 /// Below this confidence the engine says it does not know.
@@ -41,7 +43,7 @@ pub struct Cited {
     pub text: Option<String>,
     /// One or two whole sentences, verbatim from the source's extracted text.
     pub snippet: String,
-    pub score: f32,
+    pub score: f64,
     pub source: SourceInfo,
     pub passage: u64,
     /// A relative date in the span ("Sunday") resolved against the publication date.
@@ -79,7 +81,13 @@ pub fn ask(index: &Index, text: &str) -> Result<Response, AskError> {
     let weights: Vec<(String, f32)> = question
         .terms
         .iter()
-        .map(|t| (t.term.clone(), t.weight()))
+        .flat_map(|t| {
+            let expansions = t
+                .expansions
+                .iter()
+                .map(|e| (e.clone(), t.weight() * rank::EXPANSION_CREDIT));
+            std::iter::once((t.term.clone(), t.weight())).chain(expansions)
+        })
         .collect();
     let hits = index.search(&weights, CANDIDATE_PASSAGES)?;
     let ranked = rank::rank(index, &question, &hits);
@@ -107,6 +115,7 @@ pub fn ask(index: &Index, text: &str) -> Result<Response, AskError> {
     let answer = cite(&ranked, best, true);
     let also = ranked
         .other_sources(best)
+        .take(ALSO)
         .map(|s| {
             let mut cited = cite(&ranked, s, true);
             cited.agrees = match (&answer.text, &cited.text) {
@@ -155,7 +164,7 @@ fn cite(ranked: &Ranked, sentence: &Sentence, with_span: bool) -> Cited {
     Cited {
         text,
         snippet,
-        score: (sentence.score * 1000.0).round() / 1000.0,
+        score: rounded(sentence.score),
         source: (*hit.source).clone(),
         passage: hit.passage,
         date,
@@ -177,7 +186,7 @@ const FUTURE: &[&str] = &[
 /// A passage found by `search`, with the byte ranges of the query's words in it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Found {
-    pub score: f32,
+    pub score: f64,
     pub source: SourceInfo,
     pub passage: u64,
     pub text: String,
@@ -202,7 +211,7 @@ pub fn search(index: &Index, query: &str, limit: usize) -> Result<Vec<Found>, As
                 .map(|t| t.range)
                 .collect();
             Found {
-                score: (hit.score * 1000.0).round() / 1000.0,
+                score: rounded(hit.score),
                 source: (*hit.source).clone(),
                 passage: hit.passage,
                 text: hit.text,
@@ -210,4 +219,9 @@ pub fn search(index: &Index, query: &str, limit: usize) -> Result<Vec<Found>, As
             }
         })
         .collect())
+}
+
+/// A score as shown to people and in JSON: three decimals.
+fn rounded(score: f32) -> f64 {
+    (f64::from(score) * 1000.0).round() / 1000.0
 }

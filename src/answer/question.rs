@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::index::analyzer;
-use crate::lexicon::is_stop_word;
+use crate::lexicon::{is_stop_word, related_nouns};
 
 /// Longest question accepted, in characters.
 pub const MAX_QUESTION_CHARS: usize = 500;
@@ -58,6 +58,9 @@ pub struct QuestionTerm {
     /// Its analyzed index term.
     pub term: String,
     pub role: Role,
+    /// Analyzed terms of more specific names for it ("bomber" for "warplanes"), matched
+    /// with less weight.
+    pub expansions: Vec<String>,
     /// The proper-noun term that qualifies it ("russia" for "delegation" in "Russia's
     /// delegation"), if any.
     pub qualifier: Option<String>,
@@ -182,10 +185,19 @@ impl Question {
             if terms.iter().any(|t| t.term == term) {
                 continue;
             }
+            let expansions = match role {
+                Role::Focal | Role::Plain => related_nouns(&low)
+                    .iter()
+                    .filter_map(|w| analyzer::terms(w).into_iter().next().map(|t| t.term))
+                    .filter(|t| *t != term)
+                    .collect(),
+                _ => Vec::new(),
+            };
             terms.push(QuestionTerm {
                 word: bare.to_string(),
                 term,
                 role,
+                expansions,
                 qualifier,
             });
         }

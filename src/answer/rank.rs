@@ -18,6 +18,8 @@ const W_BM25: f32 = 0.1;
 /// a sentence without an answer of the wanted type keeps only this share.
 const TYPE_FLOOR: f32 = 0.35;
 const CONFLICT_PENALTY: f32 = 0.35;
+/// Share of a term's weight earned by a more specific name for it ("bomber" for "warplane").
+pub const EXPANSION_CREDIT: f32 = 0.6;
 
 /// A scored sentence of one of the candidate passages.
 #[derive(Debug, Clone)]
@@ -95,7 +97,9 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
             .iter()
             .map(|w| {
                 title_tokens.contains(&w.term.term)
-                    || tokens.iter().any(|t| matches(w.term, t, &hit.text))
+                    || tokens
+                        .iter()
+                        .any(|t| matches(w.term, t, &hit.text).is_some())
             })
             .collect();
         for (i, range) in split::sentences(&hit.text).into_iter().enumerate() {
@@ -109,16 +113,20 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                     sentence_tokens
                         .iter()
                         .enumerate()
-                        .filter(|(_, t)| matches(w.term, t, &hit.text))
+                        .filter(|(_, t)| matches(w.term, t, &hit.text).is_some())
                         .map(|(k, _)| k)
                         .collect()
                 })
                 .collect();
             let covered: f32 = weighted
                 .iter()
-                .zip(&found)
-                .filter(|(_, f)| !f.is_empty())
-                .map(|(w, _)| w.weight)
+                .map(|w| {
+                    sentence_tokens
+                        .iter()
+                        .filter_map(|t| matches(w.term, t, &hit.text))
+                        .fold(0.0f32, f32::max)
+                        * w.weight
+                })
                 .sum();
             let context: f32 = weighted
                 .iter()
@@ -216,15 +224,19 @@ fn answer_key(span: &str) -> Option<String> {
         .map(str::to_lowercase)
 }
 
-/// Whether a text token is this question term: the same analyzed term, or for names a
-/// demonym of it ("Russian" for "Russia", "Ukrainian" for "Ukraine").
-fn matches(term: &super::question::QuestionTerm, token: &Term, text: &str) -> bool {
-    if token.term == term.term {
-        return true;
-    }
-    term.role == Role::Proper
+/// How far a text token is this question term: 1 for the same analyzed term or, for
+/// names, a demonym of it ("Russian" for "Russia"); less for a more specific name.
+fn matches(term: &super::question::QuestionTerm, token: &Term, text: &str) -> Option<f32> {
+    let name = term.role == Role::Proper
         && text[token.range.clone()].starts_with(char::is_uppercase)
-        && same_name(&term.term, &token.term)
+        && same_name(&term.term, &token.term);
+    if token.term == term.term || name {
+        Some(1.0)
+    } else if term.expansions.contains(&token.term) {
+        Some(EXPANSION_CREDIT)
+    } else {
+        None
+    }
 }
 
 fn same_name(a: &str, b: &str) -> bool {
@@ -365,32 +377,44 @@ impl<'h> Ranked<'h> {
         })
     }
 
-    /// For each other source, its best sentence that answers the same question.
+    /// Sentences of other sources that answer the same question, best first: one per
+    /// source and distinct answer ("dozens" and "around 40" from one report both count).
     pub fn other_sources<'a>(
         &'a self,
         best: &'a Sentence,
     ) -> impl Iterator<Item = &'a Sentence> + 'a {
-        let mut seen = HashSet::from([self.hits[best.hit].source.id.clone()]);
+        let key = |s: &Sentence| {
+            let span = s
+                .candidate
+                .as_ref()
+                .map(|c| self.hits[s.hit].text[c.range.clone()].to_lowercase());
+            (self.hits[s.hit].source.id.clone(), span)
+        };
+        let best_source = self.hits[best.hit].source.id.clone();
+        let mut seen = HashSet::from([key(best)]);
         self.order
             .iter()
             .map(|&i| &self.sentences[i])
             .filter(move |s| {
-                let source = &self.hits[s.hit].source.id;
-                if seen.contains(source) {
-                    return false;
-                }
                 let answers = match (&best.candidate, &s.candidate) {
                     (Some(b), Some(c)) => {
                         c.exact_type
                             && (!b.beside_focal || c.beside_focal)
-                            && s.confidence >= 0.5 * best.confidence
+                            && s.confidence >= 0.4 * best.confidence
                     }
                     (Some(_), None) => false,
                     (None, _) => s.confidence >= 0.8 * best.confidence,
                 };
-                let ok = answers && s.confidence >= 0.3;
+                let key = key(s);
+                let same_source_without_span =
+                    key.1.is_none() && seen.iter().any(|(id, _)| *id == key.0);
+                let ok = answers
+                    && s.confidence >= 0.3
+                    && self.hits[s.hit].source.id != best_source
+                    && !same_source_without_span
+                    && !seen.contains(&key);
                 if ok {
-                    seen.insert(source.clone());
+                    seen.insert(key);
                 }
                 ok
             })
