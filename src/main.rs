@@ -65,6 +65,14 @@ enum Cmd {
 }
 
 fn main() -> ExitCode {
+    // Settings first: they load .env, which may set SITREP_LOG.
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("sitrep: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SITREP_LOG")
@@ -72,7 +80,7 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    match run(Cli::parse()) {
+    match run(Cli::parse(), settings) {
         Ok(code) => code,
         Err(error) => {
             eprintln!("sitrep: {error:#}");
@@ -81,8 +89,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<ExitCode> {
-    let mut settings = Settings::from_env()?;
+fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
     if let Some(dir) = cli.index {
         settings.index_dir = dir;
     }

@@ -173,18 +173,16 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
     reward_redundancy(&mut sentences, hits);
     let mut order: Vec<usize> = (0..sentences.len()).collect();
     order.sort_by(|&a, &b| sentences[b].score.total_cmp(&sentences[a].score));
-    if std::env::var_os("SITREP_DEBUG").is_some() {
-        for &i in order.iter().take(6) {
-            let s = &sentences[i];
-            let t = &hits[s.hit].text;
-            eprintln!(
-                "{:.3} conf={:.2} cand={:?} {}",
-                s.score,
-                s.confidence,
-                s.candidate.as_ref().map(|c| &t[c.range.clone()]),
-                &t[s.range.clone()].chars().take(90).collect::<String>()
-            );
-        }
+    if let Some(&top) = order.first() {
+        let s = &sentences[top];
+        tracing::debug!(
+            source = %hits[s.hit].source.id,
+            passage = hits[s.hit].passage,
+            score = s.score,
+            confidence = s.confidence,
+            sentences = sentences.len(),
+            "ranked"
+        );
     }
     Ranked {
         hits,
@@ -428,13 +426,14 @@ impl<'h> Ranked<'h> {
                 .iter()
                 .find(|o| o.hit == s.hit && o.index == index)
         };
-        if s.candidate.is_none() && s.answer_type != AnswerType::Description {
-            if let Some(next) = neighbour(s.index + 1).filter(|n| n.candidate.is_some()) {
-                return (
-                    s.range.start..next.range.end,
-                    next.candidate.as_ref().map(|c| c.range.clone()),
-                );
-            }
+        if s.candidate.is_none()
+            && s.answer_type != AnswerType::Description
+            && let Some(next) = neighbour(s.index + 1).filter(|n| n.candidate.is_some())
+        {
+            return (
+                s.range.start..next.range.end,
+                next.candidate.as_ref().map(|c| c.range.clone()),
+            );
         }
         let text = &self.hits[s.hit].text;
         let first_word = text[s.range.clone()]
@@ -443,10 +442,11 @@ impl<'h> Ranked<'h> {
             .unwrap_or("")
             .to_lowercase();
         let span = s.candidate.as_ref().map(|c| c.range.clone());
-        if PRONOUN_OPENERS.contains(&first_word.as_str()) && s.index > 0 {
-            if let Some(previous) = neighbour(s.index - 1) {
-                return (previous.range.start..s.range.end, span);
-            }
+        if PRONOUN_OPENERS.contains(&first_word.as_str())
+            && s.index > 0
+            && let Some(previous) = neighbour(s.index - 1)
+        {
+            return (previous.range.start..s.range.end, span);
         }
         (s.range.clone(), span)
     }

@@ -28,7 +28,7 @@ pub struct Actor {
 /// What the bot answers, before any platform renders it.
 #[derive(Debug, Clone)]
 pub enum Reply {
-    Answer(Response),
+    Answer(Box<Response>),
     Passages { query: String, found: Vec<Found> },
     Sources(BuildReport),
     Help { moderator: bool },
@@ -81,14 +81,15 @@ impl Handler {
         if spec.permission == Permission::Moderator && !actor.moderator {
             return Reply::Error(UserError::Forbidden { command: spec.name });
         }
-        if !actor.moderator && command != Command::Help {
-            if let Err(retry_after) = self.limiter.check(&actor.user, Instant::now()) {
-                return Reply::Error(UserError::RateLimited { retry_after });
-            }
+        if !actor.moderator
+            && command != Command::Help
+            && let Err(retry_after) = self.limiter.check(&actor.user, Instant::now())
+        {
+            return Reply::Error(UserError::RateLimited { retry_after });
         }
         let result = match command {
             Command::Ask { question } => {
-                answer::ask(&self.live.get(), &question).map(Reply::Answer)
+                answer::ask(&self.live.get(), &question).map(|r| Reply::Answer(Box::new(r)))
             }
             Command::Search { query } => answer::search(&self.live.get(), &query, SEARCH_LIMIT)
                 .map(|found| Reply::Passages { query, found }),

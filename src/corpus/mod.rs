@@ -236,6 +236,23 @@ mod tests {
         assert_eq!(article.passage(2), None);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn extraction_never_panics_and_passages_are_slices(
+            text in "(( date 2025-06-0[1-9])?[ •\n<>/a-zA-Z0-9.,!?’“”\"'#*-]{0,400})",
+            format in proptest::sample::select(vec!["txt", "md", "html"]),
+        ) {
+            if let Ok(article) = read_str("p".into(), format, &text) {
+                let mut last = 0;
+                for r in &article.passages {
+                    proptest::prop_assert!(r.start >= last && r.end <= article.body.len());
+                    proptest::prop_assert!(!article.body[r.clone()].trim().is_empty());
+                    last = r.end;
+                }
+            }
+        }
+    }
+
     #[test]
     fn an_article_needs_text() {
         let err = Article::new("x".into(), Extracted::default()).unwrap_err();

@@ -50,7 +50,7 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
 /// sentence longer than `max` stays whole).
 pub fn chunk_paragraph(text: &str, max: usize) -> Vec<Range<usize>> {
     if text.len() <= max {
-        return vec![0..text.len()];
+        return std::iter::once(0..text.len()).collect();
     }
     let mut chunks: Vec<Range<usize>> = Vec::new();
     for sentence in sentences(text) {

@@ -187,10 +187,11 @@ fn remove_stale_generations(layout: &Layout, current: &str, previous: Option<&st
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name != current && Some(name.as_ref()) != previous {
-            if let Err(error) = fs::remove_dir_all(entry.path()) {
-                tracing::warn!(generation = %name, %error, "could not remove old generation");
-            }
+        if name != current
+            && Some(name.as_ref()) != previous
+            && let Err(error) = fs::remove_dir_all(entry.path())
+        {
+            tracing::warn!(generation = %name, %error, "could not remove old generation");
         }
     }
 }

@@ -1,0 +1,84 @@
+//! A reindex killed midway leaves the previous index answering, and the next reindex
+//! cleans up after it.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+#[test]
+fn killed_reindex_leaves_the_old_index_answering() {
+    let dir = common::corpus_copy();
+    common::sitrep(dir.path()).arg("reindex").assert().success();
+    let current = || std::fs::read_to_string(dir.path().join("CURRENT")).unwrap();
+    let before = current();
+
+    // Enough text that indexing takes a while: 1,500 articles of about 24 kB.
+    let sources = dir.path().join("sources");
+    for n in 0..1500 {
+        let mut text = String::new();
+        for p in 0..40 {
+            let _ = writeln!(
+                text,
+                "Report {n} paragraph {p}: officials said the convoy of {p} lorries reached the depot at dawn, and that repairs to the northern bridge would take another {n} days.\n"
+            );
+        }
+        std::fs::write(sources.join(format!("bulk_{n:04}.txt")), text).unwrap();
+    }
+
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sitrep"))
+        .arg("--index")
+        .arg(dir.path())
+        .arg("reindex")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once its new generation directory exists, i.e. while it is writing.
+    let generations = dir.path().join("generations");
+    let started = Instant::now();
+    loop {
+        let count = std::fs::read_dir(&generations).unwrap().count();
+        if count >= 2 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "reindex never started"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "reindex finished before it could be killed"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the reindex was killed, not finished");
+
+    assert_eq!(current(), before, "CURRENT still names the old generation");
+    let r = common::ask_json(dir.path(), "how many drones were used?");
+    assert_eq!(r["answer"]["text"], "117", "the old index answers");
+
+    // The next complete reindex swaps in and removes the half-built directory.
+    std::fs::remove_dir_all(&sources).unwrap();
+    std::fs::create_dir(&sources).unwrap();
+    for entry in std::fs::read_dir(common::shipped_sources()).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, sources.join(path.file_name().unwrap())).unwrap();
+    }
+    common::sitrep(dir.path()).arg("reindex").assert().success();
+    assert_ne!(current(), before);
+    let left: Vec<String> = std::fs::read_dir(&generations)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        left.len(),
+        2,
+        "only the new and the previous generation remain: {left:?}"
+    );
+    assert!(left.contains(&before));
+}

@@ -1,0 +1,118 @@
+//! Broken sources are reported with a reason and skipped; the rest are indexed.
+
+mod common;
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+#[test]
+fn broken_sources_are_reported_and_skipped() {
+    let dir = common::corpus_copy();
+    let sources = dir.path().join("sources");
+    std::fs::write(sources.join("empty.txt"), "").unwrap();
+    std::fs::write(
+        sources.join("binary.txt"),
+        [0x7f, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0],
+    )
+    .unwrap();
+    std::fs::write(
+        sources.join("latin1.txt"),
+        b"Caf\xe9 owners said the bridge closure cost them customers.",
+    )
+    .unwrap();
+    // 50 MB, written sparse: the size check must refuse it before reading it.
+    std::fs::File::create(sources.join("huge.txt"))
+        .unwrap()
+        .set_len(50 << 20)
+        .unwrap();
+    std::fs::write(
+        sources.join("nav.html"),
+        "<html><body><nav><ul><li><a href='/'>Home</a></li><li><a href='/world'>World</a></li></ul></nav></body></html>",
+    )
+    .unwrap();
+    std::fs::write(sources.join("slides.pdf"), "%PDF-1.7").unwrap();
+
+    common::sitrep(dir.path())
+        .arg("reindex")
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::starts_with("3 sources,").and(predicate::str::contains("skipped 6")),
+        )
+        .stderr(
+            predicate::str::contains("skipped empty.txt: file is empty")
+                .and(predicate::str::contains(
+                    "skipped binary.txt: file looks binary",
+                ))
+                .and(predicate::str::contains(
+                    "skipped latin1.txt: file is not valid UTF-8 (first bad byte at offset 3)",
+                ))
+                .and(predicate::str::contains(
+                    "skipped huge.txt: file is 52428800 bytes, over the 10485760-byte limit",
+                ))
+                .and(predicate::str::contains(
+                    "skipped nav.html: no article text found",
+                ))
+                .and(predicate::str::contains(
+                    "skipped slides.pdf: unsupported file type",
+                )),
+        );
+
+    let out = common::sitrep(dir.path())
+        .args(["sources", "--json"])
+        .output()
+        .unwrap();
+    let sources: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<(&str, bool)> = sources
+        .iter()
+        .map(|s| (s["file"].as_str().unwrap(), s["error"].is_string()))
+        .collect();
+    assert_eq!(
+        errors.iter().filter(|(_, failed)| *failed).count(),
+        6,
+        "{errors:?}"
+    );
+    assert_eq!(errors.iter().filter(|(_, failed)| !*failed).count(), 3);
+
+    // The good sources answer as before.
+    let r = common::ask_json(dir.path(), "how many drones were used?");
+    assert_eq!(r["answer"]["text"], "117");
+}
+
+#[test]
+fn a_broken_manifest_is_a_clear_error_and_keeps_the_old_index() {
+    let dir = common::corpus_copy();
+    common::sitrep(dir.path()).arg("reindex").assert().success();
+    std::fs::write(
+        dir.path().join("sources/manifest.toml"),
+        "[sources.x]\nnot_a_field = 1\n",
+    )
+    .unwrap();
+    common::sitrep(dir.path())
+        .arg("reindex")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("invalid manifest.toml"));
+    assert_eq!(
+        common::ask_json(dir.path(), "how many drones were used?")["answer"]["text"],
+        "117"
+    );
+}
+
+#[test]
+fn manifest_adds_what_files_do_not_say() {
+    let dir = common::corpus_copy();
+    std::fs::write(
+        dir.path().join("sources/manifest.toml"),
+        "[sources.\"001_00b9a17dd418843e\"]\noutlet = \"Example Wire\"\nurl = \"https://example.org/a\"\npublished = \"2025-06-01\"\n",
+    )
+    .unwrap();
+    let r = common::ask_json(dir.path(), "how many drones were used?");
+    let source = &r["answer"]["source"];
+    assert_eq!(source["outlet"], "Example Wire");
+    assert_eq!(source["url"], "https://example.org/a");
+    assert_eq!(
+        source["published"], "2025-06-02",
+        "the file's own date wins"
+    );
+}
