@@ -36,30 +36,59 @@ static EXCEPTIONS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new
 });
 
 /// Concrete noun → its synonyms and direct hyponyms (`warplane` → `bomber fighter`).
-static RELATED_NOUNS: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
-    include_str!("../data/wordnet/related-nouns.tsv")
-        .lines()
+static RELATED_NOUNS: LazyLock<HashMap<&'static str, Vec<&'static str>>> =
+    LazyLock::new(|| related_table(include_str!("../data/wordnet/related-nouns.tsv")));
+
+/// Verb → the other words of its most frequent sense (`start` → `begin commence`).
+static RELATED_VERBS: LazyLock<HashMap<&'static str, Vec<&'static str>>> =
+    LazyLock::new(|| related_table(include_str!("../data/wordnet/related-verbs.tsv")));
+
+fn related_table(tsv: &'static str) -> HashMap<&'static str, Vec<&'static str>> {
+    tsv.lines()
         .filter_map(|line| {
-            let (noun, related) = line.split_once('\t')?;
-            Some((noun, related.split(' ').collect()))
+            let (word, related) = line.split_once('\t')?;
+            Some((word, related.split(' ').collect()))
         })
         .collect()
-});
+}
 
-/// Other words for a lower-case noun, singular or plural: its synonyms and the kinds of it.
+/// WordNet's kinds of a concrete noun, in any inflection: `warplanes` → `bomber fighter`.
 pub fn related_nouns(word: &str) -> &'static [&'static str] {
-    let singular = irregular_base(word).map(str::to_string).into_iter().chain(
-        [("ies", "y"), ("es", ""), ("s", "")]
-            .iter()
-            .filter_map(|(suffix, replacement)| {
-                word.strip_suffix(suffix)
-                    .map(|stem| format!("{stem}{replacement}"))
-            }),
-    );
+    lookup(&RELATED_NOUNS, word)
+}
+
+/// Synonyms of a verb's most frequent sense, in any inflection: `started` → `begin …`.
+pub fn verb_synonyms(word: &str) -> &'static [&'static str] {
+    lookup(&RELATED_VERBS, word)
+}
+
+fn lookup(
+    table: &'static HashMap<&'static str, Vec<&'static str>>,
+    word: &str,
+) -> &'static [&'static str] {
+    base_forms(word)
+        .find_map(|w| table.get(w.as_str()))
+        .map_or(&[], |related| related.as_slice())
+}
+
+/// The word itself, then the base forms it may be an inflection of (WordNet's morphy:
+/// exception lists, then suffix rules).
+fn base_forms(word: &str) -> impl Iterator<Item = String> + '_ {
+    const SUFFIXES: &[(&str, &str)] = &[
+        ("ies", "y"),
+        ("es", ""),
+        ("s", ""),
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", ""),
+        ("ing", "e"),
+    ];
     std::iter::once(word.to_string())
-        .chain(singular)
-        .find_map(|w| RELATED_NOUNS.get(w.as_str()))
-        .map_or(&[], Vec::as_slice)
+        .chain(irregular_base(word).map(str::to_string))
+        .chain(SUFFIXES.iter().filter_map(move |(suffix, ending)| {
+            word.strip_suffix(suffix)
+                .map(|stem| format!("{stem}{ending}"))
+        }))
 }
 
 /// Whether a lower-case word is an English function word.

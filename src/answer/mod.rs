@@ -77,7 +77,8 @@ pub enum AskError {
 
 /// Answers one question from the index.
 pub fn ask(index: &Index, text: &str) -> Result<Response, AskError> {
-    let question = Question::analyse(text)?;
+    let mut question = Question::analyse(text)?;
+    question.back_off_unseen(|term| index.doc_freq(term));
     let weights: Vec<(String, f32)> = question
         .terms
         .iter()

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::index::analyzer;
-use crate::lexicon::{is_stop_word, related_nouns};
+use crate::lexicon::{is_stop_word, related_nouns, verb_synonyms};
 
 /// Longest question accepted, in characters.
 pub const MAX_QUESTION_CHARS: usize = 500;
@@ -61,6 +61,9 @@ pub struct QuestionTerm {
     /// Analyzed terms of more specific names for it ("bomber" for "warplanes"), matched
     /// with less weight.
     pub expansions: Vec<String>,
+    /// Analyzed synonyms if it is a verb ("begin" for "start"): a back-off used only when
+    /// the corpus never has the word itself, as verb synonyms collide with common nouns.
+    pub synonyms: Vec<String>,
     /// The proper-noun term that qualifies it ("russia" for "delegation" in "Russia's
     /// delegation"), if any.
     pub qualifier: Option<String>,
@@ -145,8 +148,8 @@ impl Question {
         }
         let words = words(trimmed);
         let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-        let (answer_type, type_word) = answer_type(&lower);
-        let focal = focal_index(&lower);
+        let (answer_type, type_word) = answer_type(&words, &lower);
+        let focal = focal_index(&words, &lower);
         let verb = main_verb_index(&lower);
 
         let mut terms: Vec<QuestionTerm> = Vec::new();
@@ -185,19 +188,26 @@ impl Question {
             if terms.iter().any(|t| t.term == term) {
                 continue;
             }
-            let expansions = match role {
-                Role::Focal | Role::Plain => related_nouns(&low)
+            let analyzed = |words: &[&str]| -> Vec<String> {
+                words
                     .iter()
+                    .filter(|w| !is_stop_word(w))
                     .filter_map(|w| analyzer::terms(w).into_iter().next().map(|t| t.term))
                     .filter(|t| *t != term)
-                    .collect(),
-                _ => Vec::new(),
+                    .collect()
+            };
+            let (expansions, synonyms) = match role {
+                Role::Focal | Role::Plain | Role::Verb => {
+                    (analyzed(related_nouns(&low)), analyzed(verb_synonyms(&low)))
+                }
+                _ => (Vec::new(), Vec::new()),
             };
             terms.push(QuestionTerm {
                 word: bare.to_string(),
                 term,
                 role,
                 expansions,
+                synonyms,
                 qualifier,
             });
         }
@@ -209,6 +219,18 @@ impl Question {
             answer_type,
             terms,
         })
+    }
+
+    /// Lets unseen verbs fall back on their synonyms: "start" finds "begin" in a corpus
+    /// that never says "start".
+    pub fn back_off_unseen(&mut self, doc_freq: impl Fn(&str) -> u64) {
+        for term in &mut self.terms {
+            if doc_freq(&term.term) == 0 {
+                let synonyms = std::mem::take(&mut term.synonyms);
+                term.expansions
+                    .extend(synonyms.into_iter().filter(|s| doc_freq(s) > 0));
+            }
+        }
     }
 
     /// Whether an analyzed term is one of the question's.
@@ -233,13 +255,15 @@ fn words(text: &str) -> Vec<&str> {
 }
 
 /// The expected answer type, and the index of the type word ("year" in "what year").
-fn answer_type(lower: &[String]) -> (AnswerType, Option<usize>) {
+fn answer_type(words: &[&str], lower: &[String]) -> (AnswerType, Option<usize>) {
     use AnswerType::*;
     let at = |i: usize| lower.get(i).map(String::as_str).unwrap_or("");
     let Some(wh) = lower.iter().position(|w| WH_WORDS.contains(&w.as_str())) else {
         return (Description, None);
     };
     match at(wh) {
+        // "who is Rustem Umerov?" asks for a description of a name, not for another name.
+        "who" if asks_who_someone_is(words, wh) => (Description, None),
         "who" | "whom" | "whose" => (Person, None),
         "when" => (Date, None),
         "where" => (Place, None),
@@ -266,7 +290,14 @@ fn answer_type(lower: &[String]) -> (AnswerType, Option<usize>) {
             if lower.iter().any(|w| {
                 matches!(
                     w.as_str(),
-                    "called" | "named" | "codenamed" | "nicknamed" | "dubbed" | "titled"
+                    "call"
+                        | "calls"
+                        | "called"
+                        | "named"
+                        | "codenamed"
+                        | "nicknamed"
+                        | "dubbed"
+                        | "titled"
                 )
             }) {
                 return (Name, None);
@@ -277,6 +308,17 @@ fn answer_type(lower: &[String]) -> (AnswerType, Option<usize>) {
             }
         }
     }
+}
+
+/// "who is/was X" where X is only a name: "who is Rustem Umerov?".
+fn asks_who_someone_is(words: &[&str], wh: usize) -> bool {
+    words
+        .get(wh + 1)
+        .is_some_and(|w| BE_FORMS.contains(&w.to_lowercase().as_str()))
+        && words.len() > wh + 2
+        && words[wh + 2..]
+            .iter()
+            .all(|w| w.starts_with(char::is_uppercase))
 }
 
 const MONEY_WORDS: &[&str] = &[
@@ -318,7 +360,11 @@ const TYPE_WORDS: &[(&str, AnswerType)] = &[
 ];
 
 const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
-const DO_FORMS: &[&str] = &["do", "does", "did"];
+/// Auxiliaries after which the question's main verb comes last: "did … estimate",
+/// "will … start".
+const DO_FORMS: &[&str] = &[
+    "do", "does", "did", "will", "would", "can", "could", "should", "may", "might", "must",
+];
 
 /// The main verb of a question with an auxiliary: the last content word after "did …"
 /// ("did the SBU estimate"), a participle after "was …" ("was the operation planned"), or
@@ -335,8 +381,9 @@ fn main_verb_index(lower: &[String]) -> Option<usize> {
     (after_be || do_support || participle).then_some(last)
 }
 
-/// The thing asked about: the first content word after "how many/much" or "what/which".
-fn focal_index(lower: &[String]) -> Option<usize> {
+/// The thing asked about: the first common content word after "how many/much" or
+/// "what/which" ("warplanes" in "how many Russian warplanes").
+fn focal_index(words: &[&str], lower: &[String]) -> Option<usize> {
     let wh = lower
         .iter()
         .position(|w| matches!(w.as_str(), "how" | "what" | "which"))?;
@@ -349,7 +396,10 @@ fn focal_index(lower: &[String]) -> Option<usize> {
     }
     (i..lower.len()).find(|&j| {
         let w = lower[j].as_str();
-        !is_stop_word(w) && !QUESTION_WORDS.contains(&w) && !TYPE_WORDS.iter().any(|(t, _)| *t == w)
+        !is_stop_word(w)
+            && !QUESTION_WORDS.contains(&w)
+            && !TYPE_WORDS.iter().any(|(t, _)| *t == w)
+            && !words[j].starts_with(char::is_uppercase)
     })
 }
 
@@ -375,6 +425,9 @@ mod tests {
             ("what percentage of carriers was lost?", AnswerType::Percent),
             ("in which city were the talks?", AnswerType::Place),
             ("why did the talks fail?", AnswerType::Description),
+            ("who is Rustem Umerov?", AnswerType::Description),
+            ("who is Russia's foreign minister?", AnswerType::Person),
+            ("what did Zelensky call the outcome?", AnswerType::Name),
             ("drone strike damage", AnswerType::Description),
         ];
         for (q, expected) in cases {
@@ -395,6 +448,9 @@ mod tests {
             ]
         );
         assert_eq!(q.terms[2].qualifier.as_deref(), Some("russia"));
+
+        let q = analysed("how many Russian warplanes were hit?");
+        assert_eq!(q.terms[1].role, Role::Focal);
 
         let q = analysed("how many tanks were destroyed?");
         assert_eq!(q.terms[0].role, Role::Focal);

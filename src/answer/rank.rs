@@ -11,13 +11,16 @@ use crate::corpus::split;
 use crate::index::analyzer::{self, Term};
 use crate::index::{Hit, Index};
 
-const W_COVERAGE: f32 = 0.7;
-const W_CONTEXT: f32 = 0.2;
+const W_COVERAGE: f32 = 0.65;
+const W_CONTEXT: f32 = 0.15;
+const W_PROXIMITY: f32 = 0.1;
 const W_BM25: f32 = 0.1;
 /// For typed questions the evidence score is scaled by `TYPE_FLOOR + (1 - TYPE_FLOOR) × fit`:
 /// a sentence without an answer of the wanted type keeps only this share.
 const TYPE_FLOOR: f32 = 0.35;
 const CONFLICT_PENALTY: f32 = 0.35;
+/// Share of a name's weight earned by a variant of it ("Russian" for "Russia").
+const VARIANT_CREDIT: f32 = 0.8;
 /// Share of a term's weight earned by a more specific name for it ("bomber" for "warplane").
 pub const EXPANSION_CREDIT: f32 = 0.6;
 
@@ -65,6 +68,10 @@ pub struct Ranked<'h> {
 /// One question term with its IDF weight.
 struct Weighted<'q> {
     term: &'q super::question::QuestionTerm,
+    /// How specific the term is in this corpus.
+    idf: f32,
+    /// `idf` times the term's role weight; unseen terms count fully whatever their role,
+    /// because a corpus that never uses a word of the question rarely answers it.
     weight: f32,
 }
 
@@ -72,9 +79,20 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
     let weighted: Vec<Weighted> = question
         .terms
         .iter()
-        .map(|t| Weighted {
-            term: t,
-            weight: t.weight() * index.idf(&t.term),
+        .map(|t| {
+            let idf = index.idf(&t.term);
+            let seen =
+                index.doc_freq(&t.term) > 0 || t.expansions.iter().any(|e| index.doc_freq(e) > 0);
+            let role = if seen {
+                t.weight()
+            } else {
+                t.weight().max(1.0)
+            };
+            Weighted {
+                term: t,
+                idf,
+                weight: role * idf,
+            }
         })
         .collect();
     let total: f32 = weighted
@@ -97,9 +115,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
             .iter()
             .map(|w| {
                 title_tokens.contains(&w.term.term)
-                    || tokens
-                        .iter()
-                        .any(|t| matches(w.term, t, &hit.text).is_some())
+                    || tokens.iter().any(|t| matches(w, t, &hit.text).is_some())
             })
             .collect();
         for (i, range) in split::sentences(&hit.text).into_iter().enumerate() {
@@ -113,7 +129,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                     sentence_tokens
                         .iter()
                         .enumerate()
-                        .filter(|(_, t)| matches(w.term, t, &hit.text).is_some())
+                        .filter(|(_, t)| matches(w, t, &hit.text).is_some())
                         .map(|(k, _)| k)
                         .collect()
                 })
@@ -123,7 +139,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                 .map(|w| {
                     sentence_tokens
                         .iter()
-                        .filter_map(|t| matches(w.term, t, &hit.text))
+                        .filter_map(|t| matches(w, t, &hit.text))
                         .fold(0.0f32, f32::max)
                         * w.weight
                 })
@@ -151,8 +167,10 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                 (Some((_, strength)), _) => *strength,
                 (None, _) => 0.0,
             };
-            let evidence =
-                W_COVERAGE * coverage + W_CONTEXT * context + W_BM25 * hit.score / top_bm25;
+            let evidence = W_COVERAGE * coverage
+                + W_CONTEXT * context
+                + W_PROXIMITY * proximity(&found)
+                + W_BM25 * hit.score / top_bm25;
             let score = evidence * (TYPE_FLOOR + (1.0 - TYPE_FLOOR) * type_fit)
                 - if conflict { CONFLICT_PENALTY } else { 0.0 };
             let mut confidence = (coverage + 0.5 * context).min(1.0);
@@ -191,6 +209,58 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
     }
 }
 
+/// How tightly the matched question terms sit together — matched terms per token of the
+/// smallest window holding one of each — and in the question's order ("Ukraine is
+/// demanding" answers "what does Ukraine demand?" better than "demanded that Ukraine").
+/// Neutral 0.5 with fewer than two terms.
+fn proximity(found: &[Vec<usize>]) -> f32 {
+    let firsts: Vec<usize> = found.iter().filter_map(|f| f.first().copied()).collect();
+    let pairs = firsts.len() * firsts.len().saturating_sub(1) / 2;
+    let in_order = (0..firsts.len())
+        .flat_map(|i| (i + 1..firsts.len()).map(move |j| (i, j)))
+        .filter(|&(i, j)| firsts[i] < firsts[j])
+        .count();
+    let order = if pairs == 0 {
+        1.0
+    } else {
+        in_order as f32 / pairs as f32
+    };
+    tightness(found) * (0.7 + 0.3 * order)
+}
+
+fn tightness(found: &[Vec<usize>]) -> f32 {
+    let matched: Vec<&Vec<usize>> = found.iter().filter(|f| !f.is_empty()).collect();
+    if matched.len() < 2 {
+        return 0.5;
+    }
+    let mut positions: Vec<(usize, usize)> = matched
+        .iter()
+        .enumerate()
+        .flat_map(|(term, f)| f.iter().map(move |&k| (k, term)))
+        .collect();
+    positions.sort_unstable();
+    // Smallest window covering every term: two pointers over the sorted positions.
+    let mut counts = vec![0usize; matched.len()];
+    let (mut covered, mut start, mut best) = (0, 0, usize::MAX);
+    for end in 0..positions.len() {
+        let term = positions[end].1;
+        counts[term] += 1;
+        if counts[term] == 1 {
+            covered += 1;
+        }
+        while covered == matched.len() {
+            best = best.min(positions[end].0 - positions[start].0 + 1);
+            let first = positions[start].1;
+            counts[first] -= 1;
+            if counts[first] == 0 {
+                covered -= 1;
+            }
+            start += 1;
+        }
+    }
+    matched.len() as f32 / best as f32
+}
+
 /// An answer that several sentences give is more likely right (answer redundancy): each
 /// sentence's score grows with the number of other sentences whose candidate says the same.
 fn reward_redundancy(sentences: &mut [Sentence], hits: &[Hit]) {
@@ -224,12 +294,15 @@ fn answer_key(span: &str) -> Option<String> {
 
 /// How far a text token is this question term: 1 for the same analyzed term or, for
 /// names, a demonym of it ("Russian" for "Russia"); less for a more specific name.
-fn matches(term: &super::question::QuestionTerm, token: &Term, text: &str) -> Option<f32> {
+fn matches(w: &Weighted, token: &Term, text: &str) -> Option<f32> {
+    let term = w.term;
     let name = term.role == Role::Proper
         && text[token.range.clone()].starts_with(char::is_uppercase)
         && same_name(&term.term, &token.term);
-    if token.term == term.term || name {
+    if token.term == term.term {
         Some(1.0)
+    } else if name {
+        Some(VARIANT_CREDIT)
     } else if term.expansions.contains(&token.term) {
         Some(EXPANSION_CREDIT)
     } else {
@@ -279,12 +352,6 @@ fn best_candidate(
         return None;
     }
     let token_at = |offset: usize| tokens.partition_point(|t| t.range.end <= offset);
-    let matched_weight: f32 = weighted
-        .iter()
-        .zip(found)
-        .filter(|(_, f)| !f.is_empty())
-        .map(|(w, _)| w.weight)
-        .sum();
     let focal = question.terms.iter().position(|t| t.role == Role::Focal);
     spans::candidates(&text[sentence.clone()])
         .into_iter()
@@ -307,42 +374,75 @@ fn best_candidate(
             if repeats_question || inside.is_empty() {
                 return None;
             }
-            // Closeness: IDF-weighted mean of 1/(1+d/3) over the matched question terms.
-            let closeness = if matched_weight > 0.0 {
-                weighted
-                    .iter()
-                    .zip(found)
-                    .filter_map(|(w, f)| {
-                        let d = f
-                            .iter()
-                            .map(|&k| {
-                                if k < first {
-                                    first - k
-                                } else {
-                                    k.saturating_sub(last - 1)
-                                }
-                            })
-                            .min()?;
-                        Some(w.weight / (1.0 + d as f32 / 3.0))
+            // Closeness: 1/(1+d/3) to the matched question terms, half as their IDF-weighted
+            // mean and half to the most specific one ("69 injured" for "how many people
+            // were injured", not "seven people were killed").
+            let near = |f: &Vec<usize>| {
+                f.iter()
+                    .map(|&k| {
+                        if k < first {
+                            first - k
+                        } else {
+                            k.saturating_sub(last - 1)
+                        }
                     })
-                    .sum::<f32>()
-                    / matched_weight
+                    .min()
+                    .map(|d| 1.0 / (1.0 + d as f32 / 3.0))
+            };
+            let nearness: Vec<(f32, f32)> = weighted
+                .iter()
+                .zip(found)
+                .filter_map(|(w, f)| Some((w.idf, near(f)?)))
+                .collect();
+            let total: f32 = nearness.iter().map(|(idf, _)| idf).sum();
+            let mean =
+                nearness.iter().map(|(idf, n)| idf * n).sum::<f32>() / total.max(f32::EPSILON);
+            // The anchor: the nearest of the (nearly) most specific matched terms.
+            let top_idf = nearness.iter().map(|(idf, _)| *idf).fold(0.0, f32::max);
+            let anchor = nearness
+                .iter()
+                .filter(|(idf, _)| *idf >= 0.9 * top_idf)
+                .map(|(_, n)| *n)
+                .fold(0.0, f32::max);
+            let closeness = if total > 0.0 {
+                0.5 * mean + 0.5 * anchor
             } else {
                 0.3
             };
+            // How far after a figure its noun may stand: "dozens of Russian strategic
+            // bombers"; a figure of another type must stand right before it.
+            let reach = if strength == 1.0 { 3 } else { 1 };
             let beside_focal = focal.is_some_and(|f| {
                 found[f]
                     .iter()
-                    .any(|&k| k >= last && k - last <= 3 || k + 2 >= first && k < first)
+                    .any(|&k| k >= last && k - last <= reach || k < first && k + 2 >= first)
             });
+            // "how many drones": a number far from "drones", when "drones" is in the
+            // sentence, counts something else.
+            let beside_anchor = anchor >= 0.75;
+            if !beside_focal && !beside_anchor && strength < 1.0 && focal.is_some() {
+                return None; // "18-month operation" is no count of drones
+            }
+            // Beside the focal noun counts only if the question's verb, when the sentence
+            // has it, is near too: "69 injured", not "seven people were killed", answers
+            // "how many people were injured?".
+            let verb_near = weighted
+                .iter()
+                .zip(found)
+                .filter(|(w, _)| w.term.role == Role::Verb)
+                .all(|(_, f)| near(f).is_none_or(|n| n >= 0.5));
+            let focal_fit = match focal {
+                Some(f) if !found[f].is_empty() && !beside_focal && !beside_anchor => 0.6,
+                Some(_) if beside_focal && verb_near => 1.1,
+                _ => 1.0,
+            };
             let words = text[range.clone()].split_whitespace().count();
             let full_name = if c.kind == AnswerType::Person && words >= 2 {
                 1.15
             } else {
                 1.0
             };
-            let focal_bonus = if beside_focal { 1.2 } else { 1.0 };
-            let value = strength * (0.4 + 0.6 * closeness) * full_name * focal_bonus;
+            let value = strength * (0.4 + 0.6 * closeness) * full_name * focal_fit;
             Some((
                 Candidate {
                     range,
@@ -394,11 +494,17 @@ impl<'h> Ranked<'h> {
             .iter()
             .map(|&i| &self.sentences[i])
             .filter(move |s| {
+                // A figure beside the focal noun ("around 40 long-range bombers") answers
+                // the same question even in looser words; anything else must be nearly as
+                // good as the main answer.
                 let answers = match (&best.candidate, &s.candidate) {
-                    (Some(b), Some(c)) => {
+                    (Some(b), Some(c)) if b.beside_focal => {
+                        c.exact_type && c.beside_focal && s.confidence >= 0.4 * best.confidence
+                    }
+                    (Some(_), Some(c)) => {
                         c.exact_type
-                            && (!b.beside_focal || c.beside_focal)
-                            && s.confidence >= 0.4 * best.confidence
+                            && s.confidence >= 0.8 * best.confidence
+                            && s.score >= 0.6 * best.score
                     }
                     (Some(_), None) => false,
                     (None, _) => s.confidence >= 0.8 * best.confidence,

@@ -23,6 +23,7 @@ const WEEKDAY: &str = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sund
 const HEDGE: &str = r"(?:(?:around|about|approximately|roughly|nearly|almost|some|over|more than|less than|fewer than|at least|at most|up to|an estimated|as many as|close to)\s+)";
 const SMALL: &str = "(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen|a few|several)";
 const SCALE: &str = r"(?:\s?(?:hundred|thousand|million|billion|trillion|bn|mn)\b)";
+const UNIT: &str = r"(?:\s?(?:km|kilometres|kilometers|miles|metres|meters|kg|kilograms|tonnes|tons|feet|ft|mph|km/h|hectares|acres|square\s(?:km|kilometres|miles))\b)";
 
 fn regex(pattern: String) -> Regex {
     Regex::new(&pattern).expect("valid candidate regex")
@@ -47,7 +48,7 @@ static DURATION: LazyLock<Regex> = LazyLock::new(|| {
 });
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     regex(format!(
-        r"(?i){HEDGE}?(?:\d[\d,]*(?:\.\d+)?{SCALE}?|\b{SMALL}{SCALE}?\b|\b(?:dozens|scores|hundreds|thousands|millions|tens of thousands)\b)"
+        r"(?i){HEDGE}?(?:\d[\d,]*(?:\.\d+)?{SCALE}?{UNIT}?|\b{SMALL}{SCALE}?\b{UNIT}?|\b(?:dozens|scores|hundreds|thousands|millions|tens of thousands)\b)"
     ))
 });
 /// Text in double quotes, or in curly single quotes (straight ones are apostrophes).
@@ -155,10 +156,14 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
         push(AnswerType::Duration, m, &mut out);
     }
     for m in NUMBER.find_iter(sentence) {
-        // A number inside money, a percentage, a date or a duration belongs to that.
-        if !out
-            .iter()
-            .any(|c| c.range.start <= m.start() && m.end() <= c.range.end)
+        // A number inside money, a percentage, a date or a duration belongs to that; "one
+        // of the" counts nothing.
+        let one_of =
+            m.as_str().eq_ignore_ascii_case("one") && sentence[m.end()..].starts_with(" of ");
+        if !one_of
+            && !out
+                .iter()
+                .any(|c| c.range.start <= m.start() && m.end() <= c.range.end)
         {
             push(AnswerType::Number, m, &mut out);
         }
@@ -189,6 +194,10 @@ fn names(sentence: &str) -> Vec<Candidate> {
         while j + 1 < words.len() {
             let gap = &sentence[words[j].end()..words[j + 1].start()];
             let initial = gap.is_empty() && words[j].as_str().ends_with('.');
+            // "Russia's Bryansk region": the owner and the owned are two names.
+            if words[j].as_str().ends_with("'s") || words[j].as_str().ends_with("’s") {
+                break;
+            }
             if initial
                 || gap == " "
                 || matches!(
@@ -247,13 +256,15 @@ fn names(sentence: &str) -> Vec<Candidate> {
     out
 }
 
-/// A lone capitalised word between a determiner and a noun modifies the noun rather than
-/// naming anyone: "his Russian counterpart", "the Kremlin spokesman".
+/// A lone capitalised word that modifies the noun after it rather than naming anyone:
+/// after a determiner ("his Russian counterpart", "the Kremlin spokesman"), or a demonym
+/// ("Irish time", "separate Russian regions").
 fn is_modifier(sentence: &str, word: &regex::Match) -> bool {
     const DETERMINERS: &[&str] = &[
         "the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that",
         "these", "those",
     ];
+    const DEMONYM_ENDINGS: &[&str] = &["ian", "ean", "ese", "ish", "ic", "ch", "i"];
     let before = sentence[..word.start()]
         .split_whitespace()
         .next_back()
@@ -262,9 +273,10 @@ fn is_modifier(sentence: &str, word: &regex::Match) -> bool {
         .split_whitespace()
         .next()
         .unwrap_or("");
-    DETERMINERS.contains(&before)
-        && after.chars().next().is_some_and(char::is_lowercase)
-        && !is_stop_word(after.trim_matches(|c: char| !c.is_alphanumeric()))
+    let noun_follows = after.chars().next().is_some_and(char::is_lowercase)
+        && !is_stop_word(after.trim_matches(|c: char| !c.is_alphanumeric()));
+    let demonym = DEMONYM_ENDINGS.iter().any(|e| word.as_str().ends_with(e));
+    noun_follows && (DETERMINERS.contains(&before) || demonym)
 }
 
 fn is_calendar_word(word: &str) -> bool {
@@ -297,6 +309,7 @@ pub fn fit_strength(wanted: AnswerType, found: AnswerType) -> f32 {
             // as subject than the place asked about.
             (AnswerType::Place, AnswerType::Person) => 0.35,
             (AnswerType::Person, AnswerType::Place) => 0.2,
+            (AnswerType::Money, AnswerType::Number) => 0.3,
             _ => 0.6,
         }
     } else {
@@ -353,10 +366,7 @@ mod tests {
             "Ukraine’s delegation is headed by Defence Minister Rustem Umerov, seen as pragmatic.";
         assert_eq!(found(s, AnswerType::Person), ["Ukraine", "Rustem Umerov"]);
         let s = "S.V. Lavrov met US Secretary of State Marco Rubio at the State Department.";
-        assert_eq!(
-            found(s, AnswerType::Person),
-            ["S.V. Lavrov", "Marco Rubio"]
-        );
+        assert_eq!(found(s, AnswerType::Person), ["S.V. Lavrov", "Marco Rubio"]);
         let s = "The talks begin at the historic Ciragan Palace in Istanbul on Monday.";
         assert_eq!(found(s, AnswerType::Place), ["Ciragan Palace", "Istanbul"]);
         let s = r#"The attack, codenamed "Operation Spider's Web," was planned."#;

@@ -68,7 +68,7 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     if let Some(heading_end) = glued_heading_end(text) {
-        out.push(0..heading_end);
+        push_trimmed(text, 0..heading_end, &mut out);
         start = heading_end;
     }
     let bytes = text.as_bytes();
