@@ -104,6 +104,15 @@ fn relative_dates_are_resolved_against_publication() {
 }
 
 #[test]
+fn transliterated_names_still_match() {
+    let dir = common::corpus_copy();
+    // The corpus spells him Zelensky and Zelenskiy; users also write Zelenskyy.
+    let r = common::ask_json(dir.path(), "what did Zelenskyy call the outcome?");
+    assert_eq!(r["answer"]["text"], "absolutely brilliant outcome");
+    assert_eq!(r["answer"]["source"]["id"], "001_00b9a17dd418843e");
+}
+
+#[test]
 fn query_syntax_in_questions_is_plain_text() {
     let dir = common::corpus_copy();
     for q in [

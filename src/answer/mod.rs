@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::corpus::dates::{Tense, resolve_relative};
-use crate::index::{Index, IndexError, SourceInfo};
+use crate::index::{Index, IndexError, SearchTerm, SourceInfo};
 pub use question::{AnswerType, Question, QuestionError};
 use rank::{Ranked, Sentence};
 
@@ -79,24 +79,15 @@ pub enum AskError {
 pub fn ask(index: &Index, text: &str) -> Result<Response, AskError> {
     let mut question = Question::analyse(text)?;
     question.back_off_unseen(|term| index.doc_freq(term));
-    let weights: Vec<(String, f32)> = question
-        .terms
-        .iter()
-        .flat_map(|t| {
-            let expansions = t
-                .expansions
-                .iter()
-                .map(|e| (e.clone(), t.weight() * rank::EXPANSION_CREDIT));
-            std::iter::once((t.term.clone(), t.weight())).chain(expansions)
-        })
-        .collect();
-    let hits = index.search(&weights, CANDIDATE_PASSAGES)?;
+    let terms = search_terms(&question);
+    let hits = index.search(&terms, CANDIDATE_PASSAGES)?;
     let ranked = rank::rank(index, &question, &hits);
 
     let unseen_required = question
         .terms
         .iter()
-        .any(|t| t.is_required() && index.doc_freq(&t.term) == 0);
+        .zip(&terms_of_question(&question))
+        .any(|(t, search)| t.is_required() && !index.contains(search));
     let confident = ranked
         .best()
         .filter(|best| !unseen_required && best.confidence >= MIN_CONFIDENCE);
@@ -197,12 +188,7 @@ pub struct Found {
 /// Ranked passages for free-text words (no query syntax), with highlights.
 pub fn search(index: &Index, query: &str, limit: usize) -> Result<Vec<Found>, AskError> {
     let question = Question::analyse(query)?;
-    let weights: Vec<(String, f32)> = question
-        .terms
-        .iter()
-        .map(|t| (t.term.clone(), 1.0))
-        .collect();
-    let hits = index.search(&weights, limit)?;
+    let hits = index.search(&search_terms(&question), limit)?;
     Ok(hits
         .into_iter()
         .map(|hit| {
@@ -220,6 +206,35 @@ pub fn search(index: &Index, query: &str, limit: usize) -> Result<Vec<Found>, As
             }
         })
         .collect())
+}
+
+/// The search for a question: its terms by weight (names with their spelling variants),
+/// and their expansions at reduced weight.
+fn search_terms(question: &Question) -> Vec<SearchTerm> {
+    question
+        .terms
+        .iter()
+        .zip(terms_of_question(question))
+        .flat_map(|(t, term)| {
+            let expansions = t
+                .expansions
+                .iter()
+                .map(|e| SearchTerm::new(e, t.weight() * rank::EXPANSION_CREDIT));
+            std::iter::once(term).chain(expansions)
+        })
+        .collect()
+}
+
+/// One search term per question term, in order.
+fn terms_of_question(question: &Question) -> Vec<SearchTerm> {
+    question
+        .terms
+        .iter()
+        .map(|t| SearchTerm {
+            spelling_variants: t.role == question::Role::Proper && t.term.chars().count() >= 5,
+            ..SearchTerm::new(&t.term, t.weight())
+        })
+        .collect()
 }
 
 /// A score as shown to people and in JSON: three decimals.

@@ -134,6 +134,13 @@ const QUESTION_WORDS: &[&str] = &[
     "happens",
     "exactly",
     "according",
+    "list",
+    "describe",
+    "explain",
+    "give",
+    "show",
+    "find",
+    "define",
 ];
 
 impl Question {
@@ -172,7 +179,7 @@ impl Question {
                 Role::TypeWord
             } else if bare.chars().all(|c| c.is_ascii_digit()) {
                 Role::Number
-            } else if capitalised && (i > 0 || bare.chars().all(char::is_uppercase)) {
+            } else if capitalised {
                 Role::Proper
             } else if Some(i) == focal {
                 Role::Focal

@@ -310,9 +310,35 @@ fn matches(w: &Weighted, token: &Term, text: &str) -> Option<f32> {
     }
 }
 
+/// Whether two analyzed names are variants of one: a demonym ("russia", "russian") or a
+/// transliteration one edit apart ("zelenski", "zelenskiy").
 fn same_name(a: &str, b: &str) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    short.len() >= 4 && long.starts_with(short) && long.len() - short.len() <= 3
+    (short.len() >= 4 && long.starts_with(short) && long.len() - short.len() <= 3)
+        || (short.chars().count() >= 5 && one_edit_apart(short, long))
+}
+
+/// Levenshtein distance of at most one.
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if short.len() == long.len() {
+        short[prefix + 1..] == long[prefix + 1..]
+    } else {
+        short[prefix..] == long[prefix + 1..]
+    }
 }
 
 /// A sentence about "Ukraine's delegation" does not answer a question about "Russia's
@@ -640,5 +666,9 @@ mod tests {
         assert!(same_name("russia", "russian"));
         assert!(same_name("ukrain", "ukrainian"));
         assert!(!same_name("iran", "iraq"));
+        assert!(same_name("zelenskyy", "zelenskiy"));
+        assert!(same_name("kyiv", "kyiv"));
+        assert!(!same_name("medinski", "umerov"));
+        assert!(one_edit_apart("lavrov", "lavrof") && !one_edit_apart("lavrov", "lvarof"));
     }
 }

@@ -23,7 +23,7 @@ use crate::corpus::{PubDate, SourceError};
 
 pub use build::{BuildEvent, build};
 pub use live::Live;
-pub use search::{Hit, Index, SourceInfo};
+pub use search::{Hit, Index, SearchTerm, SourceInfo};
 
 /// Where an index lives: its sources and its generations.
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{
     DocAddress, Index as TantivyIndex, IndexReader, ReloadPolicy, TantivyDocument, Term,
@@ -23,6 +23,26 @@ pub struct SourceInfo {
     pub title: Option<String>,
     pub published: Option<PubDate>,
     pub url: Option<String>,
+}
+
+/// One analyzed term of a search and its weight.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchTerm {
+    pub term: String,
+    pub weight: f32,
+    /// Also match spellings one edit away: names are transliterated many ways
+    /// (Zelensky, Zelenskiy, Zelenskyy).
+    pub spelling_variants: bool,
+}
+
+impl SearchTerm {
+    pub fn new(term: impl Into<String>, weight: f32) -> Self {
+        SearchTerm {
+            term: term.into(),
+            weight,
+            spelling_variants: false,
+        }
+    }
 }
 
 /// A passage found by a search.
@@ -101,6 +121,19 @@ impl Index {
         self.reader.searcher().doc_freq(&term).unwrap_or(0)
     }
 
+    /// Whether any passage has the term (or, if allowed, one of its spelling variants).
+    pub fn contains(&self, term: &SearchTerm) -> bool {
+        if !term.spelling_variants {
+            return self.doc_freq(&term.term) > 0;
+        }
+        let query =
+            FuzzyTermQuery::new(Term::from_field_text(self.fields.text, &term.term), 1, true);
+        self.reader
+            .searcher()
+            .search(&query, &tantivy::collector::Count)
+            .is_ok_and(|n| n > 0)
+    }
+
     /// BM25's inverse document frequency of an analyzed term (high for unseen terms).
     pub fn idf(&self, term: &str) -> f32 {
         let n = self.passages() as f32;
@@ -109,20 +142,22 @@ impl Index {
     }
 
     /// The best passages for weighted analyzed terms, by BM25 over text and title.
-    pub fn search(&self, terms: &[(String, f32)], limit: usize) -> Result<Vec<Hit>, IndexError> {
+    pub fn search(&self, terms: &[SearchTerm], limit: usize) -> Result<Vec<Hit>, IndexError> {
         if terms.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (term, weight) in terms {
+        for t in terms {
             for (field, boost) in [(self.fields.text, 1.0), (self.fields.title, 0.3)] {
-                let query = TermQuery::new(
-                    Term::from_field_text(field, term),
-                    IndexRecordOption::WithFreqs,
-                );
+                let term = Term::from_field_text(field, &t.term);
+                let query: Box<dyn Query> = if t.spelling_variants {
+                    Box::new(FuzzyTermQuery::new(term, 1, true))
+                } else {
+                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+                };
                 clauses.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(query), weight * boost)),
+                    Box::new(BoostQuery::new(query, t.weight * boost)),
                 ));
             }
         }
