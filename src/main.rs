@@ -57,11 +57,23 @@ enum Cmd {
         /// Print the sources as JSON.
         #[arg(long)]
         json: bool,
+        #[command(subcommand)]
+        action: Option<SourcesCmd>,
     },
     /// Rebuild the index from DIR/sources; the old index answers until the new one is done.
     Reindex,
     /// An interactive console speaking the chat commands (ask, search, sources, help).
     Chat,
+}
+
+#[derive(Subcommand)]
+enum SourcesCmd {
+    /// Add many articles from a JSON Lines file, one `{"id", "title", "outlet", "url",
+    /// "published", "text"}` object per line, then rebuild. Bad lines are reported and left out.
+    Import {
+        /// The .jsonl file to import.
+        file: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -94,8 +106,13 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
         settings.index_dir = dir;
     }
     let layout = Layout::new(&settings.index_dir);
-    if let Cmd::Reindex = cli.command {
-        return reindex(&layout, &settings);
+    match &cli.command {
+        Cmd::Reindex => return reindex(&layout, &settings),
+        Cmd::Sources {
+            action: Some(SourcesCmd::Import { file }),
+            ..
+        } => return import(&layout, &settings, file),
+        _ => {}
     }
     let live = Live::open(layout.clone(), settings.max_source_bytes, || {
         eprintln!(
@@ -157,7 +174,7 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
                 Err(error) => return Err(error.into()),
             }
         }
-        Cmd::Sources { json } => {
+        Cmd::Sources { json, action: None } => {
             let index = live.get();
             if json {
                 writeln!(
@@ -178,14 +195,51 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
             let handler = Handler::new(Arc::new(live), RateLimiter::new(burst, per));
             console::run(&handler, std::io::stdin().lock(), out)?;
         }
-        Cmd::Reindex => unreachable!("handled above"),
+        Cmd::Reindex
+        | Cmd::Sources {
+            action: Some(_), ..
+        } => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// `sitrep reindex`: a progress bar on a terminal, a summary line always.
 fn reindex(layout: &Layout, settings: &Settings) -> anyhow::Result<ExitCode> {
-    let bar = if std::io::stderr().is_terminal() {
+    let bar = progress_bar();
+    let report = index::build(layout, settings.max_source_bytes, |event| show(&bar, event))
+        .with_context(|| format!("cannot rebuild the index in {}", layout.root().display()))?;
+    bar.finish_and_clear();
+    report_build(&report);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sitrep sources import FILE`: bad lines on stderr, then the build summary.
+fn import(
+    layout: &Layout,
+    settings: &Settings,
+    file: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    let bar = progress_bar();
+    let imported = index::import(layout, file, settings.max_source_bytes, |event| {
+        show(&bar, event)
+    })
+    .with_context(|| format!("cannot import {}", file.display()))?;
+    bar.finish_and_clear();
+    for (line, error) in &imported.rejected {
+        eprintln!("sitrep: {}:{line}: {error}", file.display());
+    }
+    println!(
+        "imported {} articles into {} ({} lines left out)",
+        imported.articles,
+        imported.archive.display(),
+        imported.rejected.len()
+    );
+    report_build(&imported.build);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn progress_bar() -> ProgressBar {
+    if std::io::stderr().is_terminal() {
         ProgressBar::new(0).with_style(
             ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} sources {msg}")
                 .expect("valid template")
@@ -193,17 +247,21 @@ fn reindex(layout: &Layout, settings: &Settings) -> anyhow::Result<ExitCode> {
         )
     } else {
         ProgressBar::hidden()
-    };
-    let report = index::build(layout, settings.max_source_bytes, |event| match event {
+    }
+}
+
+fn show(bar: &ProgressBar, event: BuildEvent) {
+    match event {
         BuildEvent::Started { total } => bar.set_length(total as u64),
-        BuildEvent::Source { report } => {
-            bar.set_message(report.id.clone());
+        BuildEvent::File { name } => {
+            bar.set_message(name.to_string());
             bar.inc(1);
         }
         BuildEvent::Committing => bar.set_message("committing"),
-    })
-    .with_context(|| format!("cannot rebuild the index in {}", layout.root().display()))?;
-    bar.finish_and_clear();
+    }
+}
+
+fn report_build(report: &index::BuildReport) {
     for skipped in report.skipped() {
         eprintln!(
             "sitrep: skipped {}: {}",
@@ -211,6 +269,5 @@ fn reindex(layout: &Layout, settings: &Settings) -> anyhow::Result<ExitCode> {
             skipped.error.as_deref().unwrap_or("")
         );
     }
-    println!("{}", console::summary(&report));
-    Ok(ExitCode::SUCCESS)
+    println!("{}", console::summary(report));
 }

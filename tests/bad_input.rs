@@ -116,3 +116,47 @@ fn manifest_adds_what_files_do_not_say() {
         "the file's own date wins"
     );
 }
+
+#[test]
+fn bulk_import_reports_bad_lines_and_indexes_the_rest() {
+    let dir = common::corpus_copy();
+    let file = dir.path().join("archive.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"id": "ferry-1", "title": "Ferry crossing", "outlet": "Bay News", "published": "2025-06-03", "text": "The ferry carried 212 passengers across the bay on Tuesday.\n\nIt docked at noon."}"#,
+            "\n",
+            "not json\n",
+            r#"{"id": "ferry-2", "text": "   "}"#,
+            "\n",
+            r#"{"id": "001_00b9a17dd418843e", "text": "A second article under an id that is taken."}"#,
+            "\n",
+        ),
+    )
+    .unwrap();
+    common::sitrep(dir.path())
+        .args(["sources", "import"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("imported 2 articles")
+                .and(predicate::str::contains("(2 lines left out)")),
+        )
+        .stderr(
+            predicate::str::contains("archive.jsonl:2: invalid record")
+                .and(predicate::str::contains("archive.jsonl:3: file is empty"))
+                .and(predicate::str::contains(
+                    "duplicate source id \"001_00b9a17dd418843e\"",
+                )),
+        );
+    let r = common::ask_json(dir.path(), "how many passengers did the ferry carry?");
+    assert_eq!(r["answer"]["text"], "212");
+    assert_eq!(r["answer"]["source"]["outlet"], "Bay News");
+    assert_eq!(r["answer"]["source"]["published"], "2025-06-03");
+    // The shipped articles are still there.
+    assert_eq!(
+        common::ask_json(dir.path(), "how many drones were used?")["answer"]["text"],
+        "117"
+    );
+}

@@ -4,6 +4,7 @@
 mod boilerplate;
 pub mod dates;
 mod html;
+pub mod jsonl;
 mod manifest;
 mod markdown;
 pub mod split;
@@ -17,8 +18,8 @@ use serde::Serialize;
 pub use dates::PubDate;
 pub use manifest::{Manifest, ManifestError, SourceMeta};
 
-/// File extensions sitrep reads as article sources.
-pub const SOURCE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm"];
+/// File extensions sitrep reads as article sources (`jsonl`: an archive of many).
+pub const SOURCE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "jsonl"];
 
 /// One article, reduced to its text and citation metadata.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,11 +67,17 @@ pub enum SourceError {
     #[error("file is not valid UTF-8 (first bad byte at offset {offset})")]
     InvalidUtf8 { offset: usize },
     /// The file's extension names no format sitrep reads.
-    #[error("unsupported file type {extension:?} (expected one of: txt, md, html)")]
+    #[error("unsupported file type {extension:?} (expected one of: txt, md, html, jsonl)")]
     Unsupported { extension: String },
     /// Extraction found no article text, only navigation or boilerplate.
     #[error("no article text found (only navigation, links or boilerplate)")]
     NoArticle,
+    /// A line of a JSONL archive is not a usable article record.
+    #[error("invalid record: {message}")]
+    InvalidRecord { message: String },
+    /// Another source already has this id.
+    #[error("duplicate source id {id:?} (already used by {first})")]
+    DuplicateId { id: String, first: String },
 }
 
 impl Article {
@@ -129,7 +136,57 @@ fn fill(slot: &mut Option<String>, value: &Option<String>) {
     }
 }
 
-/// Reads one source file into an article. `max_bytes` caps the file size.
+/// One article read from a source file, or why it could not be.
+pub struct Loaded {
+    /// Where it came from: the file name, and `:LINE` within an archive.
+    pub origin: String,
+    pub id: String,
+    pub article: Result<Article, SourceError>,
+}
+
+/// Reads a source file: one article, or one per line of a JSONL archive. `max_bytes`
+/// caps an article file, or the text of each archived article.
+pub fn read_source(path: &Path, max_bytes: u64) -> Box<dyn Iterator<Item = Loaded>> {
+    let file_name = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
+    let is_archive = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
+    if !is_archive {
+        let article = read_file(path, max_bytes);
+        return Box::new(std::iter::once(Loaded {
+            origin: file_name,
+            id: source_id(path),
+            article,
+        }));
+    }
+    match std::fs::File::open(path) {
+        Ok(file) => {
+            Box::new(
+                jsonl::lines(std::io::BufReader::new(file), max_bytes).map(move |line| Loaded {
+                    origin: format!("{file_name}:{}", line.number),
+                    id: line
+                        .article
+                        .as_ref()
+                        .map_or_else(|_| format!("{file_name}:{}", line.number), |a| a.id.clone()),
+                    article: line.article,
+                }),
+            )
+        }
+        Err(e) => Box::new(std::iter::once(Loaded {
+            origin: file_name,
+            id: source_id(path),
+            article: Err(SourceError::Io {
+                message: e.to_string(),
+            }),
+        })),
+    }
+}
+
+/// Reads one article file. `max_bytes` caps the file size.
 pub fn read_file(path: &Path, max_bytes: u64) -> Result<Article, SourceError> {
     let id = source_id(path);
     let extension = path
@@ -137,7 +194,7 @@ pub fn read_file(path: &Path, max_bytes: u64) -> Result<Article, SourceError> {
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    if !SOURCE_EXTENSIONS.contains(&extension.as_str()) {
+    if !SOURCE_EXTENSIONS.contains(&extension.as_str()) || extension == "jsonl" {
         return Err(SourceError::Unsupported { extension });
     }
     let io = |e: std::io::Error| SourceError::Io {

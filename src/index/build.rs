@@ -1,6 +1,8 @@
 //! Building a generation: read every source, index its passages into a new directory,
 //! write the report, then point `CURRENT` at it with an atomic rename.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::fs::{self, File};
 use std::io::Write;
 use std::path::Path;
@@ -10,15 +12,15 @@ use tantivy::{Index as TantivyIndex, TantivyDocument};
 
 use super::schema::Fields;
 use super::{BuildReport, IndexError, Layout, SourceReport, analyzer};
-use crate::corpus::{self, Article, Manifest};
+use crate::corpus::{self, Article, Manifest, SourceError};
 
 /// Progress of a build, for a progress bar.
 #[derive(Debug)]
 pub enum BuildEvent<'a> {
-    /// About to read `total` source files.
+    /// About to read `total` source files (an archive holds many articles).
     Started { total: usize },
-    /// One source was read (indexed or skipped).
-    Source { report: &'a SourceReport },
+    /// One source file was read (its articles indexed or skipped).
+    File { name: &'a str },
     /// All documents are in; tantivy is committing and merging.
     Committing,
 }
@@ -59,41 +61,52 @@ pub fn build(
     progress(BuildEvent::Started { total: files.len() });
     let mut sources = Vec::with_capacity(files.len());
     let mut text_bytes = 0u64;
+    let mut first_origin: HashMap<String, String> = HashMap::new();
     for path in &files {
-        let file = path
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let id = corpus::source_id(path);
-        let report = match corpus::read_file(path, max_source_bytes) {
-            Ok(mut article) => {
-                if let Some(meta) = manifest.get(&article.id) {
-                    article.apply(meta);
+        for loaded in corpus::read_source(path, max_source_bytes) {
+            let article =
+                loaded
+                    .article
+                    .and_then(|article| match first_origin.entry(article.id.clone()) {
+                        Entry::Occupied(first) => Err(SourceError::DuplicateId {
+                            id: article.id,
+                            first: first.get().clone(),
+                        }),
+                        Entry::Vacant(slot) => {
+                            slot.insert(loaded.origin.clone());
+                            Ok(article)
+                        }
+                    });
+            let report = match article {
+                Ok(mut article) => {
+                    if let Some(meta) = manifest.get(&article.id) {
+                        article.apply(meta);
+                    }
+                    text_bytes += article.body.len() as u64;
+                    for doc in documents(&article, fields) {
+                        writer.add_document(doc)?;
+                    }
+                    SourceReport {
+                        id: article.id,
+                        file: loaded.origin,
+                        title: article.title,
+                        outlet: article.outlet,
+                        url: article.url,
+                        published: article.published,
+                        passages: article.passages.len(),
+                        error: None,
+                    }
                 }
-                text_bytes += article.body.len() as u64;
-                for doc in documents(&article, fields) {
-                    writer.add_document(doc)?;
+                Err(error) => {
+                    tracing::info!(source = %loaded.origin, %error, "source skipped");
+                    SourceReport::failed(loaded.id, loaded.origin, &error)
                 }
-                tracing::debug!(source = %article.id, passages = article.passages.len(), "indexed");
-                SourceReport {
-                    id: article.id,
-                    file,
-                    title: article.title,
-                    outlet: article.outlet,
-                    url: article.url,
-                    published: article.published,
-                    passages: article.passages.len(),
-                    error: None,
-                }
-            }
-            Err(error) => {
-                tracing::warn!(source = %id, %error, "source skipped");
-                SourceReport::failed(id, file, &error)
-            }
-        };
-        progress(BuildEvent::Source { report: &report });
-        sources.push(report);
+            };
+            sources.push(report);
+        }
+        progress(BuildEvent::File {
+            name: &path.file_name().unwrap_or_default().to_string_lossy(),
+        });
     }
     progress(BuildEvent::Committing);
     writer.commit()?;

@@ -11,6 +11,7 @@
 
 pub mod analyzer;
 mod build;
+mod import;
 mod live;
 mod schema;
 mod search;
@@ -22,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::corpus::{PubDate, SourceError};
 
 pub use build::{BuildEvent, build};
+pub use import::{Imported, import};
 pub use live::Live;
 pub use search::{Hit, Index, SearchTerm, SourceInfo};
 
@@ -136,13 +138,16 @@ pub enum IndexError {
     /// The sources manifest is broken.
     #[error(transparent)]
     Manifest(#[from] crate::corpus::ManifestError),
+    /// An import file had no usable line.
+    #[error("{0}: no line is a usable article record")]
+    NothingToImport(PathBuf),
     /// The build report beside the index is unreadable.
     #[error("corrupt build report {path}: {message}")]
     Report { path: PathBuf, message: String },
 }
 
 impl IndexError {
-    fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         IndexError::Io {
             path: path.into(),
             source,
