@@ -5,5 +5,6 @@ pub mod bot;
 pub mod chat;
 pub mod config;
 pub mod corpus;
+pub mod eval;
 pub mod index;
 pub mod lexicon;

@@ -64,6 +64,30 @@ enum Cmd {
     Reindex,
     /// An interactive console speaking the chat commands (ask, search, sources, help).
     Chat,
+    /// Measure answer quality on a benchmark (see BENCHMARKS.md).
+    Eval {
+        #[command(subcommand)]
+        benchmark: EvalCmd,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvalCmd {
+    /// SQuAD v1.1 in the open-corpus setting: all paragraphs in one index, every question
+    /// asked without its paragraph. Prints S@1, A@1 and the no-answer share.
+    Squad {
+        /// The SQuAD v1.1 JSON file.
+        file: PathBuf,
+        /// Ask only the first N questions.
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Write every question whose snippet misses the answer to this file.
+        #[arg(long, value_name = "FILE")]
+        failures: Option<PathBuf>,
+        /// Print the figures as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -108,6 +132,7 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
     let layout = Layout::new(&settings.index_dir);
     match &cli.command {
         Cmd::Reindex => return reindex(&layout, &settings),
+        Cmd::Eval { benchmark } => return eval(benchmark),
         Cmd::Sources {
             action: Some(SourcesCmd::Import { file }),
             ..
@@ -196,10 +221,65 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
             console::run(&handler, std::io::stdin().lock(), out)?;
         }
         Cmd::Reindex
+        | Cmd::Eval { .. }
         | Cmd::Sources {
             action: Some(_), ..
-        } => unreachable!("handled above"),
+        } => {
+            unreachable!("handled above")
+        }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sitrep eval squad FILE`: indexes SQuAD in a temporary directory, prints the figures.
+fn eval(benchmark: &EvalCmd) -> anyhow::Result<ExitCode> {
+    let EvalCmd::Squad {
+        file,
+        limit,
+        failures,
+        json,
+    } = benchmark;
+    let work = std::env::temp_dir().join(format!("sitrep-squad-{}", std::process::id()));
+    let sink: Box<dyn Write> = match failures {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        )),
+        None => Box::new(std::io::sink()),
+    };
+    let started = std::time::Instant::now();
+    let report = sitrep::eval::squad::evaluate(file, &work, *limit, sink);
+    let _ = std::fs::remove_dir_all(&work);
+    let report = report?;
+    if *json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "SQuAD open corpus: {} articles, {} passages, {} questions in {:.1} s",
+        report.articles,
+        report.passages,
+        report.overall.questions,
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "{:<10} {:>9} {:>6} {:>6} {:>6}",
+        "question", "questions", "S@1", "A@1", "null"
+    );
+    let row = |name: &str, f: &sitrep::eval::squad::Figures| {
+        println!(
+            "{name:<10} {:>9} {:>6.3} {:>6.3} {:>6.3}",
+            f.questions, f.s_at_1, f.a_at_1, f.null
+        )
+    };
+    for (word, figures) in &report.by_question_word {
+        row(word, figures);
+    }
+    row("all", &report.overall);
+    println!(
+        "longest snippet: {} sentences",
+        report.max_snippet_sentences
+    );
     Ok(ExitCode::SUCCESS)
 }
 
