@@ -14,22 +14,36 @@ static STOP_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 
 /// Irregular form → base form, e.g. `led` → `lead`, `children` → `child`.
 static EXCEPTIONS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
-    // Verbs first: in news questions "led", "won", "struck" are far more often verbs.
-    for list in [
+    let lists = [
+        // Verbs first: in news questions "led", "won", "struck" are far more often verbs.
         include_str!("../data/wordnet/verb.exc"),
         include_str!("../data/wordnet/noun.exc"),
         include_str!("../data/wordnet/adj.exc"),
         include_str!("../data/wordnet/adv.exc"),
-    ] {
-        for line in list.lines() {
-            let mut words = line.split_whitespace();
-            if let (Some(form), Some(base)) = (words.next(), words.next())
-                && !form.contains('_')
-                && !base.contains('_')
-            {
-                map.entry(form).or_insert(base);
-            }
+    ];
+    let entries = || {
+        lists
+            .iter()
+            .flat_map(|list| list.lines())
+            .filter_map(|line| {
+                let mut words = line.split_whitespace();
+                Some((words.next()?, words.collect::<Vec<_>>()))
+            })
+    };
+    // A form that is also a base form of its own ("offer" is a verb, not just the
+    // comparative of "off") is left alone: mapping it would part "offer" from "offered".
+    let own_base: std::collections::HashSet<&str> = entries()
+        .filter(|(form, bases)| bases.contains(form))
+        .map(|(form, _)| form)
+        .collect();
+    let mut map = HashMap::new();
+    for (form, bases) in entries() {
+        if let Some(base) = bases.first()
+            && !own_base.contains(form)
+            && !form.contains('_')
+            && !base.contains('_')
+        {
+            map.entry(form).or_insert(*base);
         }
     }
     map
@@ -111,6 +125,11 @@ mod tests {
         assert_eq!(irregular_base("struck"), Some("strike"));
         assert_eq!(irregular_base("children"), Some("child"));
         assert_eq!(irregular_base("drones"), None);
+        assert_eq!(
+            irregular_base("offer"),
+            None,
+            "a verb of its own, not 'more off'"
+        );
     }
 
     #[test]

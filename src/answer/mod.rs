@@ -23,7 +23,9 @@ const ALSO: usize = 4;
 /// How many nearest passages to list when there is no answer.
 const RELATED: usize = 3;
 /// Below this confidence the engine says it does not know.
-const MIN_CONFIDENCE: f32 = 0.5;
+const MIN_CONFIDENCE: f32 = 0.3;
+/// The confidence needed when the best sentence has no answer of the asked-for type.
+const MIN_CONFIDENCE_UNTYPED: f32 = 0.5;
 
 /// The engine's reply to one question (the JSON contract of `sitrep ask --json`).
 #[derive(Debug, Clone, Serialize)]
@@ -79,18 +81,23 @@ pub enum AskError {
 pub fn ask(index: &Index, text: &str) -> Result<Response, AskError> {
     let mut question = Question::analyse(text)?;
     question.back_off_unseen(|term| index.doc_freq(term));
-    let terms = search_terms(&question);
+    let terms = search_terms(index, &question);
     let hits = index.search(&terms, CANDIDATE_PASSAGES)?;
     let ranked = rank::rank(index, &question, &hits);
 
     let unseen_required = question
         .terms
         .iter()
-        .zip(&terms_of_question(&question))
+        .zip(&terms_of_question(index, &question))
         .any(|(t, search)| t.is_required() && !index.contains(search));
-    let confident = ranked
-        .best()
-        .filter(|best| !unseen_required && best.confidence >= MIN_CONFIDENCE);
+    let confident = ranked.best().filter(|best| {
+        let needed = if best.has_answer_type() {
+            MIN_CONFIDENCE
+        } else {
+            MIN_CONFIDENCE_UNTYPED
+        };
+        !unseen_required && best.confidence >= needed
+    });
     let Some(best) = confident else {
         return Ok(Response {
             question: question.text,
@@ -188,7 +195,7 @@ pub struct Found {
 /// Ranked passages for free-text words (no query syntax), with highlights.
 pub fn search(index: &Index, query: &str, limit: usize) -> Result<Vec<Found>, AskError> {
     let question = Question::analyse(query)?;
-    let hits = index.search(&search_terms(&question), limit)?;
+    let hits = index.search(&search_terms(index, &question), limit)?;
     Ok(hits
         .into_iter()
         .map(|hit| {
@@ -208,31 +215,37 @@ pub fn search(index: &Index, query: &str, limit: usize) -> Result<Vec<Found>, As
         .collect())
 }
 
-/// The search for a question: its terms by weight (names with their spelling variants),
-/// and their expansions at reduced weight.
-fn search_terms(question: &Question) -> Vec<SearchTerm> {
+/// The search for a question. Every term weighs the same here (the roles matter when
+/// ranking sentences, not when finding passages); expansions weigh less; a word the
+/// corpus never spells that way ("Zelenskyy", "intercpetions") is searched by its
+/// spelling variants. (tantivy scores fuzzy matches as a constant, so they must not stand
+/// in for an exact term.)
+fn search_terms(index: &Index, question: &Question) -> Vec<SearchTerm> {
     question
         .terms
         .iter()
-        .zip(terms_of_question(question))
+        .zip(terms_of_question(index, question))
         .flat_map(|(t, term)| {
             let expansions = t
                 .expansions
                 .iter()
-                .map(|e| SearchTerm::new(e, t.weight() * rank::EXPANSION_CREDIT));
+                .map(|e| SearchTerm::new(e, EXPANSION_SEARCH_WEIGHT));
             std::iter::once(term).chain(expansions)
         })
         .collect()
 }
 
+/// Weight of an expansion ("bomber" for "warplane") in the passage search.
+const EXPANSION_SEARCH_WEIGHT: f32 = 0.3;
+
 /// One search term per question term, in order.
-fn terms_of_question(question: &Question) -> Vec<SearchTerm> {
+fn terms_of_question(index: &Index, question: &Question) -> Vec<SearchTerm> {
     question
         .terms
         .iter()
         .map(|t| SearchTerm {
-            spelling_variants: t.role == question::Role::Proper && t.term.chars().count() >= 5,
-            ..SearchTerm::new(&t.term, t.weight())
+            spelling_variants: t.term.chars().count() >= 5 && index.doc_freq(&t.term) == 0,
+            ..SearchTerm::new(&t.term, 1.0)
         })
         .collect()
 }

@@ -15,9 +15,16 @@ const W_COVERAGE: f32 = 0.65;
 const W_CONTEXT: f32 = 0.15;
 const W_PROXIMITY: f32 = 0.1;
 const W_BM25: f32 = 0.1;
+/// BM25 enters as (score / best score)^BM25_SHARPNESS: the top passages stand out.
+const BM25_SHARPNESS: f32 = 4.0;
+/// Weight of the question terms a neighbouring sentence adds (a snippet may hold two).
+const W_NEIGHBOUR: f32 = 0.2;
+/// A sentence with an answer of the exact type and this confidence stands alone; others
+/// get their better neighbour in the snippet.
+const ALONE_CONFIDENCE: f32 = 0.9;
 /// For typed questions the evidence score is scaled by `TYPE_FLOOR + (1 - TYPE_FLOOR) × fit`:
 /// a sentence without an answer of the wanted type keeps only this share.
-const TYPE_FLOOR: f32 = 0.35;
+const TYPE_FLOOR: f32 = 0.4;
 const CONFLICT_PENALTY: f32 = 0.35;
 /// Share of a name's weight earned by a variant of it ("Russian" for "Russia").
 const VARIANT_CREDIT: f32 = 0.8;
@@ -40,6 +47,9 @@ pub struct Sentence {
     pub answer_type: AnswerType,
     /// The best answer candidate, as a byte range in the passage text.
     pub candidate: Option<Candidate>,
+    /// Which question terms it has (bit k: term k).
+    matched: u64,
+    type_factor: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +57,8 @@ pub struct Candidate {
     pub range: Range<usize>,
     pub hedged: bool,
     pub exact_type: bool,
+    /// How well its type fits the question's (1 exact, less for a compatible type).
+    pub strength: f32,
     /// The question's focal term stands right beside it ("117 drones").
     pub beside_focal: bool,
 }
@@ -54,6 +66,13 @@ pub struct Candidate {
 impl Sentence {
     pub fn hedged(&self) -> bool {
         self.candidate.as_ref().is_some_and(|c| c.hedged)
+    }
+
+    /// Whether it holds an answer of the kind asked for (or a close kind); description
+    /// questions are always satisfied.
+    pub fn has_answer_type(&self) -> bool {
+        self.answer_type == AnswerType::Description
+            || self.candidate.as_ref().is_some_and(|c| c.strength >= 0.6)
     }
 }
 
@@ -73,6 +92,8 @@ struct Weighted<'q> {
     /// `idf` times the term's role weight; unseen terms count fully whatever their role,
     /// because a corpus that never uses a word of the question rarely answers it.
     weight: f32,
+    /// The corpus never spells it so: match words one edit away ("intercpetions").
+    unseen: bool,
 }
 
 pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'h> {
@@ -92,6 +113,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                 term: t,
                 idf,
                 weight: role * idf,
+                unseen: index.doc_freq(&t.term) == 0,
             }
         })
         .collect();
@@ -170,14 +192,21 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
             let evidence = W_COVERAGE * coverage
                 + W_CONTEXT * context
                 + W_PROXIMITY * proximity(&found)
-                + W_BM25 * hit.score / top_bm25;
-            let score = evidence * (TYPE_FLOOR + (1.0 - TYPE_FLOOR) * type_fit)
-                - if conflict { CONFLICT_PENALTY } else { 0.0 };
+                + W_BM25 * (hit.score / top_bm25).powf(BM25_SHARPNESS);
+            let type_factor = TYPE_FLOOR + (1.0 - TYPE_FLOOR) * type_fit;
+            let score = evidence * type_factor - if conflict { CONFLICT_PENALTY } else { 0.0 };
+            let matched: u64 = found
+                .iter()
+                .enumerate()
+                .filter(|(k, f)| !f.is_empty() && *k < 64)
+                .fold(0, |m, (k, _)| m | 1 << k);
             let mut confidence = (coverage + 0.5 * context).min(1.0);
             if conflict {
                 confidence *= 0.5;
             }
             sentences.push(Sentence {
+                matched,
+                type_factor,
                 hit: h,
                 index: i,
                 range,
@@ -188,6 +217,8 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
             });
         }
     }
+    let weights: Vec<f32> = weighted.iter().map(|w| w.weight / total).collect();
+    reward_neighbours(&mut sentences, &weights);
     reward_redundancy(&mut sentences, hits);
     let mut order: Vec<usize> = (0..sentences.len()).collect();
     order.sort_by(|&a, &b| sentences[b].score.total_cmp(&sentences[a].score));
@@ -261,6 +292,35 @@ fn tightness(found: &[Vec<usize>]) -> f32 {
     matched.len() as f32 / best as f32
 }
 
+/// Question terms a sentence lacks but its neighbour has count for it: a two-sentence
+/// snippet can carry them ("The stadium opened in 2014. It hosted Super Bowl 50.").
+fn reward_neighbours(sentences: &mut [Sentence], weights: &[f32]) {
+    let gains: Vec<f32> = (0..sentences.len())
+        .map(|i| {
+            let s = &sentences[i];
+            let neighbours = [i.checked_sub(1), Some(i + 1)]
+                .into_iter()
+                .flatten()
+                .filter_map(|j| sentences.get(j))
+                .filter(|n| n.hit == s.hit && n.index.abs_diff(s.index) == 1);
+            neighbours
+                .map(|n| {
+                    let extra = n.matched & !s.matched;
+                    weights
+                        .iter()
+                        .enumerate()
+                        .filter(|(k, _)| *k < 64 && extra & (1 << k) != 0)
+                        .map(|(_, w)| w)
+                        .sum::<f32>()
+                })
+                .fold(0.0, f32::max)
+        })
+        .collect();
+    for (s, gain) in sentences.iter_mut().zip(gains) {
+        s.score += W_NEIGHBOUR * gain * s.type_factor;
+    }
+}
+
 /// An answer that several sentences give is more likely right (answer redundancy): each
 /// sentence's score grows with the number of other sentences whose candidate says the same.
 fn reward_redundancy(sentences: &mut [Sentence], hits: &[Hit]) {
@@ -299,9 +359,11 @@ fn matches(w: &Weighted, token: &Term, text: &str) -> Option<f32> {
     let name = term.role == Role::Proper
         && text[token.range.clone()].starts_with(char::is_uppercase)
         && same_name(&term.term, &token.term);
+    let misspelt =
+        w.unseen && term.term.chars().count() >= 5 && one_edit_apart(&term.term, &token.term);
     if token.term == term.term {
         Some(1.0)
-    } else if name {
+    } else if name || misspelt {
         Some(VARIANT_CREDIT)
     } else if term.expansions.contains(&token.term) {
         Some(EXPANSION_CREDIT)
@@ -474,6 +536,7 @@ fn best_candidate(
                     range,
                     hedged: c.hedged,
                     exact_type: strength == 1.0,
+                    strength,
                     beside_focal,
                 },
                 value.min(1.0),
@@ -580,7 +643,20 @@ impl<'h> Ranked<'h> {
         {
             return (previous.range.start..s.range.end, span);
         }
-        (s.range.clone(), span)
+        let alone =
+            s.candidate.as_ref().is_some_and(|c| c.exact_type) && s.confidence >= ALONE_CONFIDENCE;
+        let previous = s.index.checked_sub(1).and_then(neighbour);
+        let better_neighbour = match (previous, neighbour(s.index + 1)) {
+            (Some(p), Some(n)) => Some(if p.score > n.score { p } else { n }),
+            (p, n) => p.or(n),
+        };
+        match better_neighbour {
+            Some(n) if !alone => (
+                n.range.start.min(s.range.start)..n.range.end.max(s.range.end),
+                span,
+            ),
+            _ => (s.range.clone(), span),
+        }
     }
 }
 

@@ -150,24 +150,29 @@ fn is_abbreviation(sentence_so_far: &str, bytes: &[u8], dot: usize) -> bool {
 fn glued_heading_end(text: &str) -> Option<usize> {
     const MAX_HEADING_WORDS: usize = 14;
     for (i, c) in text.char_indices() {
-        if matches!(c, '.' | '!' | '?' | ':' | ';') {
+        // Headlines have no clause punctuation ("By 1979, virtually all "full-size" American
+        // cars" is one sentence).
+        if matches!(c, '.' | '!' | '?' | ':' | ';' | ',') {
             return None;
         }
         if text[..i].split_whitespace().count() > MAX_HEADING_WORDS {
             return None;
         }
-        if !matches!(c, '’' | '”' | '"' | '\'') {
+        // Straight single quotes are apostrophes as often as quotes: not a headline's end.
+        if !matches!(c, '’' | '”' | '"') {
             continue;
         }
         let before = text[..i].chars().next_back()?;
         let end = i + c.len_utf8();
         let rest = &text[end..];
         let next = rest.trim_start();
-        let opened = text[..i].contains(['‘', '“', '"', '\'']);
+        let opened = text[..i].contains(['‘', '“', '"']);
+        let next_word = next.split_whitespace().next().unwrap_or("");
         if opened
             && before.is_alphanumeric()
             && rest.starts_with(' ')
             && next.chars().next().is_some_and(char::is_uppercase)
+            && next_word.chars().filter(|c| c.is_alphabetic()).count() >= 2
             && next.split_whitespace().count() >= 4
         {
             return Some(end);
@@ -216,6 +221,13 @@ mod tests {
         );
         let quoted = "“The key issues can only be resolved by the leaders,” he said. Then he left.";
         assert_eq!(sentences(quoted).len(), 2);
+        // Seen in SQuAD: quoted words inside a sentence are no headline.
+        for one in [
+            "Like other 'unconventional' T cell subsets, they straddle the border.",
+            "By 1979, virtually all \"full-size\" American cars had shrunk in size.",
+        ] {
+            assert_eq!(sentences(one).len(), 1, "{one}");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The one text analyzer used to index passages and to read questions and sentences:
-//! words, lower case, ASCII folding, WordNet irregular forms (led → lead), English stems.
+//! words, lower case, ASCII folding, WordNet irregular forms (led → lead), number words
+//! as digits (five → 5), English stems.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -81,7 +82,8 @@ impl<S: TokenStream> TokenStream for IrregularFormsStream<S> {
         if !self.0.advance() {
             return false;
         }
-        if let Some(base) = irregular_base(&self.0.token().text) {
+        let text = &self.0.token().text;
+        if let Some(base) = irregular_base(text).or_else(|| number_word(text)) {
             let token = self.0.token_mut();
             token.text.clear();
             token.text.push_str(base);
@@ -98,6 +100,37 @@ impl<S: TokenStream> TokenStream for IrregularFormsStream<S> {
     }
 }
 
+/// Small numbers written out, as digits: "five sacks" meets "5 sacks".
+fn number_word(word: &str) -> Option<&'static str> {
+    const WORDS: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const DIGITS: [&str; 20] = [
+        "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16",
+        "17", "18", "19",
+    ];
+    WORDS.iter().position(|w| *w == word).map(|i| DIGITS[i])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +144,10 @@ mod tests {
         assert_eq!(words("led leads leading"), ["lead", "lead", "lead"]);
         assert_eq!(words("Drones DRONE"), ["drone", "drone"]);
         assert_eq!(words("Çırağan"), ["ciragan"]);
+        assert_eq!(
+            words("five sacks in 9 games"),
+            ["5", "sack", "in", "9", "game"]
+        );
     }
 
     #[test]
