@@ -64,6 +64,17 @@ enum Cmd {
     Reindex,
     /// An interactive console speaking the chat commands (ask, search, sources, help).
     Chat,
+    /// Measure speed: latency, indexing throughput, cold start, memory (see BENCHMARKS.md).
+    Bench {
+        /// The SQuAD v1.1 JSON file (its index, and sentences for the synthetic corpus).
+        squad: PathBuf,
+        /// Passages in the synthetic corpus.
+        #[arg(long, default_value_t = 1_000_000)]
+        passages: usize,
+        /// Where to build the benchmark indexes; the synthetic corpus is kept there.
+        #[arg(long, value_name = "DIR")]
+        work: Option<PathBuf>,
+    },
     /// Measure answer quality on a benchmark (see BENCHMARKS.md).
     Eval {
         #[command(subcommand)]
@@ -133,6 +144,23 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Cmd::Reindex => return reindex(&layout, &settings),
         Cmd::Eval { benchmark } => return eval(benchmark),
+        Cmd::Bench {
+            squad,
+            passages,
+            work,
+        } => {
+            let options = sitrep::eval::bench::Options {
+                squad: squad.clone(),
+                shipped: layout.sources(),
+                work: work
+                    .clone()
+                    .unwrap_or_else(|| std::env::temp_dir().join("sitrep-bench")),
+                passages: *passages,
+                binary: std::env::current_exe()?,
+            };
+            sitrep::eval::bench::run(&options, std::io::stdout().lock())?;
+            return Ok(ExitCode::SUCCESS);
+        }
         Cmd::Sources {
             action: Some(SourcesCmd::Import { file }),
             ..
@@ -222,6 +250,7 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
         }
         Cmd::Reindex
         | Cmd::Eval { .. }
+        | Cmd::Bench { .. }
         | Cmd::Sources {
             action: Some(_), ..
         } => {

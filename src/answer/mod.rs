@@ -17,7 +17,7 @@ pub use question::{AnswerType, Question, QuestionError};
 use rank::{Ranked, Sentence};
 
 /// How many passages BM25 hands to sentence ranking.
-const CANDIDATE_PASSAGES: usize = 20;
+const CANDIDATE_PASSAGES: usize = 10;
 /// Most entries in `also`.
 const ALSO: usize = 4;
 /// How many nearest passages to list when there is no answer.

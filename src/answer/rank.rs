@@ -26,6 +26,12 @@ const ALONE_CONFIDENCE: f32 = 0.9;
 /// a sentence without an answer of the wanted type keeps only this share.
 const TYPE_FLOOR: f32 = 0.4;
 const CONFLICT_PENALTY: f32 = 0.35;
+/// Sentences whose evidence is below this share of the best are not searched for answer
+/// candidates: even a perfect candidate could not lift them to the top.
+const CANDIDATE_EVIDENCE_SHARE: f32 = 0.4;
+/// Each source's best sentences are searched for candidates all the same, so that `also`
+/// can show what every source says.
+const CANDIDATES_PER_SOURCE: usize = 3;
 /// Share of a name's weight earned by a variant of it ("Russian" for "Russia").
 const VARIANT_CREDIT: f32 = 0.8;
 /// Share of a term's weight earned by a more specific name for it ("bomber" for "warplane").
@@ -84,6 +90,20 @@ pub struct Ranked<'h> {
     order: Vec<usize>,
 }
 
+/// A sentence scored on its terms, before answer candidates are looked for.
+struct Draft {
+    hit: usize,
+    index: usize,
+    range: Range<usize>,
+    /// Its tokens' positions in the passage's analyzed terms.
+    tokens: Range<usize>,
+    /// For each question term, where it occurs among the sentence's tokens.
+    found: Vec<Vec<usize>>,
+    evidence: f32,
+    confidence: f32,
+    conflict: bool,
+}
+
 /// One question term with its IDF weight.
 struct Weighted<'q> {
     term: &'q super::question::QuestionTerm,
@@ -124,9 +144,10 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
         .max(f32::EPSILON);
     let top_bm25 = hits.first().map_or(1.0, |h| h.score.max(f32::EPSILON));
 
-    let mut sentences = Vec::new();
-    for (h, hit) in hits.iter().enumerate() {
-        let tokens = analyzer::terms(&hit.text);
+    // First pass: the evidence of every sentence, from its terms alone.
+    let analyzed: Vec<Vec<Term>> = hits.iter().map(|hit| analyzer::terms(&hit.text)).collect();
+    let mut drafts = Vec::new();
+    for (h, (hit, tokens)) in hits.iter().zip(&analyzed).enumerate() {
         let title_tokens: HashSet<String> = hit
             .source
             .title
@@ -141,31 +162,28 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
             })
             .collect();
         for (i, range) in split::sentences(&hit.text).into_iter().enumerate() {
-            let sentence_tokens: Vec<&Term> = tokens
-                .iter()
-                .filter(|t| t.range.start >= range.start && t.range.end <= range.end)
-                .collect();
-            let found: Vec<Vec<usize>> = weighted
+            let first = tokens.partition_point(|t| t.range.start < range.start);
+            let last = tokens.partition_point(|t| t.range.end <= range.end);
+            let sentence_tokens: Vec<&Term> = tokens[first..last.max(first)].iter().collect();
+            let credits: Vec<Vec<(usize, f32)>> = weighted
                 .iter()
                 .map(|w| {
                     sentence_tokens
                         .iter()
                         .enumerate()
-                        .filter(|(_, t)| matches(w, t, &hit.text).is_some())
-                        .map(|(k, _)| k)
+                        .filter_map(|(k, t)| matches(w, t, &hit.text).map(|c| (k, c)))
                         .collect()
                 })
                 .collect();
             let covered: f32 = weighted
                 .iter()
-                .map(|w| {
-                    sentence_tokens
-                        .iter()
-                        .filter_map(|t| matches(w, t, &hit.text))
-                        .fold(0.0f32, f32::max)
-                        * w.weight
-                })
+                .zip(&credits)
+                .map(|(w, c)| c.iter().map(|(_, c)| *c).fold(0.0f32, f32::max) * w.weight)
                 .sum();
+            let found: Vec<Vec<usize>> = credits
+                .into_iter()
+                .map(|c| c.into_iter().map(|(k, _)| k).collect())
+                .collect();
             let context: f32 = weighted
                 .iter()
                 .zip(&found)
@@ -176,46 +194,101 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
             let coverage = covered / total;
             let context = context / total;
             let conflict = qualifier_conflict(question, &sentence_tokens, &hit.text);
-            let candidate = best_candidate(
-                question,
-                &weighted,
-                &found,
-                &sentence_tokens,
-                &hit.text,
-                range.clone(),
-            );
-            let type_fit = match (&candidate, question.answer_type) {
-                (_, AnswerType::Description) => 1.0,
-                (Some((_, strength)), _) => *strength,
-                (None, _) => 0.0,
-            };
             let evidence = W_COVERAGE * coverage
                 + W_CONTEXT * context
                 + W_PROXIMITY * proximity(&found)
                 + W_BM25 * (hit.score / top_bm25).powf(BM25_SHARPNESS);
-            let type_factor = TYPE_FLOOR + (1.0 - TYPE_FLOOR) * type_fit;
-            let score = evidence * type_factor - if conflict { CONFLICT_PENALTY } else { 0.0 };
-            let matched: u64 = found
-                .iter()
-                .enumerate()
-                .filter(|(k, f)| !f.is_empty() && *k < 64)
-                .fold(0, |m, (k, _)| m | 1 << k);
             let mut confidence = (coverage + 0.5 * context).min(1.0);
             if conflict {
                 confidence *= 0.5;
             }
-            sentences.push(Sentence {
-                matched,
-                type_factor,
+            drafts.push(Draft {
                 hit: h,
                 index: i,
                 range,
-                score,
+                tokens: first..last.max(first),
+                found,
+                evidence,
                 confidence,
-                answer_type: question.answer_type,
-                candidate: candidate.map(|(c, _)| c),
+                conflict,
             });
         }
+    }
+
+    // Second pass: answer candidates, only where the evidence could make a winner or the
+    // best answer of its source (the regular expressions are the costly part of ranking).
+    let best_evidence = drafts.iter().map(|d| d.evidence).fold(0.0, f32::max);
+    let mut by_source: std::collections::HashMap<&str, Vec<f32>> = std::collections::HashMap::new();
+    for d in &drafts {
+        by_source
+            .entry(hits[d.hit].source.id.as_str())
+            .or_default()
+            .push(d.evidence);
+    }
+    let source_floor: std::collections::HashMap<&str, f32> = by_source
+        .into_iter()
+        .map(|(id, mut evidence)| {
+            evidence.sort_by(|a, b| b.total_cmp(a));
+            (
+                id,
+                evidence
+                    .get(CANDIDATES_PER_SOURCE - 1)
+                    .copied()
+                    .unwrap_or(0.0),
+            )
+        })
+        .collect();
+    let mut sentences = Vec::with_capacity(drafts.len());
+    for Draft {
+        hit: h,
+        index: i,
+        range,
+        tokens,
+        found,
+        evidence,
+        confidence,
+        conflict,
+    } in drafts
+    {
+        let hit = &hits[h];
+        let sentence_tokens: Vec<&Term> = analyzed[h][tokens].iter().collect();
+        let promising = evidence >= CANDIDATE_EVIDENCE_SHARE * best_evidence
+            || evidence >= source_floor[hit.source.id.as_str()];
+        let candidate = promising
+            .then(|| {
+                best_candidate(
+                    question,
+                    &weighted,
+                    &found,
+                    &sentence_tokens,
+                    &hit.text,
+                    range.clone(),
+                )
+            })
+            .flatten();
+        let type_fit = match (&candidate, question.answer_type) {
+            (_, AnswerType::Description) => 1.0,
+            (Some((_, strength)), _) => *strength,
+            (None, _) => 0.0,
+        };
+        let type_factor = TYPE_FLOOR + (1.0 - TYPE_FLOOR) * type_fit;
+        let score = evidence * type_factor - if conflict { CONFLICT_PENALTY } else { 0.0 };
+        let matched: u64 = found
+            .iter()
+            .enumerate()
+            .filter(|(k, f)| !f.is_empty() && *k < 64)
+            .fold(0, |m, (k, _)| m | 1 << k);
+        sentences.push(Sentence {
+            matched,
+            type_factor,
+            hit: h,
+            index: i,
+            range,
+            score,
+            confidence,
+            answer_type: question.answer_type,
+            candidate: candidate.map(|(c, _)| c),
+        });
     }
     let weights: Vec<f32> = weighted.iter().map(|w| w.weight / total).collect();
     reward_neighbours(&mut sentences, &weights);

@@ -17,9 +17,75 @@ use crate::answer::{self, Response};
 use crate::corpus::split;
 use crate::index::{self, Index, IndexError, Layout};
 
+/// A SQuAD v1.1 file.
 #[derive(Deserialize)]
-struct Dataset {
+pub struct Dataset {
     data: Vec<Article>,
+}
+
+impl Dataset {
+    /// Reads a SQuAD v1.1 JSON file.
+    pub fn load(file: &Path) -> Result<Dataset, EvalError> {
+        let read_error = |message: String| EvalError::Read {
+            path: file.display().to_string(),
+            message,
+        };
+        let text = std::fs::read_to_string(file).map_err(|e| read_error(e.to_string()))?;
+        serde_json::from_str(&text).map_err(|e| read_error(e.to_string()))
+    }
+
+    /// The articles as a sitrep JSONL archive: an article a line, paragraphs as passages.
+    pub fn archive(&self) -> String {
+        self.data
+            .iter()
+            .map(|a| {
+                let text = a
+                    .paragraphs
+                    .iter()
+                    .map(|p| p.context.trim())
+                    .collect::<Vec<_>>()
+                    .join("\n\n");
+                serde_json::json!({"id": a.title, "title": a.title.replace('_', " "), "text": text})
+                    .to_string()
+                    + "\n"
+            })
+            .collect()
+    }
+
+    /// Every question, in file order.
+    pub fn questions(&self) -> impl Iterator<Item = &str> {
+        self.qas().map(|qa| qa.question.as_str())
+    }
+
+    /// Every paragraph's text.
+    pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
+        self.data
+            .iter()
+            .flat_map(|a| &a.paragraphs)
+            .map(|p| p.context.as_str())
+    }
+
+    fn qas(&self) -> impl Iterator<Item = &Qa> {
+        self.data
+            .iter()
+            .flat_map(|a| &a.paragraphs)
+            .flat_map(|p| &p.qas)
+    }
+}
+
+/// Builds an index of the dataset in `work`.
+pub fn index_dataset(
+    dataset: &Dataset,
+    work: &Path,
+) -> Result<(Index, crate::index::BuildReport), EvalError> {
+    let layout = Layout::new(work);
+    let sources = layout.sources();
+    std::fs::create_dir_all(&sources).map_err(|e| IndexError::io(&sources, e))?;
+    let archive = sources.join("squad.jsonl");
+    std::fs::write(&archive, dataset.archive()).map_err(|e| IndexError::io(&archive, e))?;
+    let build = index::build(&layout, u64::MAX, |_| {})?;
+    let index = Index::open(&layout)?.expect("just built");
+    Ok((index, build))
 }
 
 #[derive(Deserialize)]
@@ -97,43 +163,10 @@ pub fn evaluate(
     limit: Option<usize>,
     mut failures: impl Write,
 ) -> Result<Report, EvalError> {
-    let read_error = |message: String| EvalError::Read {
-        path: file.display().to_string(),
-        message,
-    };
-    let text = std::fs::read_to_string(file).map_err(|e| read_error(e.to_string()))?;
-    let dataset: Dataset = serde_json::from_str(&text).map_err(|e| read_error(e.to_string()))?;
+    let dataset = Dataset::load(file)?;
+    let (index, build) = index_dataset(&dataset, work)?;
 
-    let layout = Layout::new(work);
-    let sources = layout.sources();
-    std::fs::create_dir_all(&sources).map_err(|e| IndexError::io(&sources, e))?;
-    let archive = sources.join("squad.jsonl");
-    let lines: String = dataset
-        .data
-        .iter()
-        .map(|a| {
-            let text = a
-                .paragraphs
-                .iter()
-                .map(|p| p.context.trim())
-                .collect::<Vec<_>>()
-                .join("\n\n");
-            serde_json::json!({"id": a.title, "title": a.title.replace('_', " "), "text": text})
-                .to_string()
-                + "\n"
-        })
-        .collect();
-    std::fs::write(&archive, lines).map_err(|e| IndexError::io(&archive, e))?;
-    let build = index::build(&layout, u64::MAX, |_| {})?;
-    let index = Index::open(&layout)?.expect("just built");
-
-    let questions: Vec<&Qa> = dataset
-        .data
-        .iter()
-        .flat_map(|a| &a.paragraphs)
-        .flat_map(|p| &p.qas)
-        .take(limit.unwrap_or(usize::MAX))
-        .collect();
+    let questions: Vec<&Qa> = dataset.qas().take(limit.unwrap_or(usize::MAX)).collect();
     let outcomes = ask_all(&index, &questions);
 
     let mut by_word: BTreeMap<&'static str, Vec<&Outcome>> = BTreeMap::new();

@@ -37,19 +37,26 @@ pub struct Term {
     pub range: Range<usize>,
 }
 
+thread_local! {
+    /// One analyzer per thread: `token_stream` needs it mutably, and cloning it per call
+    /// costs an allocation for every filter.
+    static LOCAL: std::cell::RefCell<TextAnalyzer> = std::cell::RefCell::new(ANALYZER.clone());
+}
+
 /// Analyzes text into index terms with byte offsets.
 pub fn terms(text: &str) -> Vec<Term> {
-    let mut analyzer = ANALYZER.clone();
-    let mut stream = analyzer.token_stream(text);
-    let mut out = Vec::new();
-    while stream.advance() {
-        let token = stream.token();
-        out.push(Term {
-            term: token.text.clone(),
-            range: token.offset_from..token.offset_to,
-        });
-    }
-    out
+    LOCAL.with_borrow_mut(|analyzer| {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            out.push(Term {
+                term: token.text.clone(),
+                range: token.offset_from..token.offset_to,
+            });
+        }
+        out
+    })
 }
 
 /// Replaces irregular forms by their WordNet base form before stemming.

@@ -13,7 +13,7 @@ pub mod analyzer;
 mod build;
 mod import;
 mod live;
-mod schema;
+pub mod schema;
 mod search;
 
 use std::path::{Path, PathBuf};
@@ -56,6 +56,11 @@ impl Layout {
 
     fn lock_file(&self) -> PathBuf {
         self.root.join("reindex.lock")
+    }
+
+    /// The live generation's directory (its tantivy files), if an index has been built.
+    pub fn live_dir(&self) -> Result<Option<PathBuf>, IndexError> {
+        Ok(self.current()?.map(|name| self.generations().join(name)))
     }
 
     /// The live generation's name, if an index has been built.

@@ -1,4 +1,5 @@
-//! The passage document: the text is analyzed and stored; citation metadata is stored.
+//! The passage document: the text is analyzed (terms and frequencies: BM25 needs no
+//! positions) and stored; citation metadata is stored only.
 
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -25,14 +26,14 @@ impl Fields {
             .set_indexing_options(
                 TextFieldIndexing::default()
                     .set_tokenizer(analyzer::NAME)
-                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                    .set_index_option(IndexRecordOption::WithFreqs),
             )
             .set_stored();
         let fields = Fields {
             source: b.add_text_field("source", STRING | STORED),
             passage: b.add_u64_field("passage", INDEXED | STORED | FAST),
-            text: b.add_text_field("text", analyzed.clone()),
-            title: b.add_text_field("title", analyzed),
+            text: b.add_text_field("text", analyzed),
+            title: b.add_text_field("title", STORED),
             outlet: b.add_text_field("outlet", STORED),
             url: b.add_text_field("url", STORED),
             published: b.add_text_field("published", STORED),

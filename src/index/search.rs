@@ -141,25 +141,20 @@ impl Index {
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }
 
-    /// The best passages for weighted analyzed terms, by BM25 over text and title.
+    /// The best passages for weighted analyzed terms, by BM25 over their text.
     pub fn search(&self, terms: &[SearchTerm], limit: usize) -> Result<Vec<Hit>, IndexError> {
         if terms.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for t in terms {
-            for (field, boost) in [(self.fields.text, 1.0), (self.fields.title, 0.3)] {
-                let term = Term::from_field_text(field, &t.term);
-                let query: Box<dyn Query> = if t.spelling_variants {
-                    Box::new(FuzzyTermQuery::new(term, 1, true))
-                } else {
-                    Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
-                };
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(query, t.weight * boost)),
-                ));
-            }
+            let term = Term::from_field_text(self.fields.text, &t.term);
+            let query: Box<dyn Query> = if t.spelling_variants {
+                Box::new(FuzzyTermQuery::new(term, 1, true))
+            } else {
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs))
+            };
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(query, t.weight))));
         }
         let searcher = self.reader.searcher();
         let top = searcher.search(
