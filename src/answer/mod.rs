@@ -17,7 +17,7 @@ pub use question::{AnswerType, Question, QuestionError};
 use rank::{Ranked, Sentence};
 
 /// How many passages BM25 hands to sentence ranking.
-const CANDIDATE_PASSAGES: usize = 10;
+const CANDIDATE_PASSAGES: usize = 20;
 /// Most entries in `also`.
 const ALSO: usize = 4;
 /// How many nearest passages to list when there is no answer.
@@ -85,11 +85,11 @@ pub fn ask(index: &Index, text: &str) -> Result<Response, AskError> {
     let hits = index.search(&terms, CANDIDATE_PASSAGES)?;
     let ranked = rank::rank(index, &question, &hits);
 
-    let unseen_required = question
-        .terms
-        .iter()
-        .zip(&terms_of_question(index, &question))
-        .any(|(t, search)| t.is_required() && !index.contains(search));
+    // A name or focal word the corpus lacks (in every spelling) means no answer.
+    let unseen_required =
+        question.terms.iter().enumerate().any(|(k, t)| {
+            t.is_required() && index.doc_freq(&t.term) == 0 && !ranked.found_anywhere(k)
+        });
     let confident = ranked.best().filter(|best| {
         let needed = if best.has_answer_type() {
             MIN_CONFIDENCE

@@ -623,6 +623,11 @@ const PRONOUN_OPENERS: &[&str] = &[
 ];
 
 impl<'h> Ranked<'h> {
+    /// Whether question term `k` (or a variant of it) occurs in any candidate sentence.
+    pub fn found_anywhere(&self, k: usize) -> bool {
+        k < 64 && self.sentences.iter().any(|s| s.matched & (1 << k) != 0)
+    }
+
     pub fn best(&self) -> Option<&Sentence> {
         self.order.first().map(|&i| &self.sentences[i])
     }

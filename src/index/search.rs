@@ -121,19 +121,6 @@ impl Index {
         self.reader.searcher().doc_freq(&term).unwrap_or(0)
     }
 
-    /// Whether any passage has the term (or, if allowed, one of its spelling variants).
-    pub fn contains(&self, term: &SearchTerm) -> bool {
-        if !term.spelling_variants {
-            return self.doc_freq(&term.term) > 0;
-        }
-        let query =
-            FuzzyTermQuery::new(Term::from_field_text(self.fields.text, &term.term), 1, true);
-        self.reader
-            .searcher()
-            .search(&query, &tantivy::collector::Count)
-            .is_ok_and(|n| n > 0)
-    }
-
     /// BM25's inverse document frequency of an analyzed term (high for unseen terms).
     pub fn idf(&self, term: &str) -> f32 {
         let n = self.passages() as f32;
