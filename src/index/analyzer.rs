@@ -5,9 +5,12 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 use crate::lexicon::irregular_base;
@@ -20,8 +23,7 @@ static ANALYZER: LazyLock<TextAnalyzer> = LazyLock::new(|| {
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(IrregularForms)
-        .filter(Stemmer::new(Language::English))
+        .filter(BaseForm)
         .build()
 });
 
@@ -59,51 +61,111 @@ pub fn terms(text: &str) -> Vec<Term> {
     })
 }
 
-/// Replaces irregular forms by their WordNet base form before stemming.
+/// Words to their index term: WordNet's base form of an irregular word or a number word
+/// as digits, then the English (Snowball) stem. Each thread remembers the words it has
+/// seen: stemming is most of the cost of indexing, and few words make most of any text.
 #[derive(Clone)]
-struct IrregularForms;
+struct BaseForm;
 
-impl TokenFilter for IrregularForms {
-    type Tokenizer<T: Tokenizer> = IrregularFormsFilter<T>;
+impl TokenFilter for BaseForm {
+    type Tokenizer<T: Tokenizer> = BaseFormFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
-        IrregularFormsFilter(tokenizer)
+        BaseFormFilter {
+            inner: tokenizer,
+            stemmer: TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(Language::English))
+                .build(),
+            known: HashMap::default(),
+        }
     }
 }
+
+/// Most words remembered per thread (about 20 MB).
+const KNOWN_WORDS: usize = 200_000;
 
 #[derive(Clone)]
-struct IrregularFormsFilter<T>(T);
+struct BaseFormFilter<T> {
+    inner: T,
+    stemmer: TextAnalyzer,
+    known: HashMap<String, String, BuildHasherDefault<Fnv>>,
+}
 
-impl<T: Tokenizer> Tokenizer for IrregularFormsFilter<T> {
-    type TokenStream<'a> = IrregularFormsStream<T::TokenStream<'a>>;
+impl<T: Tokenizer> Tokenizer for BaseFormFilter<T> {
+    type TokenStream<'a> = BaseFormStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        IrregularFormsStream(self.0.token_stream(text))
+        BaseFormStream {
+            inner: self.inner.token_stream(text),
+            stemmer: &mut self.stemmer,
+            known: &mut self.known,
+        }
     }
 }
 
-struct IrregularFormsStream<S>(S);
+struct BaseFormStream<'a, S> {
+    inner: S,
+    stemmer: &'a mut TextAnalyzer,
+    known: &'a mut HashMap<String, String, BuildHasherDefault<Fnv>>,
+}
 
-impl<S: TokenStream> TokenStream for IrregularFormsStream<S> {
+impl<S: TokenStream> TokenStream for BaseFormStream<'_, S> {
     fn advance(&mut self) -> bool {
-        if !self.0.advance() {
+        if !self.inner.advance() {
             return false;
         }
-        let text = &self.0.token().text;
-        if let Some(base) = irregular_base(text).or_else(|| number_word(text)) {
-            let token = self.0.token_mut();
-            token.text.clear();
-            token.text.push_str(base);
-        }
+        let word = &self.inner.token().text;
+        let term = match self.known.get(word) {
+            Some(term) => term.clone(),
+            None => {
+                let base = irregular_base(word)
+                    .or_else(|| number_word(word))
+                    .unwrap_or(word);
+                let mut stream = self.stemmer.token_stream(base);
+                let term = if stream.advance() {
+                    stream.token().text.clone()
+                } else {
+                    base.to_string()
+                };
+                if self.known.len() < KNOWN_WORDS {
+                    self.known.insert(word.clone(), term.clone());
+                }
+                term
+            }
+        };
+        self.inner.token_mut().text = term;
         true
     }
 
     fn token(&self) -> &Token {
-        self.0.token()
+        self.inner.token()
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        self.0.token_mut()
+        self.inner.token_mut()
+    }
+}
+
+/// FNV-1a: a fast hash for short words (std's SipHash guards against attacks that a word
+/// cache does not face; its size cap bounds the damage anyway).
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }
 
