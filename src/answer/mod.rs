@@ -16,8 +16,11 @@ use crate::index::{Index, IndexError, SearchTerm, SourceInfo};
 pub use question::{AnswerType, Question, QuestionError};
 use rank::{Ranked, Sentence};
 
-/// How many passages BM25 hands to sentence ranking.
-const CANDIDATE_PASSAGES: usize = 20;
+/// How many passages BM25 hands to sentence ranking: 10, and on a small corpus, where it
+/// costs nothing, 20, so that every source of a story gets a say in `also`.
+fn candidate_passages(index: &Index) -> usize {
+    if index.passages() < 10_000 { 20 } else { 10 }
+}
 /// Most entries in `also`.
 const ALSO: usize = 4;
 /// How many nearest passages to list when there is no answer.
@@ -82,7 +85,7 @@ pub fn ask(index: &Index, text: &str) -> Result<Response, AskError> {
     let mut question = Question::analyse(text)?;
     question.back_off_unseen(|term| index.doc_freq(term));
     let terms = search_terms(index, &question);
-    let hits = index.search(&terms, CANDIDATE_PASSAGES)?;
+    let hits = index.search(&terms, candidate_passages(index))?;
     let ranked = rank::rank(index, &question, &hits);
 
     // A name or focal word the corpus lacks (in every spelling) means no answer.

@@ -53,7 +53,7 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Text in double quotes, or in curly single quotes (straight ones are apostrophes).
 static QUOTED: LazyLock<Regex> =
-    LazyLock::new(|| regex(r#"[“"]([^“”"]{2,80})[”"]|‘([^‘’]{2,80})’"#.to_string()));
+    LazyLock::new(|| regex(r#"[“"][^“”"]{2,80}[”"]|‘[^‘’]{2,80}’"#.to_string()));
 /// A capitalised word, possibly with an inner apostrophe or hyphen ("O'Neill", "Al-Assad").
 static CAPITALISED: LazyLock<Regex> =
     LazyLock::new(|| regex(r"\b\p{Lu}[\p{L}\p{Mn}]*(?:['’-]\p{L}+)*\.?".to_string()));
@@ -168,12 +168,15 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
             push(AnswerType::Number, m, &mut out);
         }
     }
-    for c in QUOTED.captures_iter(sentence) {
-        let inner = c.get(1).or_else(|| c.get(2)).expect("one group matches");
-        let text = inner.as_str().trim_end_matches([',', '.']);
+    for m in QUOTED.find_iter(sentence) {
+        // Inside the quotes (each one character), without a trailing comma or stop.
+        let open = m.as_str().chars().next().map_or(0, char::len_utf8);
+        let close = m.as_str().chars().next_back().map_or(0, char::len_utf8);
+        let start = m.start() + open;
+        let text = sentence[start..m.end() - close].trim_end_matches([',', '.']);
         out.push(Candidate {
             kind: AnswerType::Name,
-            range: inner.start()..inner.start() + text.len(),
+            range: start..start + text.len(),
             hedged: false,
         });
     }
