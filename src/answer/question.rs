@@ -289,8 +289,10 @@ fn answer_type(words: &[&str], lower: &[String]) -> (AnswerType, Option<usize>) 
             _ => (Description, None),
         },
         _ => {
-            // what/which: the first content word after the wh-word decides.
-            let next = (wh + 1..lower.len()).find(|&i| !is_stop_word(at(i)));
+            // what/which: the first common content word after the wh-word decides ("which
+            // NFL team" asks for a team).
+            let next = (wh + 1..lower.len())
+                .find(|&i| !is_stop_word(at(i)) && !words[i].starts_with(char::is_uppercase));
             let Some(i) = next else {
                 return (Description, None);
             };
@@ -359,6 +361,16 @@ const TYPE_WORDS: &[(&str, AnswerType)] = &[
     ("organization", AnswerType::Person),
     ("company", AnswerType::Person),
     ("group", AnswerType::Person),
+    ("team", AnswerType::Person),
+    ("club", AnswerType::Person),
+    ("band", AnswerType::Person),
+    ("party", AnswerType::Person),
+    ("agency", AnswerType::Person),
+    ("university", AnswerType::Person),
+    ("player", AnswerType::Person),
+    ("leader", AnswerType::Person),
+    ("president", AnswerType::Person),
+    ("author", AnswerType::Person),
     ("number", AnswerType::Number),
     ("amount", AnswerType::Number),
     ("population", AnswerType::Number),
