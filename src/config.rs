@@ -1,6 +1,8 @@
 //! Settings: one typed struct read from the environment and `.env` (dotenvy).
 
+use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Everything sitrep can be configured with. See `.env.example`.
 #[derive(Debug, Clone)]
@@ -10,7 +12,43 @@ pub struct Settings {
     /// Largest source file read, in bytes: `SITREP_MAX_SOURCE_MB` (MiB, default 10).
     pub max_source_bytes: u64,
     /// Per-user limit for non-moderators: `SITREP_RATE_LIMIT` as `COUNT/SECONDS` (6/60).
-    pub rate_limit: (u32, std::time::Duration),
+    pub rate_limit: (u32, Duration),
+    pub discord: Discord,
+}
+
+/// Discord settings; each is needed only by the mode that uses it.
+#[derive(Debug, Clone, Default)]
+pub struct Discord {
+    /// Bot token (`DISCORD_TOKEN`): gateway mode, and follow-ups of deferred replies.
+    pub token: Option<Secret>,
+    /// Application id (`DISCORD_APPLICATION_ID`): registering commands, follow-ups.
+    pub application_id: Option<u64>,
+    /// Hex Ed25519 public key (`DISCORD_PUBLIC_KEY`): verifying interaction requests.
+    pub public_key: Option<String>,
+    /// Register commands in this guild only (`DISCORD_GUILD_ID`): instant, for testing.
+    pub guild_id: Option<u64>,
+    /// Role ids whose members are moderators (`DISCORD_MODERATOR_ROLES`, comma-separated),
+    /// besides members with the Manage Server permission.
+    pub moderator_roles: Vec<u64>,
+    /// Send Discord REST calls through this proxy (`DISCORD_HTTP_PROXY`), e.g. a shared
+    /// rate-limit proxy; the tests point it at a local stand-in for Discord.
+    pub http_proxy: Option<String>,
+}
+
+/// A secret value: usable, never printed (`Debug` shows `[redacted]`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
 }
 
 /// A setting that is present but unusable.
@@ -32,61 +70,128 @@ impl Settings {
 
     /// Reads settings through `lookup` (the environment, or a map in tests).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Settings, SettingError> {
-        let max_mb = match lookup("SITREP_MAX_SOURCE_MB") {
-            None => 10,
-            Some(value) => {
-                value
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|&n| n > 0)
-                    .ok_or(SettingError {
-                        name: "SITREP_MAX_SOURCE_MB",
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        let parsed = |name: &'static str, reason: &'static str, ok: &dyn Fn(&str) -> bool| {
+            get(name).map(|value| {
+                if ok(&value) {
+                    Ok(value)
+                } else {
+                    Err(SettingError {
+                        name,
                         value,
-                        reason: "expected a whole number of MiB above 0",
-                    })?
-            }
+                        reason,
+                    })
+                }
+            })
         };
-        let rate_limit = match lookup("SITREP_RATE_LIMIT") {
-            None => (6, std::time::Duration::from_secs(60)),
-            Some(value) => parse_rate(&value).ok_or(SettingError {
-                name: "SITREP_RATE_LIMIT",
-                value,
-                reason: "expected COUNT/SECONDS, e.g. 6/60",
-            })?,
+        let number = |name: &'static str| -> Result<Option<u64>, SettingError> {
+            parsed(name, "expected a number", &|v| v.parse::<u64>().is_ok())
+                .transpose()
+                .map(|v| v.map(|v| v.parse().expect("checked")))
         };
+        let max_mb = parsed(
+            "SITREP_MAX_SOURCE_MB",
+            "expected a whole number of MiB above 0",
+            &|v| v.parse::<u64>().is_ok_and(|n| n > 0),
+        )
+        .transpose()?
+        .map_or(10, |v| v.parse().expect("checked"));
+        let rate_limit = parsed(
+            "SITREP_RATE_LIMIT",
+            "expected COUNT/SECONDS, e.g. 6/60",
+            &|v| parse_rate(v).is_some(),
+        )
+        .transpose()?
+        .map_or((6, Duration::from_secs(60)), |v| {
+            parse_rate(&v).expect("checked")
+        });
+        let public_key = parsed("DISCORD_PUBLIC_KEY", "expected 64 hex digits", &|v| {
+            v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit())
+        })
+        .transpose()?;
+        let moderator_roles = parsed(
+            "DISCORD_MODERATOR_ROLES",
+            "expected role ids separated by commas",
+            &|v| v.split(',').all(|id| id.trim().parse::<u64>().is_ok()),
+        )
+        .transpose()?
+        .map(|v| {
+            v.split(',')
+                .map(|id| id.trim().parse().expect("checked"))
+                .collect()
+        })
+        .unwrap_or_default();
         Ok(Settings {
-            rate_limit,
-            index_dir: lookup("SITREP_INDEX").map_or_else(|| PathBuf::from("index"), PathBuf::from),
+            index_dir: get("SITREP_INDEX").map_or_else(|| PathBuf::from("index"), PathBuf::from),
             max_source_bytes: max_mb << 20,
+            rate_limit,
+            discord: Discord {
+                token: get("DISCORD_TOKEN").map(Secret),
+                application_id: number("DISCORD_APPLICATION_ID")?,
+                public_key,
+                guild_id: number("DISCORD_GUILD_ID")?,
+                moderator_roles,
+                http_proxy: get("DISCORD_HTTP_PROXY"),
+            },
         })
     }
 }
 
-fn parse_rate(text: &str) -> Option<(u32, std::time::Duration)> {
+fn parse_rate(text: &str) -> Option<(u32, Duration)> {
     let (count, seconds) = text.trim().split_once('/')?;
     let count: u32 = count.trim().parse().ok().filter(|&n| n > 0)?;
     let seconds: u64 = seconds.trim().parse().ok().filter(|&n| n > 0)?;
-    Some((count, std::time::Duration::from_secs(seconds)))
+    Some((count, Duration::from_secs(seconds)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn with(pairs: &[(&str, &str)]) -> Result<Settings, SettingError> {
+        Settings::from_lookup(|name| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        })
+    }
+
     #[test]
     fn defaults_and_errors() {
-        let s = Settings::from_lookup(|_| None).unwrap();
+        let s = with(&[]).unwrap();
         assert_eq!(s.index_dir, PathBuf::from("index"));
         assert_eq!(s.max_source_bytes, 10 << 20);
-        let err = Settings::from_lookup(|n| (n == "SITREP_MAX_SOURCE_MB").then(|| "lots".into()))
-            .unwrap_err();
-        assert_eq!(err.name, "SITREP_MAX_SOURCE_MB");
+        assert_eq!(s.rate_limit, (6, Duration::from_secs(60)));
         assert_eq!(
-            parse_rate("3/10"),
-            Some((3, std::time::Duration::from_secs(10)))
+            with(&[("SITREP_MAX_SOURCE_MB", "lots")]).unwrap_err().name,
+            "SITREP_MAX_SOURCE_MB"
         );
+        assert_eq!(parse_rate("3/10"), Some((3, Duration::from_secs(10))));
         assert_eq!(parse_rate("0/10"), None);
         assert_eq!(parse_rate("3"), None);
+    }
+
+    #[test]
+    fn discord_settings_and_secrets() {
+        let s = with(&[
+            ("DISCORD_TOKEN", "abc.def"),
+            ("DISCORD_APPLICATION_ID", "123"),
+            ("DISCORD_MODERATOR_ROLES", "11, 22"),
+            ("DISCORD_PUBLIC_KEY", &"ab".repeat(32)),
+        ])
+        .unwrap();
+        assert_eq!(s.discord.token.as_ref().unwrap().expose(), "abc.def");
+        assert_eq!(s.discord.moderator_roles, [11, 22]);
+        assert!(
+            !format!("{s:?}").contains("abc.def"),
+            "the token is never printed"
+        );
+        assert!(with(&[("DISCORD_PUBLIC_KEY", "nothex")]).is_err());
+        assert!(with(&[("DISCORD_GUILD_ID", "x")]).is_err());
     }
 }

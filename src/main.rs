@@ -64,6 +64,11 @@ enum Cmd {
     Reindex,
     /// An interactive console speaking the chat commands (ask, search, sources, help).
     Chat,
+    /// Run sitrep as a chat bot.
+    Serve {
+        #[command(subcommand)]
+        mode: ServeCmd,
+    },
     /// Measure speed: latency, indexing throughput, cold start, memory (see BENCHMARKS.md).
     Bench {
         /// The SQuAD v1.1 JSON file (its index, and sentences for the synthetic corpus).
@@ -98,6 +103,19 @@ enum EvalCmd {
         /// Print the figures as JSON.
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ServeCmd {
+    /// Discord over the gateway (DISCORD_TOKEN); registers the slash commands globally, or
+    /// in DISCORD_GUILD_ID.
+    Discord,
+    /// Discord's HTTP interactions endpoint: verifies every request with DISCORD_PUBLIC_KEY.
+    Interactions {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
     },
 }
 
@@ -248,6 +266,11 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
             let handler = Handler::new(Arc::new(live), RateLimiter::new(burst, per));
             console::run(&handler, std::io::stdin().lock(), out)?;
         }
+        Cmd::Serve { mode } => {
+            let (burst, per) = settings.rate_limit;
+            let handler = Arc::new(Handler::new(Arc::new(live), RateLimiter::new(burst, per)));
+            tokio::runtime::Runtime::new()?.block_on(serve(mode, handler, &settings.discord))?;
+        }
         Cmd::Reindex
         | Cmd::Eval { .. }
         | Cmd::Bench { .. }
@@ -258,6 +281,65 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `sitrep serve …`: runs until stopped.
+async fn serve(
+    mode: ServeCmd,
+    handler: Arc<Handler>,
+    config: &sitrep::config::Discord,
+) -> anyhow::Result<()> {
+    use sitrep::chat::discord::{self, Discord};
+    let token = config.token.as_ref().map(|t| t.expose().to_string());
+    let http = token.as_deref().map(|t| {
+        Arc::new(discord::rest_client(
+            t,
+            config.application_id,
+            config.http_proxy.as_deref(),
+        ))
+    });
+    let bot = Arc::new(Discord {
+        handler,
+        moderator_roles: config.moderator_roles.clone(),
+        http,
+    });
+    match mode {
+        ServeCmd::Discord => {
+            let token = token.context("DISCORD_TOKEN is not set (see .env.example)")?;
+            discord::run_gateway(bot, &token, config.guild_id).await
+        }
+        ServeCmd::Interactions { listen } => {
+            let key = config
+                .public_key
+                .as_deref()
+                .context("DISCORD_PUBLIC_KEY is not set (see .env.example)")?;
+            let key = parse_key(key)?;
+            let verifier = serenity::interactions_endpoint::Verifier::try_new(key)
+                .map_err(|e| anyhow::anyhow!("DISCORD_PUBLIC_KEY: {e}"))?;
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("cannot listen on {listen}"))?;
+            eprintln!(
+                "sitrep: Discord interactions endpoint on http://{}",
+                listener.local_addr()?
+            );
+            axum::serve(listener, discord::router(bot, verifier)).await?;
+            Ok(())
+        }
+    }
+}
+
+fn parse_key(hex: &str) -> anyhow::Result<[u8; 32]> {
+    let mut key = [0u8; 32];
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(
+            hex.get(2 * i..2 * i + 2)
+                .context("DISCORD_PUBLIC_KEY: too short")?,
+            16,
+        )
+        .context("DISCORD_PUBLIC_KEY: not hex")?;
+    }
+    Ok(key)
 }
 
 /// `sitrep eval squad FILE`: indexes SQuAD in a temporary directory, prints the figures.

@@ -1,0 +1,625 @@
+//! Discord: slash commands over the gateway (serenity) and through an HTTP interactions
+//! endpoint (axum; every request's Ed25519 signature is checked over the raw body before
+//! anything is parsed). Both modes share one translation: interaction → `bot::Command` →
+//! `Reply` → Discord response. No business logic lives here.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serenity::all::{
+    ButtonStyle, CommandDataOptionValue, CommandInteraction, CommandOptionType,
+    ComponentInteraction, Context, CreateActionRow, CreateAllowedMentions, CreateButton,
+    CreateCommand, CreateCommandOption, CreateEmbed, CreateInteractionResponse,
+    CreateInteractionResponseMessage, EditInteractionResponse, EventHandler, GatewayIntents,
+    GuildId, Http, HttpBuilder, Interaction, Permissions, Ready,
+};
+use serenity::interactions_endpoint::Verifier;
+
+use super::cut;
+use crate::answer::{Cited, Response as Answer};
+use crate::bot::{self, Actor, COMMANDS, Command, Handler, Permission, Reply, UserError};
+use crate::index::BuildReport;
+
+/// Discord's limits on what a message may hold.
+pub mod limits {
+    pub const CONTENT: usize = 2000;
+    pub const EMBED_TITLE: usize = 256;
+    pub const EMBED_DESCRIPTION: usize = 4096;
+    pub const FIELD_NAME: usize = 256;
+    pub const FIELD_VALUE: usize = 1024;
+    pub const EMBED_TOTAL: usize = 6000;
+    pub const CUSTOM_ID: usize = 100;
+    pub const COMMAND_DESCRIPTION: usize = 100;
+    pub const STRING_OPTION: usize = 6000;
+}
+
+const ACCENT: u32 = 0x2f6f9f;
+
+/// The Discord side of sitrep: the handler and who counts as a moderator.
+pub struct Discord {
+    pub handler: Arc<Handler>,
+    pub moderator_roles: Vec<u64>,
+    /// REST client for follow-ups to deferred replies (absent: nothing is deferred).
+    pub http: Option<Arc<Http>>,
+}
+
+/// The slash commands, from the one command table. Moderator commands need Manage Server
+/// by default (server admins may change that, so it is checked again at run time).
+pub fn commands() -> Vec<CreateCommand> {
+    COMMANDS
+        .iter()
+        .map(|spec| {
+            let mut command = CreateCommand::new(spec.name)
+                .description(cut(spec.summary, limits::COMMAND_DESCRIPTION))
+                .dm_permission(false);
+            if let Some(arg) = &spec.argument {
+                command = command.add_option(
+                    CreateCommandOption::new(CommandOptionType::String, arg.name, arg.description)
+                        .required(true)
+                        .max_length(arg.max_chars.min(limits::STRING_OPTION) as u16),
+                );
+            }
+            if spec.permission == Permission::Moderator {
+                command = command.default_member_permissions(Permissions::MANAGE_GUILD);
+            }
+            command
+        })
+        .collect()
+}
+
+impl Discord {
+    /// Answers a slash command. Slow commands (a rebuild) are deferred when follow-ups
+    /// can be sent, and finished by editing the original response.
+    pub async fn on_command(&self, interaction: CommandInteraction) -> CreateInteractionResponse {
+        let actor = self.actor(&interaction);
+        let command = match command_of(&interaction) {
+            Ok(command) => command,
+            Err(error) => return message(&Reply::Error(error)),
+        };
+        if command == Command::Reindex
+            && let Some(http) = self.http.clone()
+        {
+            if !actor.moderator {
+                return message(&Reply::Error(UserError::Forbidden { command: "reindex" }));
+            }
+            let handler = self.handler.clone();
+            tokio::spawn(async move {
+                let reply = run(handler, actor, command).await;
+                let edit = edit(&reply);
+                if let Err(error) = interaction.edit_response(&http, edit).await {
+                    tracing::error!(%error, "could not send the follow-up of a deferred reply");
+                }
+            });
+            return CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new());
+        }
+        message(&run(self.handler.clone(), actor, command).await)
+    }
+
+    /// Answers a button: "Show passage" (ephemeral) or "Other sources".
+    pub async fn on_button(&self, interaction: ComponentInteraction) -> CreateInteractionResponse {
+        let actor = Actor {
+            user: interaction.user.id.to_string(),
+            room: interaction.channel_id.to_string(),
+            moderator: false,
+        };
+        let id = interaction.data.custom_id.as_str();
+        let reply = if let Some(question) = id.strip_prefix("others:") {
+            run(
+                self.handler.clone(),
+                actor,
+                Command::Ask {
+                    question: question.to_string(),
+                },
+            )
+            .await
+        } else if let Some(rest) = id.strip_prefix("passage:")
+            && let Some((source, n)) = rest.rsplit_once(':')
+            && let Ok(n) = n.parse::<u64>()
+        {
+            let live = self.handler.live().clone();
+            let source = source.to_string();
+            let found = tokio::task::spawn_blocking(move || live.get().passage(&source, n)).await;
+            return match found {
+                Ok(Ok(Some(hit))) => {
+                    let embed = CreateEmbed::new()
+                        .colour(ACCENT)
+                        .title(cut(&bot::citation(&hit.source), limits::EMBED_TITLE))
+                        .description(cut(&escape(&hit.text), limits::EMBED_DESCRIPTION));
+                    CreateInteractionResponse::Message(quiet().embed(embed).ephemeral(true))
+                }
+                _ => message(&Reply::Error(UserError::Usage(
+                    "that passage is no longer in the index".into(),
+                ))),
+            };
+        } else {
+            Reply::Error(UserError::Usage("that button has expired".into()))
+        };
+        message(&reply).map_others(|m| m.ephemeral(true))
+    }
+
+    /// Who sent an interaction: a moderator has Manage Server or a moderator role.
+    fn actor(&self, interaction: &CommandInteraction) -> Actor {
+        let moderator = interaction.member.as_ref().is_some_and(|member| {
+            member
+                .permissions
+                .is_some_and(|p| p.manage_guild() || p.administrator())
+                || member
+                    .roles
+                    .iter()
+                    .any(|r| self.moderator_roles.contains(&r.get()))
+        });
+        Actor {
+            user: interaction.user.id.to_string(),
+            room: interaction.channel_id.to_string(),
+            moderator,
+        }
+    }
+}
+
+trait MapMessage {
+    fn map_others(
+        self,
+        f: impl FnOnce(CreateInteractionResponseMessage) -> CreateInteractionResponseMessage,
+    ) -> Self;
+}
+
+impl MapMessage for CreateInteractionResponse {
+    fn map_others(
+        self,
+        f: impl FnOnce(CreateInteractionResponseMessage) -> CreateInteractionResponseMessage,
+    ) -> Self {
+        match self {
+            CreateInteractionResponse::Message(m) => CreateInteractionResponse::Message(f(m)),
+            other => other,
+        }
+    }
+}
+
+/// Runs a command off the async runtime (the handler blocks on the index).
+async fn run(handler: Arc<Handler>, actor: Actor, command: Command) -> Reply {
+    tokio::task::spawn_blocking(move || handler.handle(&actor, command))
+        .await
+        .unwrap_or_else(|error| {
+            tracing::error!(%error, "command handler panicked");
+            Reply::Error(UserError::Internal)
+        })
+}
+
+/// The `bot` command for a slash command: its name and its one string argument, through
+/// the same parser as every other platform.
+pub fn command_of(interaction: &CommandInteraction) -> Result<Command, UserError> {
+    let argument = interaction
+        .data
+        .options
+        .iter()
+        .find_map(|o| match &o.value {
+            CommandDataOptionValue::String(s) => Some(s.as_str()),
+            _ => None,
+        });
+    let line = match argument {
+        Some(arg) => format!("{} {arg}", interaction.data.name),
+        None => interaction.data.name.clone(),
+    };
+    bot::parse(&line)
+}
+
+/// Mentions never ping: no `parse`, no users, no roles.
+fn quiet() -> CreateInteractionResponseMessage {
+    CreateInteractionResponseMessage::new().allowed_mentions(CreateAllowedMentions::new())
+}
+
+/// A reply as an interaction response message.
+pub fn message(reply: &Reply) -> CreateInteractionResponse {
+    let rendered = render(reply);
+    let mut msg = quiet().ephemeral(rendered.ephemeral);
+    if let Some(content) = rendered.content {
+        msg = msg.content(content);
+    }
+    if let Some(embed) = rendered.embed {
+        msg = msg.embed(embed);
+    }
+    if !rendered.buttons.is_empty() {
+        msg = msg.components(vec![CreateActionRow::Buttons(rendered.buttons)]);
+    }
+    CreateInteractionResponse::Message(msg)
+}
+
+/// A reply as an edit of a deferred response.
+fn edit(reply: &Reply) -> EditInteractionResponse {
+    let rendered = render(reply);
+    let mut edit = EditInteractionResponse::new().allowed_mentions(CreateAllowedMentions::new());
+    if let Some(content) = rendered.content {
+        edit = edit.content(content);
+    }
+    if let Some(embed) = rendered.embed {
+        edit = edit.embed(embed);
+    }
+    edit
+}
+
+/// What a reply looks like on Discord, before it goes into a response or an edit.
+struct Rendered {
+    content: Option<String>,
+    embed: Option<CreateEmbed>,
+    buttons: Vec<CreateButton>,
+    ephemeral: bool,
+}
+
+fn render(reply: &Reply) -> Rendered {
+    let text = |content: String, ephemeral| Rendered {
+        content: Some(cut(&content, limits::CONTENT)),
+        embed: None,
+        buttons: Vec::new(),
+        ephemeral,
+    };
+    match reply {
+        Reply::Answer(answer) => render_answer(answer),
+        Reply::Passages { query, found } => {
+            let mut embed = Embed::new(format!("Passages for “{}”", escape(query)));
+            if found.is_empty() {
+                embed.description("No passage matches.".into());
+            }
+            for (n, f) in found.iter().enumerate() {
+                let marked = bold_ranges(&f.text, &f.highlights);
+                embed.field(format!("[{}] {}", n + 1, bot::citation(&f.source)), marked);
+            }
+            embed.rendered(Vec::new())
+        }
+        Reply::Sources(report) => {
+            let mut embed = Embed::new("Sources".into());
+            embed.description(sources_text(report));
+            embed.rendered(Vec::new())
+        }
+        Reply::Help { moderator } => {
+            let mut out = String::from("Ask with `/ask`, or:\n");
+            for spec in COMMANDS {
+                if spec.permission == Permission::Anyone || *moderator {
+                    let _ = writeln!(out, "`/{}` — {}", spec.name, spec.summary);
+                }
+            }
+            text(out, true)
+        }
+        Reply::Reindexed(report) => text(super::console::summary(report), false),
+        Reply::Error(error) => text(format!("Sorry: {error}."), true),
+    }
+}
+
+fn render_answer(response: &Answer) -> Rendered {
+    let mut embed = Embed::new(cut(&escape(&response.question), limits::EMBED_TITLE));
+    let Some(answer) = &response.answer else {
+        embed.description("**No answer:** none of the sources says that.".into());
+        let nearest: Vec<String> = response
+            .related
+            .iter()
+            .enumerate()
+            .map(|(n, c)| format!("[{}] {} — {}", n + 1, escape(&c.snippet), citation_line(c)))
+            .collect();
+        if !nearest.is_empty() {
+            embed.field("Nearest passages".into(), nearest.join("\n"));
+        }
+        return embed.rendered(Vec::new());
+    };
+    let mut description = String::new();
+    if let Some(text) = &answer.text {
+        let _ = write!(description, "**{}**", escape(text));
+        if let Some(date) = answer.date {
+            let _ = write!(description, " ({})", date.format("%A %-d %B %Y"));
+        }
+        description.push('\n');
+    }
+    let quoted = bold_ranges(&answer.snippet, answer.span.as_slice());
+    let _ = write!(description, "> {}", quoted.replace('\n', "\n> "));
+    embed.description(description);
+    let citations: Vec<String> = std::iter::once(answer)
+        .chain(&response.also)
+        .enumerate()
+        .map(|(n, c)| {
+            let verdict = match c.agrees {
+                Some(true) => " — agrees",
+                Some(false) => " — differs",
+                None => "",
+            };
+            format!("[{}] {}{verdict}", n + 1, citation_line(c))
+        })
+        .collect();
+    embed.field("Sources".into(), citations.join("\n"));
+    if response.sources_differ() {
+        let figures: Vec<String> = std::iter::once(answer)
+            .chain(&response.also)
+            .enumerate()
+            .filter_map(|(n, c)| Some(format!("{} [{}]", escape(c.text.as_deref()?), n + 1)))
+            .collect();
+        embed.field("Sources differ".into(), figures.join(", "));
+    }
+    // A button's state is its custom id (at most 100 characters): no button that cannot
+    // carry it.
+    let buttons = [
+        (
+            format!("passage:{}:{}", answer.source.id, answer.passage),
+            "Show passage",
+            true,
+        ),
+        (
+            format!("others:{}", response.question),
+            "Other sources",
+            !response.also.is_empty(),
+        ),
+    ]
+    .into_iter()
+    .filter(|(id, _, wanted)| *wanted && id.len() <= limits::CUSTOM_ID)
+    .map(|(id, label, _)| {
+        CreateButton::new(id)
+            .label(label)
+            .style(ButtonStyle::Secondary)
+    })
+    .collect();
+    embed.rendered(buttons)
+}
+
+/// "title (id), outlet, date", the title linked where there is a URL.
+fn citation_line(cited: &Cited) -> String {
+    let text = escape(&bot::citation(&cited.source));
+    match &cited.source.url {
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+            format!("[{text}]({})", url.replace(')', "%29"))
+        }
+        _ => text,
+    }
+}
+
+fn sources_text(report: &BuildReport) -> String {
+    let mut out = String::new();
+    for s in &report.sources {
+        let line = match &s.error {
+            None => format!(
+                "`{}` — {} passages, {}{}\n",
+                s.id,
+                s.passages,
+                s.published
+                    .map_or_else(|| "undated".into(), |d| d.to_string()),
+                s.outlet
+                    .as_deref()
+                    .map(|o| format!(", {}", escape(o)))
+                    .unwrap_or_default()
+            ),
+            Some(error) => format!("`{}` — skipped: {}\n", s.file, escape(error)),
+        };
+        out.push_str(&line);
+    }
+    out
+}
+
+/// Text with byte ranges in bold, every part escaped.
+fn bold_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::new();
+    let mut at = 0;
+    for r in ranges {
+        if r.start < at
+            || r.end > text.len()
+            || !text.is_char_boundary(r.start)
+            || !text.is_char_boundary(r.end)
+        {
+            continue;
+        }
+        out.push_str(&escape(&text[at..r.start]));
+        let _ = write!(out, "**{}**", escape(&text[r.clone()]));
+        at = r.end;
+    }
+    out.push_str(&escape(&text[at..]));
+    out
+}
+
+/// Article text made inert: Markdown characters escaped, and mentions broken with a
+/// zero-width space so they cannot even look like pings.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '~' | '`' | '|' | '>' | '[' | ']' | '#' | '<'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+        if c == '@' {
+            out.push('\u{200b}');
+        }
+    }
+    out
+}
+
+/// An embed under construction that keeps within Discord's limits.
+struct Embed {
+    title: String,
+    description: Option<String>,
+    fields: Vec<(String, String)>,
+}
+
+impl Embed {
+    fn new(title: String) -> Self {
+        Embed {
+            title: cut(&title, limits::EMBED_TITLE),
+            description: None,
+            fields: Vec::new(),
+        }
+    }
+
+    fn description(&mut self, text: String) {
+        self.description = Some(cut(&text, limits::EMBED_DESCRIPTION));
+    }
+
+    fn field(&mut self, name: String, value: String) {
+        self.fields.push((
+            cut(&name, limits::FIELD_NAME),
+            cut(&value, limits::FIELD_VALUE),
+        ));
+    }
+
+    /// The embed, cut to 6000 characters in all: the description gives way first, then
+    /// fields from the last.
+    fn rendered(mut self, buttons: Vec<CreateButton>) -> Rendered {
+        let total = |e: &Embed| {
+            e.title.chars().count()
+                + e.description.as_deref().map_or(0, |d| d.chars().count())
+                + e.fields
+                    .iter()
+                    .map(|(n, v)| n.chars().count() + v.chars().count())
+                    .sum::<usize>()
+        };
+        while total(&self) > limits::EMBED_TOTAL {
+            let excess = total(&self) - limits::EMBED_TOTAL;
+            match &self.description {
+                Some(d) if d.chars().count() > excess + 100 => {
+                    self.description = Some(cut(d, d.chars().count() - excess - 1));
+                }
+                _ if !self.fields.is_empty() => {
+                    self.fields.pop();
+                }
+                _ => {
+                    let d = self.description.take().unwrap_or_default();
+                    self.description = Some(cut(
+                        &d,
+                        limits::EMBED_TOTAL.saturating_sub(self.title.chars().count() + 1),
+                    ));
+                    break;
+                }
+            }
+        }
+        let mut embed = CreateEmbed::new().colour(ACCENT).title(self.title);
+        if let Some(d) = self.description {
+            embed = embed.description(d);
+        }
+        for (name, value) in self.fields {
+            embed = embed.field(name, value, false);
+        }
+        Rendered {
+            content: None,
+            embed: Some(embed),
+            buttons,
+            ephemeral: false,
+        }
+    }
+}
+
+/// The HTTP interactions endpoint.
+pub fn router(discord: Arc<Discord>, verifier: Verifier) -> axum::Router {
+    axum::Router::new()
+        .route("/", axum::routing::post(endpoint))
+        .route("/interactions", axum::routing::post(endpoint))
+        .with_state((discord, Arc::new(verifier)))
+}
+
+type EndpointState = (Arc<Discord>, Arc<Verifier>);
+
+/// Verifies the signature over the raw body first; only then parses the interaction.
+async fn endpoint(
+    State((discord, verifier)): State<EndpointState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    };
+    let signature = header("X-Signature-Ed25519");
+    let timestamp = header("X-Signature-Timestamp");
+    if signature.is_empty()
+        || timestamp.is_empty()
+        || verifier.verify(signature, timestamp, &body).is_err()
+    {
+        return (StatusCode::UNAUTHORIZED, "invalid request signature").into_response();
+    }
+    let interaction: Interaction = match serde_json::from_slice(&body) {
+        Ok(interaction) => interaction,
+        Err(error) => {
+            tracing::warn!(%error, "unreadable interaction");
+            return (
+                StatusCode::BAD_REQUEST,
+                format!("unreadable interaction: {error}"),
+            )
+                .into_response();
+        }
+    };
+    let response = match interaction {
+        // Exactly {"type":1}: serenity's Pong would add "data": null.
+        Interaction::Ping(_) => return axum::Json(serde_json::json!({"type": 1})).into_response(),
+        Interaction::Command(command) => discord.on_command(command).await,
+        Interaction::Component(component) => discord.on_button(component).await,
+        _ => return (StatusCode::BAD_REQUEST, "unsupported interaction").into_response(),
+    };
+    axum::Json(response).into_response()
+}
+
+/// A REST client for follow-ups, through `proxy` when one is set.
+pub fn rest_client(token: &str, application_id: Option<u64>, proxy: Option<&str>) -> Http {
+    let mut builder = HttpBuilder::new(token);
+    if let Some(proxy) = proxy {
+        builder = builder.proxy(proxy).ratelimiter_disabled(true);
+    }
+    if let Some(id) = application_id {
+        builder = builder.application_id(id.into());
+    }
+    builder.build()
+}
+
+/// Gateway mode: registers the commands when ready, answers interactions as they come.
+pub async fn run_gateway(
+    discord: Arc<Discord>,
+    token: &str,
+    guild: Option<u64>,
+) -> anyhow::Result<()> {
+    struct Events {
+        discord: Arc<Discord>,
+        guild: Option<u64>,
+    }
+
+    #[serenity::async_trait]
+    impl EventHandler for Events {
+        async fn ready(&self, ctx: Context, ready: Ready) {
+            let registered = match self.guild {
+                Some(guild) => {
+                    GuildId::new(guild)
+                        .set_commands(&ctx.http, commands())
+                        .await
+                }
+                None => serenity::all::Command::set_global_commands(&ctx.http, commands()).await,
+            };
+            match registered {
+                Ok(commands) => {
+                    tracing::info!(user = %ready.user.name, commands = commands.len(), "ready")
+                }
+                Err(error) => tracing::error!(%error, "could not register the commands"),
+            }
+        }
+
+        async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+            let result = match interaction {
+                Interaction::Command(command) => {
+                    let response = self.discord.on_command(command.clone()).await;
+                    command.create_response(&ctx.http, response).await
+                }
+                Interaction::Component(component) => {
+                    let response = self.discord.on_button(component.clone()).await;
+                    component.create_response(&ctx.http, response).await
+                }
+                _ => return,
+            };
+            if let Err(error) = result {
+                tracing::error!(%error, "could not answer an interaction");
+            }
+        }
+    }
+
+    // Only non-privileged intents: slash commands need none at all.
+    let mut client = serenity::Client::builder(token, GatewayIntents::GUILDS)
+        .event_handler(Events { discord, guild })
+        .await?;
+    client.start().await?;
+    Ok(())
+}

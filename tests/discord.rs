@@ -1,0 +1,261 @@
+//! The HTTP interactions endpoint, end to end: `sitrep serve interactions` on a loopback
+//! port, sent real HTTP requests signed with a test Ed25519 key.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use ed25519_dalek::{Signer, SigningKey};
+use serde_json::{Value, json};
+
+/// The test application's key pair (a fixed seed: the test must be repeatable).
+fn key() -> SigningKey {
+    SigningKey::from_bytes(&[7; 32])
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A running endpoint; killed when dropped.
+struct Endpoint {
+    child: Child,
+    url: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Endpoint {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(dir: tempfile::TempDir, extra_env: &[(&str, &str)]) -> Endpoint {
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin("sitrep"));
+    command
+        .arg("--index")
+        .arg(dir.path())
+        .args(["serve", "interactions", "--listen", "127.0.0.1:0"])
+        .env("DISCORD_PUBLIC_KEY", hex(key().verifying_key().as_bytes()))
+        .env("SITREP_RATE_LIMIT", "100/60")
+        .env_remove("DISCORD_TOKEN")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    for (k, v) in extra_env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    let url = loop {
+        line.clear();
+        assert!(
+            stderr.read_line(&mut line).unwrap() > 0,
+            "the endpoint exited before listening"
+        );
+        if let Some(url) = line
+            .trim()
+            .strip_prefix("sitrep: Discord interactions endpoint on ")
+        {
+            break url.to_string();
+        }
+    };
+    // Keep draining stderr so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in stderr.lines() {});
+    Endpoint {
+        child,
+        url,
+        _dir: dir,
+    }
+}
+
+fn signed_post(url: &str, body: &str, signature: Option<String>) -> (u16, String) {
+    let timestamp = "1750000000";
+    let signature = signature.unwrap_or_else(|| {
+        hex(&key()
+            .sign(format!("{timestamp}{body}").as_bytes())
+            .to_bytes())
+    });
+    let response = reqwest::blocking::Client::new()
+        .post(url)
+        .header("X-Signature-Ed25519", signature)
+        .header("X-Signature-Timestamp", timestamp)
+        .header("Content-Type", "application/json")
+        .body(body.to_string())
+        .send()
+        .unwrap();
+    (response.status().as_u16(), response.text().unwrap())
+}
+
+/// A slash command interaction from a guild member with the given permissions.
+fn command(name: &str, option: Option<(&str, &str)>, permissions: &str) -> String {
+    let options: Vec<Value> = option
+        .map(|(n, v)| json!({"name": n, "type": 3, "value": v}))
+        .into_iter()
+        .collect();
+    json!({
+        "id": "1000", "application_id": "2000", "type": 2, "token": "interaction-token",
+        "version": 1, "guild_id": "3000", "channel_id": "4000", "locale": "en-US",
+        "guild_locale": "en-US", "app_permissions": "0", "entitlements": [],
+        "attachment_size_limit": 10485760, "context": 0,
+        "data": {"id": "5000", "name": name, "type": 1, "options": options},
+        "member": {
+            "user": {"id": "6000", "username": "reader", "discriminator": "0", "global_name": "Reader", "avatar": null},
+            "roles": [], "joined_at": "2025-06-01T00:00:00+00:00", "deaf": false, "mute": false,
+            "flags": 0, "permissions": permissions,
+        },
+    })
+    .to_string()
+}
+
+#[test]
+fn ping_pong_and_signatures() {
+    let endpoint = start(common::corpus_copy(), &[]);
+    let ping = json!({"id": "1", "application_id": "2", "type": 1, "token": "t", "version": 1})
+        .to_string();
+    let (status, body) = signed_post(&endpoint.url, &ping, None);
+    assert_eq!(
+        (status, serde_json::from_str::<Value>(&body).unwrap()),
+        (200, json!({"type": 1}))
+    );
+
+    // A signature by another key, a signature over other bytes, and none at all.
+    let other = SigningKey::from_bytes(&[9; 32]);
+    let forged = hex(&other
+        .sign(format!("1750000000{ping}").as_bytes())
+        .to_bytes());
+    assert_eq!(signed_post(&endpoint.url, &ping, Some(forged)).0, 401);
+    let tampered = hex(&key().sign(b"1750000000{}").to_bytes());
+    assert_eq!(signed_post(&endpoint.url, &ping, Some(tampered)).0, 401);
+    let unsigned = reqwest::blocking::Client::new()
+        .post(&endpoint.url)
+        .body(ping)
+        .send()
+        .unwrap();
+    assert_eq!(unsigned.status().as_u16(), 401);
+}
+
+#[test]
+fn ask_answers_with_a_cited_embed_that_pings_nobody() {
+    let endpoint = start(common::corpus_copy(), &[]);
+    let (status, body) = signed_post(
+        &endpoint.url,
+        &command(
+            "ask",
+            Some(("question", "who leads Russia's delegation?")),
+            "0",
+        ),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    let response: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(response["type"], 4);
+    let data = &response["data"];
+    assert_eq!(data["allowed_mentions"]["parse"], json!([]));
+    let embed = &data["embeds"][0];
+    assert!(
+        embed["description"]
+            .as_str()
+            .unwrap()
+            .contains("**Vladimir Medinsky**"),
+        "{embed}"
+    );
+    let sources = &embed["fields"][0];
+    assert_eq!(sources["name"], "Sources");
+    assert!(
+        sources["value"]
+            .as_str()
+            .unwrap()
+            .contains("002\\_e3d4d459c0d831ce"),
+        "{sources}"
+    );
+    let button = &data["components"][0]["components"][0];
+    assert_eq!(button["custom_id"], "passage:002_e3d4d459c0d831ce:12");
+}
+
+#[test]
+fn moderator_commands_are_refused_to_members() {
+    let endpoint = start(common::corpus_copy(), &[]);
+    let (_, body) = signed_post(&endpoint.url, &command("reindex", None, "0"), None);
+    let response: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(response["data"]["flags"], 64, "ephemeral");
+    assert!(
+        response["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("only moderators"),
+        "{response}"
+    );
+    // Manage Server (1 << 5) qualifies.
+    let (_, body) = signed_post(&endpoint.url, &command("reindex", None, "32"), None);
+    let response: Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        response["data"]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("3 sources"),
+        "{response}"
+    );
+}
+
+#[test]
+fn article_text_cannot_ping_and_long_answers_fit() {
+    let dir = common::corpus_copy();
+    let long_tail = "The committee reviewed every clause of the agreement in detail. ".repeat(120);
+    std::fs::write(
+        dir.path().join("sources/zz_mentions.txt"),
+        format!(
+            " date 2025-06-03 The harbour master said @everyone at the port and <@&123> on duty must leave, and that 45 tugboats were moved to the northern pier before the storm arrived. {long_tail}\n"
+        ),
+    )
+    .unwrap();
+    let endpoint = start(dir, &[]);
+    let (_, body) = signed_post(
+        &endpoint.url,
+        &command(
+            "ask",
+            Some(("question", "how many tugboats were moved?")),
+            "0",
+        ),
+        None,
+    );
+    let response: Value = serde_json::from_str(&body).unwrap();
+    let data = &response["data"];
+    assert_eq!(data["allowed_mentions"]["parse"], json!([]));
+    let description = data["embeds"][0]["description"].as_str().unwrap();
+    assert!(description.contains("**45**"), "{description}");
+    assert!(
+        !description.contains("@everyone") && !description.contains("<@&123>"),
+        "{description}"
+    );
+
+    let (_, body) = signed_post(
+        &endpoint.url,
+        &command("search", Some(("query", "committee clause agreement")), "0"),
+        None,
+    );
+    let response: Value = serde_json::from_str(&body).unwrap();
+    let embed = &response["data"]["embeds"][0];
+    let len = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+    let mut total = len(&embed["title"]) + len(&embed["description"]);
+    assert!(len(&embed["description"]) <= 4096);
+    let fields = embed["fields"].as_array().unwrap();
+    for field in fields {
+        assert!(
+            len(&field["value"]) <= 1024 && len(&field["name"]) <= 256,
+            "{field}"
+        );
+        total += len(&field["value"]) + len(&field["name"]);
+    }
+    let cut = fields
+        .iter()
+        .filter(|f| f["value"].as_str().unwrap().ends_with("detail.…"))
+        .count();
+    assert!(
+        cut >= 1,
+        "a 3,000-byte passage is cut at a sentence end, with an ellipsis"
+    );
+    assert!(total <= 6000, "{total}");
+}
