@@ -33,7 +33,9 @@ mod tests {
     #[test]
     fn cuts_at_sentences_then_words() {
         assert_eq!(cut("Short.", 10), "Short.");
-        assert_eq!(cut("One two. Three four five six.", 20), "One two.…");
+        assert_eq!(cut("One two three. Four five six.", 20), "One two three.…");
+        // A sentence end that would keep less than half gives way to the last word.
+        assert_eq!(cut("One two. Three four five six.", 20), "One two. Three…");
         assert_eq!(cut("Alpha beta gamma delta epsilon", 14), "Alpha beta…");
         let long = "word ".repeat(1000);
         let out = cut(&long, 100);
