@@ -259,3 +259,21 @@ fn article_text_cannot_ping_and_long_answers_fit() {
     );
     assert!(total <= 6000, "{total}");
 }
+
+#[test]
+fn members_asking_too_fast_are_told_politely() {
+    let endpoint = start(common::corpus_copy(), &[("SITREP_RATE_LIMIT", "1/600")]);
+    let ask = command("ask", Some(("question", "how many drones were used?")), "0");
+    let (_, first) = signed_post(&endpoint.url, &ask, None);
+    assert!(first.contains("**117**"), "{first}");
+    let (_, second) = signed_post(&endpoint.url, &ask, None);
+    let response: Value = serde_json::from_str(&second).unwrap();
+    assert_eq!(response["data"]["flags"], 64, "ephemeral");
+    assert!(
+        response["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("faster than I can keep up"),
+        "{response}"
+    );
+}

@@ -623,3 +623,88 @@ pub async fn run_gateway(
     client.start().await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer::Cited;
+    use crate::corpus::PubDate;
+    use crate::index::SourceInfo;
+
+    fn cited(id: &str, text: &str, snippet: &str, agrees: Option<bool>) -> Cited {
+        let start = snippet.find(text).expect("span in snippet");
+        Cited {
+            text: Some(text.into()),
+            snippet: snippet.into(),
+            score: 0.9,
+            source: SourceInfo {
+                id: id.into(),
+                outlet: Some("Example Wire".into()),
+                title: Some("Bombers hit *deep* in Russia".into()),
+                published: PubDate::parse("2025-06-02"),
+                url: Some("https://example.org/story".into()),
+            },
+            passage: 10,
+            date: None,
+            agrees,
+            span: Some(start..start + text.len()),
+        }
+    }
+
+    #[test]
+    fn registration_follows_discords_schema() {
+        let json = serde_json::to_value(commands()).unwrap();
+        for command in json.as_array().unwrap() {
+            let name = command["name"].as_str().unwrap();
+            assert!(
+                name.len() <= 32
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_')
+            );
+            assert!(command["description"].as_str().unwrap().chars().count() <= 100);
+            for option in command["options"].as_array().into_iter().flatten() {
+                assert_eq!(option["type"], 3);
+                assert!(
+                    option["max_length"].as_u64().is_some_and(|n| n <= 6000),
+                    "{option}"
+                );
+            }
+        }
+        insta::assert_json_snapshot!("registration", json);
+    }
+
+    #[test]
+    fn rendered_answer() {
+        let response = Answer {
+            question: "how many Russian warplanes were hit?".into(),
+            answer: Some(cited(
+                "001_wire",
+                "41",
+                "A total of 41 Russian warplanes were hit, @everyone heard.",
+                None,
+            )),
+            also: vec![cited(
+                "002_daily",
+                "around 40",
+                "Ukraine said it damaged around 40 long-range bombers.",
+                Some(false),
+            )],
+            related: Vec::new(),
+        };
+        let json = serde_json::to_value(message(&Reply::Answer(Box::new(response)))).unwrap();
+        assert_eq!(
+            json["data"]["allowed_mentions"]["parse"],
+            serde_json::json!([])
+        );
+        insta::assert_json_snapshot!("answer", json);
+    }
+
+    #[test]
+    fn escapes_markdown_and_mentions() {
+        assert_eq!(
+            escape("*bold* @here <@&1>"),
+            "\\*bold\\* @\u{200b}here \\<@\u{200b}&1\\>"
+        );
+    }
+}
