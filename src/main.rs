@@ -231,12 +231,19 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
         }
         Cmd::Search { json, limit, query } => {
             let query = query.join(" ");
-            match answer::search(&live.get(), &query, limit.into()) {
+            match answer::search(&live.get(), &query, limit.into(), 0) {
                 Ok(found) if json => writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?,
                 Ok(found) => write!(
                     out,
                     "{}",
-                    console::render(&Reply::Passages { query, found }, Emphasis::for_stdout())
+                    console::render(
+                        &Reply::Passages {
+                            query,
+                            page: 0,
+                            found
+                        },
+                        Emphasis::for_stdout()
+                    )
                 )?,
                 Err(AskError::Question(error)) => {
                     eprintln!("sitrep: {error}");

@@ -277,3 +277,180 @@ fn members_asking_too_fast_are_told_politely() {
         "{response}"
     );
 }
+
+/// A button press on a message the bot sent.
+fn button(custom_id: &str) -> String {
+    json!({
+        "id": "1001", "application_id": "2000", "type": 3, "token": "interaction-token",
+        "version": 1, "guild_id": "3000", "channel_id": "4000", "locale": "en-US",
+        "guild_locale": "en-US", "app_permissions": "0", "entitlements": [],
+        "attachment_size_limit": 10485760, "context": 0,
+        "data": {"custom_id": custom_id, "component_type": 2},
+        "message": {
+            "id": "7000", "channel_id": "4000", "content": "", "timestamp": "2025-06-02T10:00:00+00:00",
+            "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [],
+            "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 20,
+            "author": {"id": "2000", "username": "sitrep", "discriminator": "0", "avatar": null, "bot": true},
+        },
+        "member": {
+            "user": {"id": "6000", "username": "reader", "discriminator": "0", "global_name": "Reader", "avatar": null},
+            "roles": [], "joined_at": "2025-06-01T00:00:00+00:00", "deaf": false, "mute": false,
+            "flags": 0, "permissions": "0",
+        },
+    })
+    .to_string()
+}
+
+#[test]
+fn search_pages_with_buttons_and_passages_open_privately() {
+    let endpoint = start(common::corpus_copy(), &[]);
+    let (_, body) = signed_post(
+        &endpoint.url,
+        &command("search", Some(("query", "Russia Ukraine")), "0"),
+        None,
+    );
+    let first: Value = serde_json::from_str(&body).unwrap();
+    let buttons = &first["data"]["components"][0]["components"];
+    assert_eq!(
+        buttons.as_array().unwrap().len(),
+        1,
+        "no Previous on the first page: {buttons}"
+    );
+    assert_eq!(buttons[0]["custom_id"], "search:1:Russia Ukraine");
+    assert!(
+        first["data"]["embeds"][0]["fields"][0]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("[1] ")
+    );
+
+    let (status, body) = signed_post(&endpoint.url, &button("search:1:Russia Ukraine"), None);
+    assert_eq!(status, 200, "{body}");
+    let second: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        second["type"], 7,
+        "the page turns in place (UPDATE_MESSAGE)"
+    );
+    assert!(
+        second["data"]["embeds"][0]["fields"][0]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("[6] ")
+    );
+    assert_eq!(
+        second["data"]["components"][0]["components"][0]["custom_id"],
+        "search:0:Russia Ukraine"
+    );
+
+    let (_, body) = signed_post(
+        &endpoint.url,
+        &button("passage:002_e3d4d459c0d831ce:12"),
+        None,
+    );
+    let passage: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(passage["data"]["flags"], 64, "ephemeral");
+    assert!(
+        passage["data"]["embeds"][0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("Vladimir Medinsky")
+    );
+}
+
+/// A stand-in for Discord's REST API on loopback: records each request line and body,
+/// answers with an empty message object.
+fn fake_discord() -> (String, std::sync::mpsc::Receiver<(String, String)>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(4) {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            reader.read_line(&mut request_line).unwrap();
+            let mut length = 0;
+            loop {
+                let mut header = String::new();
+                reader.read_line(&mut header).unwrap();
+                if header.trim().is_empty() {
+                    break;
+                }
+                if let Some(v) = header.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let reply = "{}";
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+                reply.len()
+            );
+            let _ = tx.send((
+                request_line.trim().to_string(),
+                String::from_utf8_lossy(&body).into_owned(),
+            ));
+        }
+    });
+    (url, rx)
+}
+
+#[test]
+fn reindex_is_deferred_and_finished_by_editing_the_response() {
+    let (discord, requests) = fake_discord();
+    let endpoint = start(
+        common::corpus_copy(),
+        &[
+            ("DISCORD_TOKEN", "test-token"),
+            ("DISCORD_APPLICATION_ID", "2000"),
+            ("DISCORD_HTTP_PROXY", &discord),
+        ],
+    );
+    let (_, body) = signed_post(&endpoint.url, &command("reindex", None, "32"), None);
+    let response: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(response["type"], 5, "deferred: {response}");
+
+    let (line, body) = requests
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("a follow-up");
+    assert_eq!(
+        line,
+        "PATCH /api/v10/webhooks/2000/interaction-token/messages/@original HTTP/1.1"
+    );
+    let edit: Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        edit["content"].as_str().unwrap().starts_with("3 sources"),
+        "{edit}"
+    );
+    assert_eq!(edit["allowed_mentions"]["parse"], json!([]));
+}
+
+#[test]
+fn other_sources_button_quotes_what_they_say() {
+    let endpoint = start(common::corpus_copy(), &[]);
+    let (_, body) = signed_post(
+        &endpoint.url,
+        &button("others:how many Russian warplanes were hit?"),
+        None,
+    );
+    let response: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(response["data"]["flags"], 64, "ephemeral");
+    let fields = response["data"]["embeds"][0]["fields"].as_array().unwrap();
+    let quoted: Vec<&str> = fields
+        .iter()
+        .map(|f| f["value"].as_str().unwrap())
+        .collect();
+    assert!(
+        quoted.iter().any(|q| q.contains("**around 40**")),
+        "{quoted:?}"
+    );
+    assert!(
+        fields
+            .iter()
+            .all(|f| f["name"].as_str().unwrap().ends_with("differs")),
+        "{fields:?}"
+    );
+}

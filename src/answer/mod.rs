@@ -196,9 +196,14 @@ pub struct Found {
 }
 
 /// Ranked passages for free-text words (no query syntax), with highlights.
-pub fn search(index: &Index, query: &str, limit: usize) -> Result<Vec<Found>, AskError> {
+pub fn search(
+    index: &Index,
+    query: &str,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<Found>, AskError> {
     let question = Question::analyse(query)?;
-    let hits = index.search(&search_terms(index, &question), limit)?;
+    let hits = index.search_page(&search_terms(index, &question), limit, offset)?;
     Ok(hits
         .into_iter()
         .map(|hit| {

@@ -13,8 +13,14 @@ pub enum Permission {
 /// A parsed command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Ask { question: String },
-    Search { query: String },
+    Ask {
+        question: String,
+    },
+    /// `page` counts from 0; chat platforms page with buttons.
+    Search {
+        query: String,
+        page: usize,
+    },
     Sources,
     Help,
     Reindex,
@@ -132,6 +138,7 @@ pub fn parse(line: &str) -> Result<Command, UserError> {
             },
             "search" => Command::Search {
                 query: rest.to_string(),
+                page: 0,
             },
             "sources" => Command::Sources,
             "help" => Command::Help,
@@ -159,6 +166,7 @@ mod tests {
                 "search drone strike",
                 Ok(Command::Search {
                     query: "drone strike".into(),
+                    page: 0,
                 }),
             ),
             ("sources", Ok(Command::Sources)),

@@ -29,9 +29,15 @@ pub struct Actor {
 #[derive(Debug, Clone)]
 pub enum Reply {
     Answer(Box<Response>),
-    Passages { query: String, found: Vec<Found> },
+    Passages {
+        query: String,
+        page: usize,
+        found: Vec<Found>,
+    },
     Sources(BuildReport),
-    Help { moderator: bool },
+    Help {
+        moderator: bool,
+    },
     Reindexed(BuildReport),
     Error(UserError),
 }
@@ -91,8 +97,10 @@ impl Handler {
             Command::Ask { question } => {
                 answer::ask(&self.live.get(), &question).map(|r| Reply::Answer(Box::new(r)))
             }
-            Command::Search { query } => answer::search(&self.live.get(), &query, SEARCH_LIMIT)
-                .map(|found| Reply::Passages { query, found }),
+            Command::Search { query, page } => {
+                answer::search(&self.live.get(), &query, SEARCH_LIMIT, page * SEARCH_LIMIT)
+                    .map(|found| Reply::Passages { query, page, found })
+            }
             Command::Sources => Ok(Reply::Sources(self.live.get().report().clone())),
             Command::Help => Ok(Reply::Help {
                 moderator: actor.moderator,

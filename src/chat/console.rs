@@ -54,7 +54,7 @@ impl Emphasis {
 pub fn render(reply: &Reply, emphasis: Emphasis) -> String {
     match reply {
         Reply::Answer(response) => render_answer(response, emphasis),
-        Reply::Passages { query, found } => render_passages(query, found, emphasis),
+        Reply::Passages { query, found, .. } => render_passages(query, found, emphasis),
         Reply::Sources(report) => render_sources(report),
         Reply::Help { moderator } => render_help(*moderator),
         Reply::Reindexed(report) => summary(report),

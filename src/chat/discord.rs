@@ -107,15 +107,35 @@ impl Discord {
             moderator: false,
         };
         let id = interaction.data.custom_id.as_str();
+        if let Some(rest) = id.strip_prefix("search:")
+            && let Some((page, query)) = rest.split_once(':')
+            && let Ok(page) = page.parse()
+        {
+            // Turn the page in place.
+            let command = Command::Search {
+                query: query.to_string(),
+                page,
+            };
+            return match message(&run(self.handler.clone(), actor, command).await) {
+                CreateInteractionResponse::Message(m) => {
+                    CreateInteractionResponse::UpdateMessage(m)
+                }
+                other => other,
+            };
+        }
         let reply = if let Some(question) = id.strip_prefix("others:") {
-            run(
-                self.handler.clone(),
-                actor,
-                Command::Ask {
-                    question: question.to_string(),
-                },
-            )
-            .await
+            let command = Command::Ask {
+                question: question.to_string(),
+            };
+            match run(self.handler.clone(), actor, command).await {
+                Reply::Answer(answer) => {
+                    let embed = render_others(&answer).embed.expect("an embed");
+                    return CreateInteractionResponse::Message(
+                        quiet().embed(embed).ephemeral(true),
+                    );
+                }
+                other => other,
+            }
         } else if let Some(rest) = id.strip_prefix("passage:")
             && let Some((source, n)) = rest.rsplit_once(':')
             && let Ok(n) = n.parse::<u64>()
@@ -258,16 +278,37 @@ fn render(reply: &Reply) -> Rendered {
     };
     match reply {
         Reply::Answer(answer) => render_answer(answer),
-        Reply::Passages { query, found } => {
+        Reply::Passages { query, page, found } => {
             let mut embed = Embed::new(format!("Passages for “{}”", escape(query)));
             if found.is_empty() {
                 embed.description("No passage matches.".into());
             }
+            let first = page * bot::SEARCH_LIMIT;
             for (n, f) in found.iter().enumerate() {
                 let marked = bold_ranges(&f.text, &f.highlights);
-                embed.field(format!("[{}] {}", n + 1, bot::citation(&f.source)), marked);
+                embed.field(
+                    format!("[{}] {}", first + n + 1, bot::citation(&f.source)),
+                    marked,
+                );
             }
-            embed.rendered(Vec::new())
+            // The page and the query ride in the custom id; no button that cannot carry them.
+            let buttons = [
+                (page.checked_sub(1), "◀ Previous"),
+                (
+                    (found.len() == bot::SEARCH_LIMIT).then_some(page + 1),
+                    "Next ▶",
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(to, label)| Some((format!("search:{}:{query}", to?), label)))
+            .filter(|(id, _)| id.len() <= limits::CUSTOM_ID)
+            .map(|(id, label)| {
+                CreateButton::new(id)
+                    .label(label)
+                    .style(ButtonStyle::Secondary)
+            })
+            .collect();
+            embed.rendered(buttons)
         }
         Reply::Sources(report) => {
             let mut embed = Embed::new("Sources".into());
@@ -358,6 +399,34 @@ fn render_answer(response: &Answer) -> Rendered {
     })
     .collect();
     embed.rendered(buttons)
+}
+
+/// What the other sources say (or, without an answer, the nearest passages), each quoted.
+fn render_others(response: &Answer) -> Rendered {
+    let title = format!("Other sources: {}", escape(&response.question));
+    let mut embed = Embed::new(title);
+    let entries = if response.answer.is_some() {
+        &response.also
+    } else {
+        &response.related
+    };
+    if entries.is_empty() {
+        embed.description("No other source says anything on this.".into());
+    }
+    for (n, c) in entries.iter().enumerate() {
+        let verdict = match c.agrees {
+            Some(true) => " — agrees",
+            Some(false) => " — differs",
+            None => "",
+        };
+        let quote = format!(
+            "> {}\n{}",
+            bold_ranges(&c.snippet, c.span.as_slice()),
+            citation_line(c)
+        );
+        embed.field(format!("[{}]{verdict}", n + 2), quote);
+    }
+    embed.rendered(Vec::new())
 }
 
 /// "title (id), outlet, date", the title linked where there is a URL.

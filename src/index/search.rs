@@ -130,6 +130,16 @@ impl Index {
 
     /// The best passages for weighted analyzed terms, by BM25 over their text.
     pub fn search(&self, terms: &[SearchTerm], limit: usize) -> Result<Vec<Hit>, IndexError> {
+        self.search_page(terms, limit, 0)
+    }
+
+    /// Like `search`, skipping the first `offset` passages.
+    pub fn search_page(
+        &self,
+        terms: &[SearchTerm],
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<Hit>, IndexError> {
         if terms.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
@@ -146,7 +156,9 @@ impl Index {
         let searcher = self.reader.searcher();
         let top = searcher.search(
             &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(limit).order_by_score(),
+            &TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .order_by_score(),
         )?;
         top.into_iter()
             .map(|(score, address)| self.hit(address, score))
