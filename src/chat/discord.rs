@@ -158,7 +158,8 @@ impl Discord {
         } else {
             Reply::Error(UserError::Usage("that button has expired".into()))
         };
-        message(&reply).map_others(|m| m.ephemeral(true))
+        // Only errors are left here, and errors are ephemeral.
+        message(&reply)
     }
 
     /// Who sent an interaction: a moderator has Manage Server or a moderator role.
@@ -176,25 +177,6 @@ impl Discord {
             user: interaction.user.id.to_string(),
             room: interaction.channel_id.to_string(),
             moderator,
-        }
-    }
-}
-
-trait MapMessage {
-    fn map_others(
-        self,
-        f: impl FnOnce(CreateInteractionResponseMessage) -> CreateInteractionResponseMessage,
-    ) -> Self;
-}
-
-impl MapMessage for CreateInteractionResponse {
-    fn map_others(
-        self,
-        f: impl FnOnce(CreateInteractionResponseMessage) -> CreateInteractionResponseMessage,
-    ) -> Self {
-        match self {
-            CreateInteractionResponse::Message(m) => CreateInteractionResponse::Message(f(m)),
-            other => other,
         }
     }
 }
