@@ -178,6 +178,8 @@ fn cite(ranked: &Ranked, sentence: &Sentence, with_span: bool) -> Cited {
 /// Phrases that put a weekday in the future: "talks will resume on Monday".
 const FUTURE: &[&str] = &[
     " will ",
+    " would ",
+    " expected to ",
     " set to ",
     " scheduled ",
     " due to ",

@@ -183,7 +183,8 @@ impl Question {
                 Role::Proper
             } else if Some(i) == focal {
                 Role::Focal
-            } else if Some(i) == verb {
+            } else if Some(i) == verb && !MONEY_WORDS.contains(&low.as_str()) {
+                // "cost" in "how much did it cost?" is what is asked about, not a paraphrasable verb.
                 Role::Verb
             } else {
                 Role::Plain
@@ -296,7 +297,9 @@ fn answer_type(words: &[&str], lower: &[String]) -> (AnswerType, Option<usize>) 
             let Some(i) = next else {
                 return (Description, None);
             };
-            if lower.iter().any(|w| {
+            // "what was the operation codenamed?", "what did Zelensky call the outcome?" —
+            // not "which union called the strike?", where calling is no naming.
+            let naming = lower.iter().any(|w| {
                 matches!(
                     w.as_str(),
                     "call"
@@ -308,7 +311,12 @@ fn answer_type(words: &[&str], lower: &[String]) -> (AnswerType, Option<usize>) 
                         | "dubbed"
                         | "titled"
                 )
-            }) {
+            });
+            let auxiliary = lower[wh + 1..]
+                .iter()
+                .take_while(|w| is_stop_word(w))
+                .any(|w| BE_FORMS.contains(&w.as_str()) || DO_FORMS.contains(&w.as_str()));
+            if naming && auxiliary {
                 return (Name, None);
             }
             match TYPE_WORDS.iter().find(|(word, _)| *word == at(i)) {
@@ -362,6 +370,8 @@ const TYPE_WORDS: &[(&str, AnswerType)] = &[
     ("company", AnswerType::Person),
     ("group", AnswerType::Person),
     ("team", AnswerType::Person),
+    ("union", AnswerType::Person),
+    ("firm", AnswerType::Person),
     ("club", AnswerType::Person),
     ("band", AnswerType::Person),
     ("party", AnswerType::Person),
@@ -447,6 +457,7 @@ mod tests {
             ("who is Rustem Umerov?", AnswerType::Description),
             ("who is Russia's foreign minister?", AnswerType::Person),
             ("what did Zelensky call the outcome?", AnswerType::Name),
+            ("which union called the strike?", AnswerType::Person),
             ("drone strike damage", AnswerType::Description),
         ];
         for (q, expected) in cases {

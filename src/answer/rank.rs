@@ -124,7 +124,9 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
             let idf = index.idf(&t.term);
             let seen =
                 index.doc_freq(&t.term) > 0 || t.expansions.iter().any(|e| index.doc_freq(e) > 0);
-            let role = if seen {
+            // Unseen words count fully, but a verb only as a verb: articles paraphrase
+            // verbs ("went on strike" for "began"), rarely things.
+            let role = if seen || t.role == Role::Verb {
                 t.weight()
             } else {
                 t.weight().max(1.0)

@@ -1,0 +1,85 @@
+//! Articles in other shapes than the shipped corpus — an HTML page with navigation and a
+//! Markdown file with front matter (fixtures/articles) — read, cited and answered.
+
+mod common;
+
+use std::path::Path;
+
+fn corpus() -> tempfile::TempDir {
+    let dir = tempfile::TempDir::new().unwrap();
+    let sources = dir.path().join("sources");
+    std::fs::create_dir(&sources).unwrap();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/articles");
+    for name in ["port-strike.html", "flood.md"] {
+        std::fs::copy(fixtures.join(name), sources.join(name)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn html_and_markdown_articles_answer_with_their_metadata() {
+    let dir = corpus();
+    let cases = [
+        (
+            "how many dock workers went on strike?",
+            "About 1,200",
+            "port-strike",
+        ),
+        (
+            "who is the FNV's lead negotiator?",
+            "Niek Stam",
+            "port-strike",
+        ),
+        (
+            "how much did the last strike cost?",
+            "an estimated €300 million",
+            "port-strike",
+        ),
+        (
+            "who declared a state of emergency?",
+            "Michele de Pascale",
+            "flood",
+        ),
+        ("how many people are missing?", "Two", "flood"),
+    ];
+    for (question, text, source) in cases {
+        let r = common::ask_json(dir.path(), question);
+        assert_eq!(r["answer"]["text"], text, "{question}: {r}");
+        assert_eq!(r["answer"]["source"]["id"], source, "{question}");
+    }
+    let strike = common::ask_json(dir.path(), "how many dock workers went on strike?");
+    let source = &strike["answer"]["source"];
+    assert_eq!(source["outlet"], "Harbour Times");
+    assert_eq!(source["published"], "2025-03-14");
+    assert!(
+        source["title"]
+            .as_str()
+            .unwrap()
+            .contains("Dock workers walk out")
+    );
+    let flood = common::ask_json(dir.path(), "how many people are missing?");
+    assert_eq!(
+        flood["answer"]["source"]["url"],
+        "https://example.org/floods"
+    );
+    // Navigation and "most read" links are not article text.
+    let r = common::ask_json(dir.path(), "when will ferry fares rise?");
+    assert!(r["answer"].is_null(), "{r}");
+}
+
+#[test]
+fn weekdays_resolve_forwards_and_backwards() {
+    let dir = corpus();
+    // Published Friday 14 March 2025: "went on strike on Thursday" was the day before.
+    let r = common::ask_json(dir.path(), "when did the strike begin?");
+    assert_eq!(
+        (r["answer"]["text"].as_str(), r["answer"]["date"].as_str()),
+        (Some("Thursday"), Some("2025-03-13"))
+    );
+    // Published Tuesday 20 May 2025: levels "would peak on Wednesday", the day after.
+    let r = common::ask_json(dir.path(), "when will water levels peak?");
+    assert_eq!(
+        (r["answer"]["text"].as_str(), r["answer"]["date"].as_str()),
+        (Some("Wednesday"), Some("2025-05-21"))
+    );
+}
