@@ -279,7 +279,10 @@ fn is_modifier(sentence: &str, word: &regex::Match) -> bool {
     let noun_follows = after.chars().next().is_some_and(char::is_lowercase)
         && !is_stop_word(after.trim_matches(|c: char| !c.is_alphanumeric()));
     let demonym = DEMONYM_ENDINGS.iter().any(|e| word.as_str().ends_with(e));
-    noun_follows && (DETERMINERS.contains(&before) || demonym)
+    // Acronyms name organisations even before a noun: "the FNV union", "the SBU chief".
+    let acronym = word.as_str().chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && word.as_str().chars().all(|c| !c.is_lowercase());
+    noun_follows && !acronym && (DETERMINERS.contains(&before) || demonym)
 }
 
 fn is_calendar_word(word: &str) -> bool {
@@ -370,6 +373,8 @@ mod tests {
         assert_eq!(found(s, AnswerType::Person), ["Ukraine", "Rustem Umerov"]);
         let s = "S.V. Lavrov met US Secretary of State Marco Rubio at the State Department.";
         assert_eq!(found(s, AnswerType::Person), ["S.V. Lavrov", "Marco Rubio"]);
+        let s = "About 1,200 workers walked out, the FNV union said, and his Russian counterpart agreed.";
+        assert_eq!(found(s, AnswerType::Person), ["FNV"]);
         let s = "The talks begin at the historic Ciragan Palace in Istanbul on Monday.";
         assert_eq!(found(s, AnswerType::Place), ["Ciragan Palace", "Istanbul"]);
         let s = r#"The attack, codenamed "Operation Spider's Web," was planned."#;
