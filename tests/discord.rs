@@ -454,3 +454,45 @@ fn other_sources_button_quotes_what_they_say() {
         "{fields:?}"
     );
 }
+
+#[test]
+fn an_over_long_answer_stays_within_every_limit() {
+    let dir = common::corpus_copy();
+    // One sentence of about 9,000 characters: no sentence end to cut at.
+    let clauses = ", and the inspectors listed another warehouse on the quay".repeat(150);
+    std::fs::write(
+        dir.path().join("sources/zz_long.txt"),
+        format!(" date 2025-06-03 The port authority said 77 barges were held at the eastern locks{clauses}.\n"),
+    )
+    .unwrap();
+    let endpoint = start(dir, &[]);
+    let (_, body) = signed_post(
+        &endpoint.url,
+        &command(
+            "ask",
+            Some((
+                "question",
+                "how many barges were held at the eastern locks?",
+            )),
+            "0",
+        ),
+        None,
+    );
+    let response: Value = serde_json::from_str(&body).unwrap();
+    let embed = &response["data"]["embeds"][0];
+    let len = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+    let description = embed["description"].as_str().unwrap();
+    assert!(description.starts_with("**77**"), "{description}");
+    assert!(len(&embed["description"]) <= 4096 && description.ends_with('…'));
+    assert!(
+        !description.ends_with("wareh…"),
+        "cut between words, not inside one"
+    );
+    let fields: usize = embed["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| len(&f["name"]) + len(&f["value"]))
+        .sum();
+    assert!(len(&embed["title"]) + len(&embed["description"]) + fields <= 6000);
+}
