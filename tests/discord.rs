@@ -89,25 +89,30 @@ fn signed_post(url: &str, body: &str, signature: Option<String>) -> (u16, String
     (response.status().as_u16(), response.text().unwrap())
 }
 
-/// A slash command interaction from a guild member with the given permissions.
-fn command(name: &str, option: Option<(&str, &str)>, permissions: &str) -> String {
-    let options: Vec<Value> = option
-        .map(|(n, v)| json!({"name": n, "type": 3, "value": v}))
-        .into_iter()
-        .collect();
+/// An interaction of `kind` in a guild channel, from a member with `permissions`.
+fn interaction(kind: u8, data: Value, permissions: &str) -> Value {
     json!({
-        "id": "1000", "application_id": "2000", "type": 2, "token": "interaction-token",
+        "id": "1000", "application_id": "2000", "type": kind, "token": "interaction-token",
         "version": 1, "guild_id": "3000", "channel_id": "4000", "locale": "en-US",
         "guild_locale": "en-US", "app_permissions": "0", "entitlements": [],
         "attachment_size_limit": 10485760, "context": 0,
-        "data": {"id": "5000", "name": name, "type": 1, "options": options},
+        "data": data,
         "member": {
             "user": {"id": "6000", "username": "reader", "discriminator": "0", "global_name": "Reader", "avatar": null},
             "roles": [], "joined_at": "2025-06-01T00:00:00+00:00", "deaf": false, "mute": false,
             "flags": 0, "permissions": permissions,
         },
     })
-    .to_string()
+}
+
+/// A slash command from a guild member with the given permissions.
+fn command(name: &str, option: Option<(&str, &str)>, permissions: &str) -> String {
+    let options: Vec<Value> = option
+        .map(|(n, v)| json!({"name": n, "type": 3, "value": v}))
+        .into_iter()
+        .collect();
+    let data = json!({"id": "5000", "name": name, "type": 1, "options": options});
+    interaction(2, data, permissions).to_string()
 }
 
 #[test]
@@ -280,25 +285,14 @@ fn members_asking_too_fast_are_told_politely() {
 
 /// A button press on a message the bot sent.
 fn button(custom_id: &str) -> String {
-    json!({
-        "id": "1001", "application_id": "2000", "type": 3, "token": "interaction-token",
-        "version": 1, "guild_id": "3000", "channel_id": "4000", "locale": "en-US",
-        "guild_locale": "en-US", "app_permissions": "0", "entitlements": [],
-        "attachment_size_limit": 10485760, "context": 0,
-        "data": {"custom_id": custom_id, "component_type": 2},
-        "message": {
-            "id": "7000", "channel_id": "4000", "content": "", "timestamp": "2025-06-02T10:00:00+00:00",
-            "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [],
-            "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 20,
-            "author": {"id": "2000", "username": "sitrep", "discriminator": "0", "avatar": null, "bot": true},
-        },
-        "member": {
-            "user": {"id": "6000", "username": "reader", "discriminator": "0", "global_name": "Reader", "avatar": null},
-            "roles": [], "joined_at": "2025-06-01T00:00:00+00:00", "deaf": false, "mute": false,
-            "flags": 0, "permissions": "0",
-        },
-    })
-    .to_string()
+    let mut press = interaction(3, json!({"custom_id": custom_id, "component_type": 2}), "0");
+    press["message"] = json!({
+        "id": "7000", "channel_id": "4000", "content": "", "timestamp": "2025-06-02T10:00:00+00:00",
+        "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [],
+        "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 20,
+        "author": {"id": "2000", "username": "sitrep", "discriminator": "0", "avatar": null, "bot": true},
+    });
+    press.to_string()
 }
 
 #[test]
