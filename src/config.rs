@@ -14,6 +14,26 @@ pub struct Settings {
     /// Per-user limit for non-moderators: `SITREP_RATE_LIMIT` as `COUNT/SECONDS` (6/60).
     pub rate_limit: (u32, Duration),
     pub discord: Discord,
+    pub matrix: Matrix,
+}
+
+/// Matrix settings, for `sitrep serve matrix`.
+#[derive(Debug, Clone)]
+pub struct Matrix {
+    /// Homeserver URL (`MATRIX_HOMESERVER`).
+    pub homeserver: Option<String>,
+    /// The bot's user id or name (`MATRIX_USER`).
+    pub user: Option<String>,
+    /// Its password (`MATRIX_PASSWORD`).
+    pub password: Option<Secret>,
+    /// Where the device, its keys and the sync token are kept (`MATRIX_STORE`).
+    pub store: PathBuf,
+    /// Power level that makes a room member a moderator (`MATRIX_MODERATOR_LEVEL`, 50).
+    pub moderator_level: i64,
+    /// Users who are moderators everywhere (`MATRIX_MODERATORS`, comma-separated).
+    pub moderators: Vec<String>,
+    /// Accept invites only from these users or servers (`MATRIX_INVITERS`); empty: anyone.
+    pub inviters: Vec<String>,
 }
 
 /// Discord settings; each is needed only by the mode that uses it.
@@ -125,7 +145,32 @@ impl Settings {
                 .collect()
         })
         .unwrap_or_default();
+        let list = |name: &str| -> Vec<String> {
+            get(name)
+                .map(|v| {
+                    v.split(',')
+                        .map(|s| s.trim().to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let moderator_level = parsed("MATRIX_MODERATOR_LEVEL", "expected a whole number", &|v| {
+            v.parse::<i64>().is_ok()
+        })
+        .transpose()?
+        .map_or(50, |v| v.parse().expect("checked"));
+        let matrix = Matrix {
+            homeserver: get("MATRIX_HOMESERVER"),
+            user: get("MATRIX_USER"),
+            password: get("MATRIX_PASSWORD").map(Secret),
+            store: get("MATRIX_STORE").map_or_else(|| PathBuf::from("matrix-store"), PathBuf::from),
+            moderator_level,
+            moderators: list("MATRIX_MODERATORS"),
+            inviters: list("MATRIX_INVITERS"),
+        };
         Ok(Settings {
+            matrix,
             index_dir: get("SITREP_INDEX").map_or_else(|| PathBuf::from("index"), PathBuf::from),
             max_source_bytes: max_mb << 20,
             rate_limit,
@@ -193,5 +238,13 @@ mod tests {
         );
         assert!(with(&[("DISCORD_PUBLIC_KEY", "nothex")]).is_err());
         assert!(with(&[("DISCORD_GUILD_ID", "x")]).is_err());
+        let m = with(&[
+            ("MATRIX_PASSWORD", "hunter2"),
+            ("MATRIX_MODERATORS", "@a:x, @b:y"),
+        ])
+        .unwrap();
+        assert_eq!(m.matrix.moderators, ["@a:x", "@b:y"]);
+        assert_eq!(m.matrix.moderator_level, 50);
+        assert!(!format!("{m:?}").contains("hunter2"));
     }
 }

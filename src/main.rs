@@ -111,6 +111,8 @@ enum ServeCmd {
     /// Discord over the gateway (DISCORD_TOKEN); registers the slash commands globally, or
     /// in DISCORD_GUILD_ID.
     Discord,
+    /// A Matrix bot (MATRIX_HOMESERVER, MATRIX_USER, MATRIX_PASSWORD, MATRIX_STORE).
+    Matrix,
     /// Discord's HTTP interactions endpoint: verifies every request with DISCORD_PUBLIC_KEY.
     Interactions {
         /// Address to listen on.
@@ -276,7 +278,7 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
         Cmd::Serve { mode } => {
             let (burst, per) = settings.rate_limit;
             let handler = Arc::new(Handler::new(Arc::new(live), RateLimiter::new(burst, per)));
-            tokio::runtime::Runtime::new()?.block_on(serve(mode, handler, &settings.discord))?;
+            tokio::runtime::Runtime::new()?.block_on(serve(mode, handler, &settings))?;
         }
         Cmd::Reindex
         | Cmd::Eval { .. }
@@ -291,12 +293,35 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
 }
 
 /// `sitrep serve …`: runs until stopped.
-async fn serve(
-    mode: ServeCmd,
-    handler: Arc<Handler>,
-    config: &sitrep::config::Discord,
-) -> anyhow::Result<()> {
+async fn serve(mode: ServeCmd, handler: Arc<Handler>, settings: &Settings) -> anyhow::Result<()> {
     use sitrep::chat::discord::{self, Discord};
+    if let ServeCmd::Matrix = mode {
+        let m = &settings.matrix;
+        let config = sitrep::chat::matrix::Config {
+            homeserver: m
+                .homeserver
+                .clone()
+                .context("MATRIX_HOMESERVER is not set (see .env.example)")?,
+            user: m
+                .user
+                .clone()
+                .context("MATRIX_USER is not set (see .env.example)")?,
+            password: m
+                .password
+                .clone()
+                .context("MATRIX_PASSWORD is not set (see .env.example)")?,
+            store: m.store.clone(),
+            moderator_level: m.moderator_level,
+            moderators: m.moderators.clone(),
+            inviters: m.inviters.clone(),
+        };
+        eprintln!(
+            "sitrep: Matrix bot {} on {}",
+            config.user, config.homeserver
+        );
+        return sitrep::chat::matrix::run(config, handler).await;
+    }
+    let config = &settings.discord;
     let token = config.token.as_ref().map(|t| t.expose().to_string());
     let http = token.as_deref().map(|t| {
         Arc::new(discord::rest_client(
@@ -315,6 +340,7 @@ async fn serve(
             let token = token.context("DISCORD_TOKEN is not set (see .env.example)")?;
             discord::run_gateway(bot, &token, config.guild_id).await
         }
+        ServeCmd::Matrix => unreachable!("handled above"),
         ServeCmd::Interactions { listen } => {
             let key = config
                 .public_key

@@ -1,0 +1,412 @@
+//! Matrix: sitrep as a bot in Matrix rooms (matrix-sdk, with end-to-end encryption and a
+//! persistent SQLite store). Messages become `bot` commands — by prefix (`!ask …`) or by
+//! mention (`sitrep: …`) — and replies go back as notices in reply to the question.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::Context as _;
+use matrix_sdk::authentication::matrix::MatrixSession;
+use matrix_sdk::config::SyncSettings;
+use matrix_sdk::ruma::UserId;
+use matrix_sdk::ruma::events::Mentions;
+use matrix_sdk::ruma::events::room::member::StrippedRoomMemberEvent;
+use matrix_sdk::ruma::events::room::message::{
+    AddMentions, ForwardThread, MessageType, OriginalSyncRoomMessageEvent, RoomMessageEventContent,
+};
+use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
+use matrix_sdk::{Client, Room, RoomState};
+
+use super::console::{self, Emphasis};
+use super::cut;
+use crate::answer::Cited;
+use crate::bot::{self, Actor, COMMANDS, Handler, Permission, Reply, UserError};
+use crate::config::Secret;
+
+/// Longest reply sent, in characters: long replies are cut at a sentence end.
+const MAX_REPLY: usize = 8000;
+
+/// What the Matrix bot needs to know.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub homeserver: String,
+    pub user: String,
+    pub password: Secret,
+    /// Where the SQLite store (device, keys, sync token) and the session live.
+    pub store: PathBuf,
+    /// Users with at least this power level in a room are its moderators.
+    pub moderator_level: i64,
+    /// Users who are moderators everywhere.
+    pub moderators: Vec<String>,
+    /// Accept invites only from these users or servers (`@a:b` or `b`); empty: from anyone.
+    pub inviters: Vec<String>,
+}
+
+/// Runs the bot until the process is stopped: logs in (or restores its session), catches up
+/// without answering what was said before it started, then answers as messages arrive,
+/// retrying with back-off when the homeserver goes away.
+pub async fn run(config: Config, handler: Arc<Handler>) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&config.store)
+        .with_context(|| format!("cannot create {}", config.store.display()))?;
+    let client = Client::builder()
+        .homeserver_url(&config.homeserver)
+        .sqlite_store(config.store.join("sqlite"), None)
+        .build()
+        .await
+        .context("cannot set up the Matrix client")?;
+    log_in(&client, &config).await?;
+    let started = now_millis();
+
+    let mut settings = SyncSettings::default().timeout(Duration::from_secs(10));
+    let response = with_backoff("first sync", || client.sync_once(settings.clone())).await;
+    settings = settings.token(response.next_batch);
+
+    let bot = Arc::new(Bot {
+        handler,
+        config,
+        started,
+    });
+    let on_invite = bot.clone();
+    client.add_event_handler(
+        move |event: StrippedRoomMemberEvent, room: Room, client: Client| {
+            let bot = on_invite.clone();
+            async move { bot.on_invite(event, room, client).await }
+        },
+    );
+    let on_message = bot.clone();
+    client.add_event_handler(
+        move |event: OriginalSyncRoomMessageEvent, room: Room, client: Client| {
+            let bot = on_message.clone();
+            async move { bot.on_message(event, room, client).await }
+        },
+    );
+    let mut delay = Duration::from_secs(1);
+    loop {
+        // sync() returns only on an error; the store keeps the token to resume from.
+        if let Err(error) = client.sync(settings.clone()).await {
+            tracing::warn!(%error, retry_in = ?delay, "sync failed");
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_secs(60));
+        }
+    }
+}
+
+/// Restores the saved session (same device, same keys), or logs in and saves it.
+async fn log_in(client: &Client, config: &Config) -> anyhow::Result<()> {
+    let session_file = config.store.join("session.json");
+    if let Ok(saved) = std::fs::read_to_string(&session_file) {
+        let session: MatrixSession =
+            serde_json::from_str(&saved).context("corrupt session.json")?;
+        client
+            .restore_session(session)
+            .await
+            .context("cannot restore the Matrix session")?;
+        return Ok(());
+    }
+    client
+        .matrix_auth()
+        .login_username(&config.user, config.password.expose())
+        .initial_device_display_name("sitrep")
+        .send()
+        .await
+        .context("Matrix login failed")?;
+    let session = client
+        .matrix_auth()
+        .session()
+        .context("no session after login")?;
+    write_private(&session_file, &serde_json::to_string(&session)?)
+        .with_context(|| format!("cannot save {}", session_file.display()))?;
+    Ok(())
+}
+
+/// Writes a file only its owner can read (it holds an access token).
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    #[cfg(unix)]
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    options.open(path)?.write_all(text.as_bytes())
+}
+
+async fn with_backoff<
+    T,
+    E: std::fmt::Display,
+    F: std::future::IntoFuture<Output = Result<T, E>>,
+>(
+    what: &str,
+    mut attempt: impl FnMut() -> F,
+) -> T {
+    let mut delay = Duration::from_secs(1);
+    loop {
+        match attempt().await {
+            Ok(value) => return value,
+            Err(error) => {
+                tracing::warn!(%error, retry_in = ?delay, "{what} failed");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(60));
+            }
+        }
+    }
+}
+
+fn now_millis() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+struct Bot {
+    handler: Arc<Handler>,
+    config: Config,
+    /// Messages older than this were sent before the bot started: never answered.
+    started: u64,
+}
+
+impl Bot {
+    async fn on_invite(&self, event: StrippedRoomMemberEvent, room: Room, client: Client) {
+        if client.user_id() != Some(event.state_key.as_ref()) || room.state() != RoomState::Invited
+        {
+            return;
+        }
+        if !self.may_invite(&event.sender) {
+            tracing::info!(room = %room.room_id(), "invite declined (sender not allowed)");
+            let _ = room.leave().await;
+            return;
+        }
+        // Joining right after the invite can race the homeserver; retry a few times.
+        tokio::spawn(async move {
+            let mut delay = Duration::from_millis(500);
+            for _ in 0..6 {
+                match room.join().await {
+                    Ok(()) => return,
+                    Err(error) => {
+                        tracing::warn!(%error, "join failed, retrying");
+                        tokio::time::sleep(delay).await;
+                        delay *= 2;
+                    }
+                }
+            }
+        });
+    }
+
+    fn may_invite(&self, sender: &UserId) -> bool {
+        self.config.inviters.is_empty()
+            || self.config.inviters.iter().any(|allowed| {
+                allowed == sender.as_str() || allowed == sender.server_name().as_str()
+            })
+    }
+
+    async fn on_message(&self, event: OriginalSyncRoomMessageEvent, room: Room, client: Client) {
+        let Some(own) = client.user_id() else { return };
+        if event.sender == own || u64::from(event.origin_server_ts.0) < self.started {
+            return;
+        }
+        // Only text: notices are what bots (this one included) send.
+        let MessageType::Text(text) = &event.content.msgtype else {
+            return;
+        };
+        let Some(line) = command_line(&text.body, own) else {
+            return;
+        };
+        let actor = Actor {
+            user: event.sender.to_string(),
+            room: room.room_id().to_string(),
+            moderator: self.is_moderator(&room, &event.sender).await,
+        };
+        let reply = match bot::parse(&line) {
+            Ok(command) => {
+                let handler = self.handler.clone();
+                tokio::task::spawn_blocking(move || handler.handle(&actor, command))
+                    .await
+                    .unwrap_or(Reply::Error(UserError::Internal))
+            }
+            Err(error) => Reply::Error(error),
+        };
+        let (plain, html) = render(&reply);
+        let mut content = RoomMessageEventContent::notice_html(plain, html).make_reply_to(
+            &event,
+            ForwardThread::Yes,
+            AddMentions::No,
+        );
+        // Nobody is mentioned, whatever the article says.
+        content.mentions = Some(Mentions::new());
+        if let Err(error) = room.send(content).await {
+            tracing::error!(%error, room = %room.room_id(), "could not send a reply");
+        }
+    }
+
+    async fn is_moderator(&self, room: &Room, user: &UserId) -> bool {
+        if self.config.moderators.iter().any(|m| m == user.as_str()) {
+            return true;
+        }
+        match room.get_member(user).await {
+            Ok(Some(member)) => match member.power_level() {
+                UserPowerLevel::Infinite => true,
+                UserPowerLevel::Int(level) => i64::from(level) >= self.config.moderator_level,
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+/// The command in a message: `!ask …`, `!help`, or a question addressed to the bot
+/// ("sitrep: who leads…?", or its full user id). Anything else is not for the bot.
+pub fn command_line(body: &str, own: &UserId) -> Option<String> {
+    let body = body.trim();
+    if let Some(rest) = body.strip_prefix('!') {
+        let name = rest.split_whitespace().next().unwrap_or("").to_lowercase();
+        return COMMANDS
+            .iter()
+            .any(|c| c.name == name)
+            .then(|| rest.to_string());
+    }
+    let localpart = own.localpart();
+    let lower = body.to_lowercase();
+    for prefix in [own.as_str().to_lowercase(), localpart.to_lowercase()] {
+        if let Some(rest) = lower.strip_prefix(&prefix) {
+            let rest = &body[body.len() - rest.len()..];
+            let rest = rest.trim_start_matches([':', ',']).trim();
+            if rest.is_empty() {
+                return Some("help".into());
+            }
+            let first = rest.split_whitespace().next().unwrap_or("").to_lowercase();
+            return Some(if COMMANDS.iter().any(|c| c.name == first) {
+                rest.to_string()
+            } else {
+                format!("ask {rest}")
+            });
+        }
+    }
+    None
+}
+
+/// A reply as plain text (the console's rendering) and HTML: the answer in bold, the
+/// snippet quoted, numbered citations with links. Both made inert: `@room` cannot ping.
+pub fn render(reply: &Reply) -> (String, String) {
+    let plain = match reply {
+        Reply::Help { moderator } => help_text(*moderator),
+        other => console::render(other, Emphasis::Stars),
+    };
+    let html = match reply {
+        Reply::Answer(response) => match &response.answer {
+            Some(answer) => {
+                let mut html = String::new();
+                if let Some(text) = &answer.text {
+                    html.push_str(&format!("<p><b>{}</b></p>", escape(text)));
+                }
+                html.push_str(&format!("<blockquote>{}</blockquote><ol>", marked(answer)));
+                for cited in std::iter::once(answer).chain(&response.also) {
+                    let verdict = match cited.agrees {
+                        Some(true) => " — agrees",
+                        Some(false) => " — differs",
+                        None => "",
+                    };
+                    html.push_str(&format!("<li>{}{verdict}</li>", citation_html(cited)));
+                }
+                html.push_str("</ol>");
+                html
+            }
+            None => format!("<p>{}</p>", escape(&plain).replace('\n', "<br>")),
+        },
+        _ => format!("<p>{}</p>", escape(&plain).replace('\n', "<br>")),
+    };
+    (defuse(&cut(&plain, MAX_REPLY)), defuse(&html))
+}
+
+fn help_text(moderator: bool) -> String {
+    let mut out = String::from("Ask me a question (\"sitrep: how many drones were used?\"), or:\n");
+    for spec in COMMANDS {
+        if spec.permission == Permission::Anyone || moderator {
+            let usage = match &spec.argument {
+                Some(arg) => format!("!{} <{}>", spec.name, arg.name),
+                None => format!("!{}", spec.name),
+            };
+            out.push_str(&format!("  {usage} — {}\n", spec.summary));
+        }
+    }
+    out
+}
+
+/// The snippet with its answer span in bold, escaped.
+fn marked(cited: &Cited) -> String {
+    match &cited.span {
+        Some(r)
+            if cited.snippet.is_char_boundary(r.start) && cited.snippet.is_char_boundary(r.end) =>
+        {
+            format!(
+                "{}<b>{}</b>{}",
+                escape(&cited.snippet[..r.start]),
+                escape(&cited.snippet[r.clone()]),
+                escape(&cited.snippet[r.end..])
+            )
+        }
+        _ => escape(&cited.snippet),
+    }
+}
+
+fn citation_html(cited: &Cited) -> String {
+    let text = escape(&bot::citation(&cited.source));
+    match &cited.source.url {
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+            format!("<a href=\"{}\">{text}</a>", escape(url))
+        }
+        _ => text,
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `@room` (and user ids) broken with a zero-width space so clients cannot take them for
+/// mentions; `m.mentions` is empty anyway.
+fn defuse(text: &str) -> String {
+    text.replace('@', "@\u{200b}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use matrix_sdk::ruma::user_id;
+
+    #[test]
+    fn commands_by_prefix_and_by_mention() {
+        let own = user_id!("@sitrep:localhost");
+        let cases = [
+            ("!ask how many drones?", Some("ask how many drones?")),
+            ("!help", Some("help")),
+            ("!nonsense", None),
+            (
+                "sitrep: who leads Russia's delegation?",
+                Some("ask who leads Russia's delegation?"),
+            ),
+            ("Sitrep, !sources", Some("ask !sources")),
+            ("sitrep: sources", Some("sources")),
+            (
+                "@sitrep:localhost how many drones?",
+                Some("ask how many drones?"),
+            ),
+            ("what a day", None),
+        ];
+        for (body, expected) in cases {
+            assert_eq!(command_line(body, own).as_deref(), expected, "{body}");
+        }
+    }
+
+    #[test]
+    fn replies_cannot_ping_the_room() {
+        let (plain, html) = render(&Reply::Error(UserError::Usage(
+            "tell @room <b>now</b>".into(),
+        )));
+        assert!(!plain.contains("@room") && !html.contains("@room"));
+        assert!(html.contains("&lt;b&gt;"), "{html}");
+    }
+}

@@ -1,0 +1,329 @@
+//! The Matrix bot against a real Synapse on 127.0.0.1, which this test installs from PyPI
+//! into a virtualenv under Cargo's target directory (once), configures, starts and stops.
+// matrix-sdk's sync future is deep enough to need more than the default recursion limit
+// when it is spawned.
+#![recursion_limit = "256"]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use matrix_sdk::config::SyncSettings;
+use matrix_sdk::ruma::events::room::message::{
+    MessageType, OriginalSyncRoomMessageEvent, Relation, RoomMessageEventContent,
+};
+use matrix_sdk::ruma::{OwnedEventId, OwnedUserId, UserId};
+use matrix_sdk::{Client, Room, RoomMemberships};
+use tokio::sync::mpsc;
+
+/// The virtualenv with Synapse, installed once per target directory.
+fn venv() -> &'static Path {
+    static VENV: OnceLock<PathBuf> = OnceLock::new();
+    VENV.get_or_init(|| {
+        let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("synapse-venv");
+        if !venv.join("bin/register_new_matrix_user").exists() {
+            let ok = Command::new("python3")
+                .args(["-m", "venv"])
+                .arg(&venv)
+                .status()
+                .unwrap()
+                .success()
+                && Command::new(venv.join("bin/pip"))
+                    .args(["install", "--quiet", "matrix-synapse"])
+                    .status()
+                    .unwrap()
+                    .success();
+            assert!(
+                ok,
+                "could not install Synapse from PyPI into {}",
+                venv.display()
+            );
+        }
+        venv
+    })
+}
+
+/// A Synapse homeserver on a free loopback port; stopped when dropped.
+struct Synapse {
+    dir: tempfile::TempDir,
+    url: String,
+    child: Option<Child>,
+}
+
+impl Synapse {
+    fn start() -> Synapse {
+        let dir = tempfile::TempDir::new().unwrap();
+        let config = dir.path().join("homeserver.yaml");
+        let generated = Command::new(venv().join("bin/python"))
+            .args([
+                "-m",
+                "synapse.app.homeserver",
+                "--server-name",
+                "localhost",
+                "--config-path",
+            ])
+            .arg(&config)
+            .args(["--generate-config", "--report-stats=no", "--data-directory"])
+            .arg(dir.path())
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(generated.success(), "synapse --generate-config failed");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let yaml = std::fs::read_to_string(&config)
+            .unwrap()
+            .replace("    - ::1\n", "")
+            .replace("port: 8008", &format!("port: {port}"));
+        let unlimited = "{per_second: 1000, burst_count: 1000}";
+        let yaml = format!(
+            "{yaml}\nrc_message: {unlimited}\nrc_registration: {unlimited}\nrc_joins: {{local: {unlimited}, remote: {unlimited}}}\n\
+             rc_invites: {{per_room: {unlimited}, per_user: {unlimited}}}\n\
+             rc_login: {{address: {unlimited}, account: {unlimited}, failed_attempts: {unlimited}}}\n"
+        );
+        std::fs::write(&config, yaml).unwrap();
+        let mut synapse = Synapse {
+            dir,
+            url: format!("http://127.0.0.1:{port}"),
+            child: None,
+        };
+        synapse.run();
+        synapse
+    }
+
+    fn run(&mut self) {
+        let child = Command::new(venv().join("bin/python"))
+            .args(["-m", "synapse.app.homeserver", "-c"])
+            .arg(self.dir.path().join("homeserver.yaml"))
+            .current_dir(self.dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        self.child = Some(child);
+        let started = Instant::now();
+        let versions = format!("{}/_matrix/client/versions", self.url);
+        while reqwest::blocking::get(&versions)
+            .map(|r| !r.status().is_success())
+            .unwrap_or(true)
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "Synapse did not start"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    fn register(&self, user: &str, password: &str) {
+        let ok = Command::new(venv().join("bin/register_new_matrix_user"))
+            .arg("-c")
+            .arg(self.dir.path().join("homeserver.yaml"))
+            .args(["-u", user, "-p", password, "--no-admin", &self.url])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "could not register {user}");
+    }
+}
+
+impl Drop for Synapse {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `sitrep serve matrix` over a copy of the shipped corpus; killed when dropped.
+struct Bot {
+    child: Child,
+}
+
+impl Bot {
+    fn start(synapse: &Synapse, index: &Path, store: &Path) -> Bot {
+        let child = Command::new(assert_cmd::cargo::cargo_bin("sitrep"))
+            .arg("--index")
+            .arg(index)
+            .args(["serve", "matrix"])
+            .env("MATRIX_HOMESERVER", &synapse.url)
+            .env("MATRIX_USER", "sitrep")
+            .env("MATRIX_PASSWORD", "bot-password")
+            .env("MATRIX_STORE", store)
+            .env("SITREP_RATE_LIMIT", "100/60")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        Bot { child }
+    }
+}
+
+impl Drop for Bot {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A person in the room: a logged-in client whose incoming messages arrive on a channel.
+struct Person {
+    client: Client,
+    messages: mpsc::UnboundedReceiver<OriginalSyncRoomMessageEvent>,
+}
+
+async fn person(synapse: &Synapse, name: &str) -> Person {
+    synapse.register(name, "password");
+    let client = Client::builder()
+        .homeserver_url(&synapse.url)
+        .build()
+        .await
+        .unwrap();
+    client
+        .matrix_auth()
+        .login_username(name, "password")
+        .send()
+        .await
+        .unwrap();
+    client.sync_once(SyncSettings::default()).await.unwrap();
+    let (tx, messages) = mpsc::unbounded_channel();
+    client.add_event_handler(move |event: OriginalSyncRoomMessageEvent| {
+        let tx = tx.clone();
+        async move {
+            let _ = tx.send(event);
+        }
+    });
+    let syncing = client.clone();
+    tokio::spawn(async move {
+        loop {
+            let _ = syncing
+                .sync(SyncSettings::default().timeout(Duration::from_secs(1)))
+                .await;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    });
+    Person { client, messages }
+}
+
+fn bot_id() -> OwnedUserId {
+    UserId::parse("@sitrep:localhost").unwrap()
+}
+
+/// An encrypted room created by `owner` (power level 100) with the bot invited and joined.
+async fn encrypted_room_with_bot(owner: &Person) -> Room {
+    let mut request = matrix_sdk::ruma::api::client::room::create_room::v3::Request::new();
+    request.invite = vec![bot_id()];
+    let room = owner.client.create_room(request).await.unwrap();
+    room.enable_encryption().await.unwrap();
+    let started = Instant::now();
+    loop {
+        let members = room.members(RoomMemberships::JOIN).await.unwrap();
+        if members.iter().any(|m| m.user_id() == bot_id()) {
+            return room;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the bot never joined"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// The bot's next reply to `question`, or None after `wait`.
+async fn reply_to(
+    person: &mut Person,
+    question: &OwnedEventId,
+    wait: Duration,
+) -> Option<(MessageType, String)> {
+    let deadline = Instant::now() + wait;
+    while let Ok(Some(event)) = tokio::time::timeout(
+        deadline.saturating_duration_since(Instant::now()),
+        person.messages.recv(),
+    )
+    .await
+    {
+        let in_reply_to = match &event.content.relates_to {
+            Some(Relation::Reply(reply)) => Some(&reply.in_reply_to.event_id),
+            _ => None,
+        };
+        if event.sender == bot_id() && in_reply_to == Some(question) {
+            let body = event.content.body().to_string();
+            return Some((event.content.msgtype, body));
+        }
+    }
+    None
+}
+
+async fn ask(room: &Room, text: &str) -> OwnedEventId {
+    room.send(RoomMessageEventContent::text_plain(text))
+        .await
+        .unwrap()
+        .response
+        .event_id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_in_an_encrypted_room_and_checks_power_levels() {
+    let synapse = tokio::task::spawn_blocking(Synapse::start).await.unwrap();
+    synapse.register("sitrep", "bot-password");
+    let index = common::corpus_copy();
+    let store = tempfile::TempDir::new().unwrap();
+    let _bot = Bot::start(&synapse, index.path(), store.path());
+
+    let mut alice = person(&synapse, "alice").await;
+    let room = encrypted_room_with_bot(&alice).await;
+    assert!(room.latest_encryption_state().await.unwrap().is_encrypted());
+
+    let question = ask(&room, "!ask how many drones were used?").await;
+    let (kind, body) = reply_to(&mut alice, &question, Duration::from_secs(60))
+        .await
+        .expect("an answer");
+    assert!(
+        matches!(kind, MessageType::Notice(_)),
+        "answers are notices"
+    );
+    assert!(
+        body.contains("117") && body.contains("001_00b9a17dd418843e"),
+        "{body}"
+    );
+
+    // By mention too.
+    let question = ask(&room, "sitrep: who leads Russia's delegation?").await;
+    let (_, body) = reply_to(&mut alice, &question, Duration::from_secs(60))
+        .await
+        .expect("an answer");
+    assert!(body.contains("Medinsky"), "{body}");
+
+    // Bob (power level 0) may not reindex; Alice (100, the room's creator) may.
+    let mut bob = person(&synapse, "bob").await;
+    room.invite_user_by_id(bob.client.user_id().unwrap())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    bob.client.join_room_by_id(room.room_id()).await.unwrap();
+    let bob_room = bob.client.get_room(room.room_id()).unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let question = ask(&bob_room, "!reindex").await;
+    let (_, body) = reply_to(&mut bob, &question, Duration::from_secs(60))
+        .await
+        .expect("a refusal");
+    assert!(body.contains("only moderators"), "{body}");
+    let question = ask(&room, "!reindex").await;
+    let (_, body) = reply_to(&mut alice, &question, Duration::from_secs(60))
+        .await
+        .expect("a reindex");
+    assert!(body.starts_with("3 sources"), "{body}");
+}
