@@ -327,3 +327,77 @@ async fn answers_in_an_encrypted_room_and_checks_power_levels() {
         .expect("a reindex");
     assert!(body.starts_with("3 sources"), "{body}");
 }
+
+/// Every reply of the bot that arrives within `wait`, as (question it answers, body).
+async fn replies_within(person: &mut Person, wait: Duration) -> Vec<(OwnedEventId, String)> {
+    let deadline = Instant::now() + wait;
+    let mut out = Vec::new();
+    while let Ok(Some(event)) = tokio::time::timeout(
+        deadline.saturating_duration_since(Instant::now()),
+        person.messages.recv(),
+    )
+    .await
+    {
+        if let (true, Some(Relation::Reply(reply))) =
+            (event.sender == bot_id(), &event.content.relates_to)
+        {
+            out.push((
+                reply.in_reply_to.event_id.clone(),
+                event.content.body().to_string(),
+            ));
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restarts_of_the_bot_and_of_the_homeserver() {
+    let mut synapse = tokio::task::spawn_blocking(Synapse::start).await.unwrap();
+    synapse.register("sitrep", "bot-password");
+    let index = common::corpus_copy();
+    let store = tempfile::TempDir::new().unwrap();
+    let bot = Bot::start(&synapse, index.path(), store.path());
+    let mut alice = person(&synapse, "alice").await;
+    let room = encrypted_room_with_bot(&alice).await;
+    let first = ask(&room, "!ask how many drones were used?").await;
+    assert!(
+        reply_to(&mut alice, &first, Duration::from_secs(60))
+            .await
+            .is_some()
+    );
+
+    // Said while the bot is down: never answered, not even after it is back.
+    drop(bot);
+    let missed = ask(&room, "!ask who heads Ukraine's delegation?").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let _bot = Bot::start(&synapse, index.path(), store.path());
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let after = ask(&room, "!ask how much damage did the SBU estimate?").await;
+    let replies = replies_within(&mut alice, Duration::from_secs(25)).await;
+    assert!(
+        !replies.iter().any(|(q, _)| *q == missed),
+        "a message from before the restart was answered: {replies:?}"
+    );
+    let answers: Vec<&String> = replies
+        .iter()
+        .filter(|(q, _)| *q == after)
+        .map(|(_, body)| body)
+        .collect();
+    assert_eq!(answers.len(), 1, "answered exactly once: {replies:?}");
+    assert!(answers[0].contains("$7 billion"), "{answers:?}");
+
+    // The homeserver goes away under the running bot and comes back (kept alive below).
+    let _synapse = tokio::task::spawn_blocking(move || {
+        synapse.stop();
+        std::thread::sleep(Duration::from_secs(2));
+        synapse.run();
+        synapse
+    })
+    .await
+    .unwrap();
+    let question = ask(&room, "!ask where are the peace talks being held?").await;
+    let (_, body) = reply_to(&mut alice, &question, Duration::from_secs(90))
+        .await
+        .expect("an answer after the restart");
+    assert!(body.contains("Istanbul"), "{body}");
+}
