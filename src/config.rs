@@ -26,6 +26,8 @@ pub struct Matrix {
     pub user: Option<String>,
     /// Its password (`MATRIX_PASSWORD`).
     pub password: Option<Secret>,
+    /// Or an access token of an existing device (`MATRIX_ACCESS_TOKEN`).
+    pub access_token: Option<Secret>,
     /// Where the device, its keys and the sync token are kept (`MATRIX_STORE`).
     pub store: PathBuf,
     /// Power level that makes a room member a moderator (`MATRIX_MODERATOR_LEVEL`, 50).
@@ -164,6 +166,7 @@ impl Settings {
             homeserver: get("MATRIX_HOMESERVER"),
             user: get("MATRIX_USER"),
             password: get("MATRIX_PASSWORD").map(Secret),
+            access_token: get("MATRIX_ACCESS_TOKEN").map(Secret),
             store: get("MATRIX_STORE").map_or_else(|| PathBuf::from("matrix-store"), PathBuf::from),
             moderator_level,
             moderators: list("MATRIX_MODERATORS"),

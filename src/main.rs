@@ -111,7 +111,8 @@ enum ServeCmd {
     /// Discord over the gateway (DISCORD_TOKEN); registers the slash commands globally, or
     /// in DISCORD_GUILD_ID.
     Discord,
-    /// A Matrix bot (MATRIX_HOMESERVER, MATRIX_USER, MATRIX_PASSWORD, MATRIX_STORE).
+    /// A Matrix bot (MATRIX_HOMESERVER, MATRIX_USER, MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN,
+    /// MATRIX_STORE).
     Matrix,
     /// Discord's HTTP interactions endpoint: verifies every request with DISCORD_PUBLIC_KEY.
     Interactions {
@@ -306,10 +307,17 @@ async fn serve(mode: ServeCmd, handler: Arc<Handler>, settings: &Settings) -> an
                 .user
                 .clone()
                 .context("MATRIX_USER is not set (see .env.example)")?,
-            password: m
-                .password
-                .clone()
-                .context("MATRIX_PASSWORD is not set (see .env.example)")?,
+            credentials: match (&m.password, &m.access_token) {
+                (Some(password), _) => {
+                    sitrep::chat::matrix::Credentials::Password(password.clone())
+                }
+                (None, Some(token)) => {
+                    sitrep::chat::matrix::Credentials::AccessToken(token.clone())
+                }
+                (None, None) => {
+                    anyhow::bail!("set MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN (see .env.example)")
+                }
+            },
             store: m.store.clone(),
             moderator_level: m.moderator_level,
             moderators: m.moderators.clone(),

@@ -155,13 +155,20 @@ struct Bot {
 
 impl Bot {
     fn start(synapse: &Synapse, index: &Path, store: &Path) -> Bot {
+        Bot::start_with(synapse, index, store, ("MATRIX_PASSWORD", "bot-password"))
+    }
+
+    /// With one credential: a password, or an access token.
+    fn start_with(synapse: &Synapse, index: &Path, store: &Path, credential: (&str, &str)) -> Bot {
         let child = Command::new(assert_cmd::cargo::cargo_bin("sitrep"))
             .arg("--index")
             .arg(index)
             .args(["serve", "matrix"])
             .env("MATRIX_HOMESERVER", &synapse.url)
             .env("MATRIX_USER", "sitrep")
-            .env("MATRIX_PASSWORD", "bot-password")
+            .env_remove("MATRIX_PASSWORD")
+            .env_remove("MATRIX_ACCESS_TOKEN")
+            .env(credential.0, credential.1)
             .env("MATRIX_STORE", store)
             .env("SITREP_RATE_LIMIT", "100/60")
             .stdout(Stdio::null())
@@ -400,4 +407,36 @@ async fn restarts_of_the_bot_and_of_the_homeserver() {
         .await
         .expect("an answer after the restart");
     assert!(body.contains("Istanbul"), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logs_in_with_an_access_token() {
+    let synapse = tokio::task::spawn_blocking(Synapse::start).await.unwrap();
+    synapse.register("sitrep", "bot-password");
+    // A token of a device the bot account already has.
+    let url = format!("{}/_matrix/client/v3/login", synapse.url);
+    let login = tokio::task::spawn_blocking(move || {
+        let body = r#"{"type": "m.login.password", "identifier": {"type": "m.id.user", "user": "sitrep"}, "password": "bot-password"}"#;
+        let response = reqwest::blocking::Client::new().post(url).body(body).send().unwrap();
+        serde_json::from_str::<serde_json::Value>(&response.text().unwrap()).unwrap()
+    })
+    .await
+    .unwrap();
+    let token = login["access_token"].as_str().unwrap().to_string();
+    let index = common::corpus_copy();
+    let store = tempfile::TempDir::new().unwrap();
+    let _bot = Bot::start_with(
+        &synapse,
+        index.path(),
+        store.path(),
+        ("MATRIX_ACCESS_TOKEN", &token),
+    );
+
+    let mut alice = person(&synapse, "alice").await;
+    let room = encrypted_room_with_bot(&alice).await;
+    let question = ask(&room, "sitrep: how many people were on board the train?").await;
+    let (_, body) = reply_to(&mut alice, &question, Duration::from_secs(60))
+        .await
+        .expect("an answer");
+    assert!(body.contains("388"), "{body}");
 }

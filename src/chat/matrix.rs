@@ -32,7 +32,8 @@ const MAX_REPLY: usize = 8000;
 pub struct Config {
     pub homeserver: String,
     pub user: String,
-    pub password: Secret,
+    /// How to log in the first time; afterwards the session saved in `store` is used.
+    pub credentials: Credentials,
     /// Where the SQLite store (device, keys, sync token) and the session live.
     pub store: PathBuf,
     /// Users with at least this power level in a room are its moderators.
@@ -41,6 +42,14 @@ pub struct Config {
     pub moderators: Vec<String>,
     /// Accept invites only from these users or servers (`@a:b` or `b`); empty: from anyone.
     pub inviters: Vec<String>,
+}
+
+/// A password, or an access token of an existing device (whose keys must then be in the
+/// store for encrypted rooms).
+#[derive(Debug, Clone)]
+pub enum Credentials {
+    Password(Secret),
+    AccessToken(Secret),
 }
 
 /// Runs the bot until the process is stopped: logs in (or restores its session), catches up
@@ -104,20 +113,67 @@ async fn log_in(client: &Client, config: &Config) -> anyhow::Result<()> {
             .context("cannot restore the Matrix session")?;
         return Ok(());
     }
-    client
-        .matrix_auth()
-        .login_username(&config.user, config.password.expose())
-        .initial_device_display_name("sitrep")
-        .send()
-        .await
-        .context("Matrix login failed")?;
-    let session = client
-        .matrix_auth()
-        .session()
-        .context("no session after login")?;
+    let session = match &config.credentials {
+        Credentials::Password(password) => {
+            client
+                .matrix_auth()
+                .login_username(&config.user, password.expose())
+                .initial_device_display_name("sitrep")
+                .send()
+                .await
+                .context("Matrix login failed")?;
+            client
+                .matrix_auth()
+                .session()
+                .context("no session after login")?
+        }
+        Credentials::AccessToken(token) => {
+            let session = session_of_token(&config.homeserver, token.expose()).await?;
+            client
+                .restore_session(session.clone())
+                .await
+                .context("cannot use the access token")?;
+            session
+        }
+    };
     write_private(&session_file, &serde_json::to_string(&session)?)
         .with_context(|| format!("cannot save {}", session_file.display()))?;
     Ok(())
+}
+
+/// Asks the homeserver whose access token this is (user and device): the session it
+/// stands for.
+async fn session_of_token(homeserver: &str, token: &str) -> anyhow::Result<MatrixSession> {
+    #[derive(serde::Deserialize)]
+    struct WhoAmI {
+        user_id: matrix_sdk::ruma::OwnedUserId,
+        device_id: Option<matrix_sdk::ruma::OwnedDeviceId>,
+    }
+    let url = format!(
+        "{}/_matrix/client/v3/account/whoami",
+        homeserver.trim_end_matches('/')
+    );
+    let response = matrix_sdk::reqwest::Client::new()
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .context("cannot reach the homeserver")?
+        .error_for_status()
+        .context("the homeserver refused the access token")?;
+    let who: WhoAmI = serde_json::from_str(&response.text().await?).context("unreadable whoami")?;
+    Ok(MatrixSession {
+        meta: matrix_sdk::SessionMeta {
+            user_id: who.user_id,
+            device_id: who
+                .device_id
+                .context("the access token belongs to no device; log in with a password")?,
+        },
+        tokens: matrix_sdk::SessionTokens {
+            access_token: token.to_string(),
+            refresh_token: None,
+        },
+    })
 }
 
 /// Writes a file only its owner can read (it holds an access token).
