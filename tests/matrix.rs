@@ -267,6 +267,11 @@ async fn reply_to(
             _ => None,
         };
         if event.sender == bot_id() && in_reply_to == Some(question) {
+            let mentions = event.content.mentions.as_ref().expect("m.mentions is set");
+            assert!(
+                mentions.user_ids.is_empty() && !mentions.room,
+                "the bot pings nobody"
+            );
             let body = event.content.body().to_string();
             return Some((event.content.msgtype, body));
         }
@@ -314,7 +319,7 @@ async fn answers_in_an_encrypted_room_and_checks_power_levels() {
         .expect("an answer");
     assert!(body.contains("Medinsky"), "{body}");
 
-    // Bob (power level 0) may not reindex; Alice (100, the room's creator) may.
+    // Bob (power level 0) may not reindex; at power level 50 he may.
     let mut bob = person(&synapse, "bob").await;
     room.invite_user_by_id(bob.client.user_id().unwrap())
         .await
@@ -328,8 +333,13 @@ async fn answers_in_an_encrypted_room_and_checks_power_levels() {
         .await
         .expect("a refusal");
     assert!(body.contains("only moderators"), "{body}");
-    let question = ask(&room, "!reindex").await;
-    let (_, body) = reply_to(&mut alice, &question, Duration::from_secs(60))
+    let bob_id = bob.client.user_id().unwrap().to_owned();
+    room.update_power_levels(vec![(&bob_id, 50.into())])
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let question = ask(&bob_room, "!reindex").await;
+    let (_, body) = reply_to(&mut bob, &question, Duration::from_secs(60))
         .await
         .expect("a reindex");
     assert!(body.starts_with("3 sources"), "{body}");
