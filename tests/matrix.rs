@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::ruma::events::room::message::{
-    MessageType, OriginalSyncRoomMessageEvent, Relation, RoomMessageEventContent,
+    AddMentions, MessageType, OriginalSyncRoomMessageEvent, Relation, ReplyMetadata,
+    ReplyWithinThread, RoomMessageEventContent,
 };
 use matrix_sdk::ruma::{OwnedEventId, OwnedUserId, UserId};
 use matrix_sdk::{Client, Room, RoomMemberships};
@@ -264,6 +265,7 @@ async fn reply_to(
     {
         let in_reply_to = match &event.content.relates_to {
             Some(Relation::Reply(reply)) => Some(&reply.in_reply_to.event_id),
+            Some(Relation::Thread(thread)) => thread.in_reply_to.as_ref().map(|r| &r.event_id),
             _ => None,
         };
         if event.sender == bot_id() && in_reply_to == Some(question) {
@@ -343,6 +345,34 @@ async fn answers_in_an_encrypted_room_and_checks_power_levels() {
         .await
         .expect("a reindex");
     assert!(body.starts_with("3 sources"), "{body}");
+
+    // Asked in a thread, answered in that thread.
+    let root = ask(&room, "A thread about the talks").await;
+    let alice_id = alice.client.user_id().unwrap().to_owned();
+    let content = RoomMessageEventContent::text_plain("!ask where are the peace talks being held?")
+        .make_for_thread(
+            ReplyMetadata::new(&root, &alice_id, None),
+            ReplyWithinThread::No,
+            AddMentions::No,
+        );
+    let question = room.send(content).await.unwrap().response.event_id;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let thread_root = loop {
+        let event = tokio::time::timeout(
+            deadline.saturating_duration_since(Instant::now()),
+            alice.messages.recv(),
+        )
+        .await
+        .expect("an answer in the thread")
+        .unwrap();
+        if let (true, Some(Relation::Thread(thread))) =
+            (event.sender == bot_id(), &event.content.relates_to)
+            && thread.in_reply_to.as_ref().map(|r| &r.event_id) == Some(&question)
+        {
+            break thread.event_id.clone();
+        }
+    };
+    assert_eq!(thread_root, root);
 }
 
 /// Every reply of the bot that arrives within `wait`, as (question it answers, body).
