@@ -228,7 +228,7 @@ impl Bot {
         {
             return;
         }
-        if !self.may_invite(&event.sender) {
+        if !invite_allowed(&self.config.inviters, &event.sender) {
             tracing::info!(room = %room.room_id(), "invite declined (sender not allowed)");
             let _ = room.leave().await;
             return;
@@ -247,13 +247,6 @@ impl Bot {
                 }
             }
         });
-    }
-
-    fn may_invite(&self, sender: &UserId) -> bool {
-        self.config.inviters.is_empty()
-            || self.config.inviters.iter().any(|allowed| {
-                allowed == sender.as_str() || allowed == sender.server_name().as_str()
-            })
     }
 
     async fn on_message(&self, event: OriginalSyncRoomMessageEvent, room: Room, client: Client) {
@@ -308,6 +301,15 @@ impl Bot {
             _ => false,
         }
     }
+}
+
+/// Whether `sender` may invite the bot: anyone when the allowlist is empty, else users and
+/// servers on it.
+pub fn invite_allowed(inviters: &[String], sender: &UserId) -> bool {
+    inviters.is_empty()
+        || inviters
+            .iter()
+            .any(|allowed| allowed == sender.as_str() || allowed == sender.server_name().as_str())
 }
 
 /// The command in a message: `!ask …`, `!help`, or a question addressed to the bot
@@ -455,6 +457,18 @@ mod tests {
         for (body, expected) in cases {
             assert_eq!(command_line(body, own).as_deref(), expected, "{body}");
         }
+    }
+
+    #[test]
+    fn invites_from_the_allowlist_only() {
+        let ana = user_id!("@ana:newsroom.org");
+        let eve = user_id!("@eve:elsewhere.net");
+        assert!(invite_allowed(&[], eve));
+        let list = ["newsroom.org".to_string(), "@bob:partner.org".to_string()];
+        assert!(invite_allowed(&list, ana));
+        assert!(!invite_allowed(&list, eve));
+        assert!(invite_allowed(&list, user_id!("@bob:partner.org")));
+        assert!(!invite_allowed(&list, user_id!("@bobby:partner.org")));
     }
 
     #[test]
