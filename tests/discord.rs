@@ -18,6 +18,31 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Asserts an embed keeps every one of Discord's limits.
+fn assert_within_limits(embed: &Value) {
+    let len = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+    assert!(
+        len(&embed["title"]) <= 256 && len(&embed["description"]) <= 4096,
+        "{embed}"
+    );
+    let mut total = len(&embed["title"]) + len(&embed["description"]);
+    for field in embed["fields"].as_array().into_iter().flatten() {
+        assert!(
+            len(&field["value"]) <= 1024 && len(&field["name"]) <= 256,
+            "{field}"
+        );
+        total += len(&field["value"]) + len(&field["name"]);
+    }
+    assert!(total <= 6000, "{total}");
+}
+
+/// A copy of the shipped corpus with one more article.
+fn corpus_with(name: &str, text: &str) -> tempfile::TempDir {
+    let dir = common::corpus_copy();
+    std::fs::write(dir.path().join("sources").join(name), text).unwrap();
+    dir
+}
+
 /// A running endpoint; killed when dropped.
 struct Endpoint {
     child: Child,
@@ -207,15 +232,13 @@ fn moderator_commands_are_refused_to_members() {
 
 #[test]
 fn article_text_cannot_ping_and_long_answers_fit() {
-    let dir = common::corpus_copy();
     let long_tail = "The committee reviewed every clause of the agreement in detail. ".repeat(120);
-    std::fs::write(
-        dir.path().join("sources/zz_mentions.txt"),
-        format!(
+    let dir = corpus_with(
+        "zz_mentions.txt",
+        &format!(
             " date 2025-06-03 The harbour master said @everyone at the port and <@&123> on duty must leave, and that 45 tugboats were moved to the northern pier before the storm arrived. {long_tail}\n"
         ),
-    )
-    .unwrap();
+    );
     let endpoint = start(dir, &[]);
     let (_, body) = signed_post(
         &endpoint.url,
@@ -243,18 +266,10 @@ fn article_text_cannot_ping_and_long_answers_fit() {
     );
     let response: Value = serde_json::from_str(&body).unwrap();
     let embed = &response["data"]["embeds"][0];
-    let len = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
-    let mut total = len(&embed["title"]) + len(&embed["description"]);
-    assert!(len(&embed["description"]) <= 4096);
-    let fields = embed["fields"].as_array().unwrap();
-    for field in fields {
-        assert!(
-            len(&field["value"]) <= 1024 && len(&field["name"]) <= 256,
-            "{field}"
-        );
-        total += len(&field["value"]) + len(&field["name"]);
-    }
-    let cut = fields
+    assert_within_limits(embed);
+    let cut = embed["fields"]
+        .as_array()
+        .unwrap()
         .iter()
         .filter(|f| f["value"].as_str().unwrap().ends_with("detail.…"))
         .count();
@@ -262,7 +277,6 @@ fn article_text_cannot_ping_and_long_answers_fit() {
         cut >= 1,
         "a 3,000-byte passage is cut at a sentence end, with an ellipsis"
     );
-    assert!(total <= 6000, "{total}");
 }
 
 #[test]
@@ -451,14 +465,14 @@ fn other_sources_button_quotes_what_they_say() {
 
 #[test]
 fn an_over_long_answer_stays_within_every_limit() {
-    let dir = common::corpus_copy();
     // One sentence of about 9,000 characters: no sentence end to cut at.
     let clauses = ", and the inspectors listed another warehouse on the quay".repeat(150);
-    std::fs::write(
-        dir.path().join("sources/zz_long.txt"),
-        format!(" date 2025-06-03 The port authority said 77 barges were held at the eastern locks{clauses}.\n"),
-    )
-    .unwrap();
+    let dir = corpus_with(
+        "zz_long.txt",
+        &format!(
+            " date 2025-06-03 The port authority said 77 barges were held at the eastern locks{clauses}.\n"
+        ),
+    );
     let endpoint = start(dir, &[]);
     let (_, body) = signed_post(
         &endpoint.url,
@@ -474,19 +488,11 @@ fn an_over_long_answer_stays_within_every_limit() {
     );
     let response: Value = serde_json::from_str(&body).unwrap();
     let embed = &response["data"]["embeds"][0];
-    let len = |v: &Value| v.as_str().map_or(0, |s| s.chars().count());
+    assert_within_limits(embed);
     let description = embed["description"].as_str().unwrap();
     assert!(description.starts_with("**77**"), "{description}");
-    assert!(len(&embed["description"]) <= 4096 && description.ends_with('…'));
     assert!(
-        !description.ends_with("wareh…"),
-        "cut between words, not inside one"
+        description.ends_with('…') && !description.ends_with("wareh…"),
+        "cut between words: {description}"
     );
-    let fields: usize = embed["fields"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| len(&f["name"]) + len(&f["value"]))
-        .sum();
-    assert!(len(&embed["title"]) + len(&embed["description"]) + fields <= 6000);
 }
