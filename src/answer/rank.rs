@@ -62,11 +62,17 @@ pub struct Sentence {
 pub struct Candidate {
     pub range: Range<usize>,
     pub hedged: bool,
-    pub exact_type: bool,
     /// How well its type fits the question's (1 exact, less for a compatible type).
     pub strength: f32,
     /// The question's focal term stands right beside it ("117 drones").
     pub beside_focal: bool,
+}
+
+impl Candidate {
+    /// Whether it is of the very type asked for, not merely a compatible one.
+    pub fn is_exact_type(&self) -> bool {
+        self.strength == 1.0
+    }
 }
 
 impl Sentence {
@@ -122,8 +128,8 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
         .iter()
         .map(|t| {
             let idf = index.idf(&t.term);
-            let seen =
-                index.doc_freq(&t.term) > 0 || t.expansions.iter().any(|e| index.doc_freq(e) > 0);
+            let unseen = index.doc_freq(&t.term) == 0;
+            let seen = !unseen || t.expansions.iter().any(|e| index.doc_freq(e) > 0);
             // Unseen words count fully, but a verb only as a verb: articles paraphrase
             // verbs ("went on strike" for "began"), rarely things.
             let role = if seen || t.role == Role::Verb {
@@ -135,7 +141,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                 term: t,
                 idf,
                 weight: role * idf,
-                unseen: index.doc_freq(&t.term) == 0,
+                unseen,
             }
         })
         .collect();
@@ -610,7 +616,6 @@ fn best_candidate(
                 Candidate {
                     range,
                     hedged: c.hedged,
-                    exact_type: strength == 1.0,
                     strength,
                     beside_focal,
                 },
@@ -668,10 +673,10 @@ impl<'h> Ranked<'h> {
                 // good as the main answer.
                 let answers = match (&best.candidate, &s.candidate) {
                     (Some(b), Some(c)) if b.beside_focal => {
-                        c.exact_type && c.beside_focal && s.confidence >= 0.4 * best.confidence
+                        c.is_exact_type() && c.beside_focal && s.confidence >= 0.4 * best.confidence
                     }
                     (Some(_), Some(c)) => {
-                        c.exact_type
+                        c.is_exact_type()
                             && s.confidence >= 0.8 * best.confidence
                             && s.score >= 0.6 * best.score
                     }
@@ -723,8 +728,8 @@ impl<'h> Ranked<'h> {
         {
             return (previous.range.start..s.range.end, span);
         }
-        let alone =
-            s.candidate.as_ref().is_some_and(|c| c.exact_type) && s.confidence >= ALONE_CONFIDENCE;
+        let alone = s.candidate.as_ref().is_some_and(|c| c.is_exact_type())
+            && s.confidence >= ALONE_CONFIDENCE;
         let previous = s.index.checked_sub(1).and_then(neighbour);
         let better_neighbour = match (previous, neighbour(s.index + 1)) {
             (Some(p), Some(n)) => Some(if p.score > n.score { p } else { n }),
