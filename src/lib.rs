@@ -8,3 +8,5 @@ pub mod corpus;
 pub mod eval;
 pub mod index;
 pub mod lexicon;
+pub mod sources;
+pub mod state;

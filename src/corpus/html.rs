@@ -28,6 +28,7 @@ pub fn extract(html: &str) -> Extracted {
     Extracted {
         title: non_empty(Some(article.title)),
         outlet: non_empty(article.site_name),
+        author: non_empty(article.byline),
         url: non_empty(article.url),
         published: article.published_time.as_deref().and_then(PubDate::parse),
         paragraphs: selection.article.into_iter().map(str::to_string).collect(),

@@ -78,6 +78,7 @@ fn parse(raw: &str, max_text_bytes: u64) -> Result<Article, SourceError> {
         Extracted {
             title: non_empty(record.title),
             outlet: non_empty(record.outlet),
+            author: None,
             url: non_empty(record.url),
             published,
             paragraphs,

@@ -1,21 +1,41 @@
-//! Markdown sources: optional YAML front matter (title, outlet, url, date) and a CommonMark
-//! body reduced to its paragraphs of plain text.
+//! Markdown sources: optional YAML front matter (title, outlet, url, date, and for fetched
+//! articles where and when they came from) and a CommonMark body reduced to its paragraphs
+//! of plain text. `write` produces the same format, so a fetched article is a readable file.
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Extracted, PubDate};
 
-#[derive(Debug, Default, Deserialize)]
+/// The front matter sitrep reads, and writes for the articles it fetches.
+#[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(default)]
-struct FrontMatter {
-    title: Option<String>,
-    #[serde(alias = "source", alias = "publisher", alias = "site")]
-    outlet: Option<String>,
-    #[serde(alias = "link")]
-    url: Option<String>,
-    #[serde(alias = "published", alias = "pubDate")]
-    date: Option<serde_norway::Value>,
+pub struct FrontMatter {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(
+        alias = "source",
+        alias = "publisher",
+        alias = "site",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub outlet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(alias = "link", skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(
+        alias = "published",
+        alias = "pubDate",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub date: Option<serde_norway::Value>,
+    /// When sitrep fetched the article (RFC 3339).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fetched: Option<String>,
+    /// Who added it: a moderator, or the feed it came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added_by: Option<String>,
 }
 
 pub fn extract(text: &str) -> Extracted {
@@ -32,10 +52,41 @@ pub fn extract(text: &str) -> Extracted {
     Extracted {
         title: front.title.or(heading),
         outlet: front.outlet,
+        author: front.author,
         url: front.url,
         published,
         paragraphs,
     }
+}
+
+/// A Markdown source: `front` as YAML front matter, then each paragraph escaped so that
+/// reading the file back yields exactly these paragraphs.
+pub fn write(front: &FrontMatter, paragraphs: &[String]) -> String {
+    let yaml = serde_norway::to_string(front).expect("front matter serializes");
+    let mut out = format!("---\n{yaml}---\n");
+    for paragraph in paragraphs {
+        out.push('\n');
+        out.push_str(&escape(&super::split::normalize_whitespace(paragraph)));
+        out.push('\n');
+    }
+    out
+}
+
+/// Escapes what CommonMark would read as markup in a one-line paragraph.
+fn escape(paragraph: &str) -> String {
+    let mut out = String::with_capacity(paragraph.len() + 8);
+    // A list number ("1." or "1)") at the start would make an ordered list.
+    let digits = paragraph.bytes().take_while(u8::is_ascii_digit).count();
+    let numbered = digits > 0 && matches!(paragraph.as_bytes().get(digits), Some(b'.' | b')'));
+    for (i, c) in paragraph.char_indices() {
+        let block_start = i == 0 && matches!(c, '#' | '>' | '-' | '+' | '=' | '~' | '|');
+        let inline = matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!');
+        if block_start || inline || (numbered && i == digits) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn split_front_matter(text: &str) -> (Option<&str>, &str) {
@@ -103,6 +154,23 @@ mod tests {
             e.paragraphs,
             ["Talks resumed in Istanbul on Monday.", "A list item."]
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn written_paragraphs_read_back_unchanged(
+            paragraphs in proptest::collection::vec("[ a-zA-Z0-9#>*_`\\[\\]<&!.)=+~|\\\\-]{1,40}", 1..4),
+        ) {
+            let paragraphs: Vec<String> = paragraphs
+                .iter()
+                .map(|p| crate::corpus::split::normalize_whitespace(p))
+                .filter(|p| !p.is_empty())
+                .collect();
+            let front = FrontMatter { title: Some("T: a \"title\"".into()), ..Default::default() };
+            let e = extract(&write(&front, &paragraphs));
+            proptest::prop_assert_eq!(e.title.as_deref(), Some("T: a \"title\""));
+            proptest::prop_assert_eq!(e.paragraphs, paragraphs);
+        }
     }
 
     #[test]

@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub use dates::PubDate;
-pub use manifest::{Manifest, ManifestError, SourceMeta};
+pub use manifest::{FeedMeta, Manifest, ManifestError, SourceMeta};
+pub use markdown::{FrontMatter, write as write_markdown};
 
 /// File extensions sitrep reads as article sources (`jsonl`: an archive of many).
 pub const SOURCE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "jsonl"];
@@ -42,6 +43,7 @@ pub struct Article {
 pub struct Extracted {
     pub title: Option<String>,
     pub outlet: Option<String>,
+    pub author: Option<String>,
     pub url: Option<String>,
     pub published: Option<PubDate>,
     pub paragraphs: Vec<String>,
@@ -112,6 +114,11 @@ impl Article {
             body,
             passages,
         })
+    }
+
+    /// A digest of the extracted text: equal digests, equal text.
+    pub fn digest(&self) -> String {
+        blake3::hash(self.body.as_bytes()).to_hex()[..32].to_string()
     }
 
     /// The text of passage `n`.
@@ -214,12 +221,16 @@ pub fn read_file(path: &Path, max_bytes: u64) -> Result<Article, SourceError> {
 
 /// Reads article text of a known format (`txt`, `md`, `html`).
 pub fn read_str(id: String, format: &str, text: &str) -> Result<Article, SourceError> {
-    let extracted = match format {
+    Article::new(id, extract(format, text))
+}
+
+/// Extracts the article text and metadata of a known format (`txt`, `md`, `html`).
+pub fn extract(format: &str, text: &str) -> Extracted {
+    match format {
         "md" | "markdown" => markdown::extract(text),
         "html" | "htm" => html::extract(text),
         _ => text::extract(text),
-    };
-    Article::new(id, extracted)
+    }
 }
 
 /// Checks that bytes are non-empty UTF-8 text.

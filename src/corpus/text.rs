@@ -24,6 +24,7 @@ pub fn extract(text: &str) -> Extracted {
             .captures(text)
             .map(|c| c[1].trim().to_string())
             .filter(|o| !o.is_empty()),
+        author: None,
         url: None,
         published,
         paragraphs: selection.article.into_iter().map(str::to_string).collect(),

@@ -11,7 +11,7 @@ use std::time::Instant;
 use tantivy::{Index as TantivyIndex, TantivyDocument};
 
 use super::schema::Fields;
-use super::{BuildReport, IndexError, Layout, SourceReport, analyzer};
+use super::{BuildReport, IndexError, Layout, Pointer, SourceReport, analyzer};
 use crate::corpus::{self, Article, Manifest, SourceError};
 
 /// Progress of a build, for a progress bar.
@@ -86,16 +86,7 @@ pub fn build(
                     for doc in documents(&article, fields) {
                         writer.add_document(doc)?;
                     }
-                    SourceReport {
-                        id: article.id,
-                        file: loaded.origin,
-                        title: article.title,
-                        outlet: article.outlet,
-                        url: article.url,
-                        published: article.published,
-                        passages: article.passages.len(),
-                        error: None,
-                    }
+                    SourceReport::indexed(&article, loaded.origin)
                 }
                 Err(error) => {
                     tracing::info!(source = %loaded.origin, %error, "source skipped");
@@ -127,7 +118,13 @@ pub fn build(
     sync_dir(&dir)?;
 
     let previous = layout.current()?;
-    swap_current(layout, &name)?;
+    swap_current(
+        layout,
+        &Pointer {
+            generation: name.clone(),
+            revision: 0,
+        },
+    )?;
     remove_stale_generations(layout, &name, previous.as_deref());
     Ok(report)
 }
@@ -155,7 +152,7 @@ pub fn documents(article: &Article, fields: Fields) -> impl Iterator<Item = Tant
     })
 }
 
-/// Holds the build lock for as long as it lives.
+/// Holds the build lock for as long as it lives; fails at once if another build has it.
 fn lock(layout: &Layout) -> Result<File, IndexError> {
     let path = layout.lock_file();
     let file = File::create(&path).map_err(|e| IndexError::io(&path, e))?;
@@ -164,6 +161,23 @@ fn lock(layout: &Layout) -> Result<File, IndexError> {
         Err(fs::TryLockError::WouldBlock) => Err(IndexError::Busy(layout.root().to_path_buf())),
         Err(fs::TryLockError::Error(e)) => Err(IndexError::io(&path, e)),
     }
+}
+
+/// Holds the build lock, waiting for a running build or update to finish first.
+pub(super) fn lock_waiting(layout: &Layout) -> Result<File, IndexError> {
+    let path = layout.lock_file();
+    let file = File::create(&path).map_err(|e| IndexError::io(&path, e))?;
+    file.lock().map_err(|e| IndexError::io(&path, e))?;
+    Ok(file)
+}
+
+/// Writes `bytes` to `path` through a temporary file and a rename, so readers see the
+/// old content or the new, never a part.
+pub(super) fn replace_durably(path: &Path, bytes: &[u8]) -> Result<(), IndexError> {
+    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+    write_durably(&tmp, bytes)?;
+    fs::rename(&tmp, path).map_err(|e| IndexError::io(path, e))?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
 }
 
 fn write_durably(path: &Path, bytes: &[u8]) -> Result<(), IndexError> {
@@ -179,16 +193,12 @@ fn sync_dir(dir: &Path) -> Result<(), IndexError> {
         .map_err(|e| IndexError::io(dir, e))
 }
 
-/// Points `CURRENT` at `name`: write a temporary file, fsync it, rename it over the old
-/// pointer (atomic on POSIX), fsync the directory.
-fn swap_current(layout: &Layout, name: &str) -> Result<(), IndexError> {
-    let tmp = layout
-        .root()
-        .join(format!("CURRENT.tmp-{}", std::process::id()));
-    write_durably(&tmp, name.as_bytes())?;
-    let current = layout.current_file();
-    fs::rename(&tmp, &current).map_err(|e| IndexError::io(&current, e))?;
-    sync_dir(layout.root())
+/// Points `CURRENT` at a generation and revision (atomic on POSIX: a rename).
+pub(super) fn swap_current(layout: &Layout, pointer: &Pointer) -> Result<(), IndexError> {
+    replace_durably(
+        &layout.current_file(),
+        format!("{}\n{}\n", pointer.generation, pointer.revision).as_bytes(),
+    )
 }
 
 /// Removes every generation but the new one and the one it replaced (which running

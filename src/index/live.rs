@@ -3,7 +3,9 @@
 
 use std::sync::{Arc, Mutex, RwLock};
 
-use super::{BuildEvent, BuildReport, Index, IndexError, Layout, build, open_or_build};
+use super::{
+    BuildEvent, BuildReport, Change, Index, IndexError, Layout, build, open_or_build, update,
+};
 
 pub struct Live {
     layout: Layout,
@@ -59,5 +61,16 @@ impl Live {
         let report = build(&self.layout, self.max_source_bytes, progress)?;
         self.get();
         Ok(report)
+    }
+
+    /// Applies an incremental update (waiting for a running rebuild) and serves the result.
+    pub fn update(&self, changes: Vec<Change>) -> Result<BuildReport, IndexError> {
+        let report = update(&self.layout, changes, self.max_source_bytes)?;
+        self.get();
+        Ok(report)
+    }
+
+    pub fn layout(&self) -> &Layout {
+        &self.layout
     }
 }

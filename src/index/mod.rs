@@ -4,7 +4,8 @@
 //! ```text
 //! index/
 //!   sources/               articles and manifest.toml (in git)
-//!   CURRENT                name of the live generation (written by rename)
+//!   CURRENT                name and revision of the live generation (written by rename);
+//!                          the revision counts incremental updates made in place
 //!   generations/<name>/    tantivy files + report.json, complete before CURRENT names it
 //!   reindex.lock           held by the one running build
 //! ```
@@ -15,6 +16,7 @@ mod import;
 mod live;
 pub mod schema;
 mod search;
+mod update;
 
 use std::path::{Path, PathBuf};
 
@@ -26,6 +28,7 @@ pub use build::{BuildEvent, build};
 pub use import::{Imported, import};
 pub use live::Live;
 pub use search::{Hit, Index, SearchTerm, SourceInfo};
+pub use update::{Change, update};
 
 /// Where an index lives: its sources and its generations.
 #[derive(Debug, Clone)]
@@ -65,12 +68,32 @@ impl Layout {
 
     /// The live generation's name, if an index has been built.
     pub fn current(&self) -> Result<Option<String>, IndexError> {
+        Ok(self.pointer()?.map(|p| p.generation))
+    }
+
+    /// The live generation and its revision, if an index has been built.
+    pub fn pointer(&self) -> Result<Option<Pointer>, IndexError> {
         match std::fs::read_to_string(self.current_file()) {
-            Ok(name) => Ok(Some(name.trim().to_string())),
+            Ok(text) => {
+                let mut lines = text.lines();
+                let generation = lines.next().unwrap_or("").trim().to_string();
+                let revision = lines.next().and_then(|r| r.trim().parse().ok()).unwrap_or(0);
+                Ok(Some(Pointer {
+                    generation,
+                    revision,
+                }))
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(IndexError::io(self.current_file(), e)),
         }
     }
+}
+
+/// What `CURRENT` says: the live generation, and how many in-place updates it has had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pointer {
+    pub generation: String,
+    pub revision: u64,
 }
 
 /// What the last build found, per source; kept beside the index it describes.
@@ -104,7 +127,27 @@ pub struct SourceReport {
     pub url: Option<String>,
     pub published: Option<PubDate>,
     pub passages: usize,
+    /// A digest of the extracted text: tracking compares it to see what changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
     pub error: Option<String>,
+}
+
+impl SourceReport {
+    /// The report of an article that was indexed from `file`.
+    pub fn indexed(article: &crate::corpus::Article, file: String) -> Self {
+        SourceReport {
+            id: article.id.clone(),
+            file,
+            title: article.title.clone(),
+            outlet: article.outlet.clone(),
+            url: article.url.clone(),
+            published: article.published,
+            passages: article.passages.len(),
+            digest: Some(article.digest()),
+            error: None,
+        }
+    }
 }
 
 impl SourceReport {
@@ -117,6 +160,7 @@ impl SourceReport {
             url: None,
             published: None,
             passages: 0,
+            digest: None,
             error: Some(error.to_string()),
         }
     }

@@ -12,7 +12,7 @@ use tantivy::{
 };
 
 use super::schema::Fields;
-use super::{BuildReport, IndexError, Layout, analyzer};
+use super::{BuildReport, IndexError, Layout, Pointer, analyzer};
 use crate::corpus::PubDate;
 
 /// Citation metadata of a source.
@@ -57,7 +57,7 @@ pub struct Hit {
 /// An opened, immutable index generation.
 pub struct Index {
     layout: Layout,
-    generation: String,
+    pointer: Pointer,
     reader: IndexReader,
     fields: Fields,
     report: BuildReport,
@@ -66,10 +66,10 @@ pub struct Index {
 impl Index {
     /// Opens the live generation, or `None` when no index has been built yet.
     pub fn open(layout: &Layout) -> Result<Option<Index>, IndexError> {
-        let Some(generation) = layout.current()? else {
+        let Some(pointer) = layout.pointer()? else {
             return Ok(None);
         };
-        let dir = layout.generations().join(&generation);
+        let dir = layout.generations().join(&pointer.generation);
         let report_path = dir.join("report.json");
         let report: BuildReport = std::fs::read(&report_path)
             .map_err(|e| IndexError::io(&report_path, e))
@@ -90,7 +90,7 @@ impl Index {
             .try_into()?;
         Ok(Some(Index {
             layout: layout.clone(),
-            generation,
+            pointer,
             reader,
             fields,
             report,
@@ -98,16 +98,22 @@ impl Index {
     }
 
     pub fn generation(&self) -> &str {
-        &self.generation
+        &self.pointer.generation
+    }
+
+    /// The generation and revision this reader serves.
+    pub fn pointer(&self) -> &Pointer {
+        &self.pointer
     }
 
     pub fn report(&self) -> &BuildReport {
         &self.report
     }
 
-    /// Whether a newer generation has been swapped in since this one was opened.
+    /// Whether a newer generation, or an update of this one, has been made since it was
+    /// opened.
     pub fn is_outdated(&self) -> bool {
-        matches!(self.layout.current(), Ok(Some(name)) if name != self.generation)
+        matches!(self.layout.pointer(), Ok(Some(p)) if p != self.pointer)
     }
 
     /// Number of passages in the index.
