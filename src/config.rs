@@ -13,6 +13,20 @@ pub struct Settings {
     pub max_source_bytes: u64,
     /// Per-user limit for non-moderators: `SITREP_RATE_LIMIT` as `COUNT/SECONDS` (6/60).
     pub rate_limit: (u32, Duration),
+    /// The state file (subscriptions, feeds, alerts): `SITREP_STATE`; default
+    /// `<index>/state.sqlite`.
+    pub state: Option<PathBuf>,
+    /// How often feeds are polled: `SITREP_POLL_INTERVAL` (seconds, or `10m`, `1h`; 10 min).
+    pub poll_interval: Duration,
+    /// Let URLs reach loopback, private and link-local addresses:
+    /// `SITREP_FETCH_ALLOW_PRIVATE` (false).
+    pub fetch_allow_private: bool,
+    /// Time allowed for one fetch: `SITREP_FETCH_TIMEOUT` (seconds, 20).
+    pub fetch_timeout: Duration,
+    /// Anyone, not just moderators, may add and remove tracking: `SITREP_TRACK_OPEN` (false).
+    pub track_open: bool,
+    /// Passages one standing search posts per update: `SITREP_TRACK_MAX_PER_UPDATE` (5).
+    pub track_max_per_update: usize,
     pub discord: Discord,
     pub matrix: Matrix,
 }
@@ -157,6 +171,27 @@ impl Settings {
                 })
                 .unwrap_or_default()
         };
+        let flag = |name: &'static str| -> Result<bool, SettingError> {
+            parsed(name, "expected true or false", &|v| {
+                matches!(v.to_ascii_lowercase().as_str(), "true" | "false" | "1" | "0" | "yes" | "no")
+            })
+            .transpose()
+            .map(|v| v.is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes")))
+        };
+        let poll_interval = parsed(
+            "SITREP_POLL_INTERVAL",
+            "expected seconds, or a number with s, m or h (e.g. 10m)",
+            &|v| parse_duration(v).is_some(),
+        )
+        .transpose()?
+        .map_or(Duration::from_secs(600), |v| parse_duration(&v).expect("checked"));
+        let fetch_timeout = parsed(
+            "SITREP_FETCH_TIMEOUT",
+            "expected seconds, or a number with s, m or h",
+            &|v| parse_duration(v).is_some(),
+        )
+        .transpose()?
+        .map_or(Duration::from_secs(20), |v| parse_duration(&v).expect("checked"));
         let moderator_level = parsed("MATRIX_MODERATOR_LEVEL", "expected a whole number", &|v| {
             v.parse::<i64>().is_ok()
         })
@@ -177,6 +212,12 @@ impl Settings {
             index_dir: get("SITREP_INDEX").map_or_else(|| PathBuf::from("index"), PathBuf::from),
             max_source_bytes: max_mb << 20,
             rate_limit,
+            state: get("SITREP_STATE").map(PathBuf::from),
+            poll_interval,
+            fetch_allow_private: flag("SITREP_FETCH_ALLOW_PRIVATE")?,
+            fetch_timeout,
+            track_open: flag("SITREP_TRACK_OPEN")?,
+            track_max_per_update: number("SITREP_TRACK_MAX_PER_UPDATE")?.map_or(5, |n| n.max(1) as usize),
             discord: Discord {
                 token: get("DISCORD_TOKEN").map(Secret),
                 application_id: number("DISCORD_APPLICATION_ID")?,
@@ -187,6 +228,23 @@ impl Settings {
             },
         })
     }
+}
+
+/// `600`, `600s`, `10m`, `1h`: a positive duration.
+fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(at) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let number: u64 = number.parse().ok().filter(|&n| n > 0)?;
+    let seconds = match unit.trim() {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => return None,
+    };
+    Some(Duration::from_secs(number.checked_mul(seconds)?))
 }
 
 fn parse_rate(text: &str) -> Option<(u32, Duration)> {
@@ -222,6 +280,29 @@ mod tests {
         assert_eq!(parse_rate("3/10"), Some((3, Duration::from_secs(10))));
         assert_eq!(parse_rate("0/10"), None);
         assert_eq!(parse_rate("3"), None);
+        assert_eq!(s.poll_interval, Duration::from_secs(600));
+        assert!(!s.fetch_allow_private && !s.track_open);
+    }
+
+    #[test]
+    fn durations_and_flags() {
+        assert_eq!(parse_duration("90"), Some(Duration::from_secs(90)));
+        assert_eq!(parse_duration("10m"), Some(Duration::from_secs(600)));
+        assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("0"), None);
+        assert_eq!(parse_duration("5 days"), None);
+        let s = with(&[
+            ("SITREP_POLL_INTERVAL", "1"),
+            ("SITREP_FETCH_ALLOW_PRIVATE", "TRUE"),
+            ("SITREP_TRACK_OPEN", "no"),
+        ])
+        .unwrap();
+        assert_eq!(s.poll_interval, Duration::from_secs(1));
+        assert!(s.fetch_allow_private && !s.track_open);
+        assert_eq!(
+            with(&[("SITREP_TRACK_OPEN", "maybe")]).unwrap_err().name,
+            "SITREP_TRACK_OPEN"
+        );
     }
 
     #[test]

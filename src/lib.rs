@@ -10,3 +10,4 @@ pub mod index;
 pub mod lexicon;
 pub mod sources;
 pub mod state;
+pub mod track;

@@ -10,7 +10,14 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use sitrep::answer::{self, AskError};
-use sitrep::bot::{Handler, RateLimiter, Reply};
+use sitrep::bot::{Actor, Command, Handler, NewSource, RateLimiter, Reply};
+use sitrep::sources::Sources;
+use sitrep::sources::fetch::Fetcher;
+use sitrep::state::State;
+use sitrep::track::Tracker;
+
+/// How often the bots check the alert outbox.
+const ALERT_POLL: std::time::Duration = std::time::Duration::from_secs(2);
 use sitrep::chat::console::{self, Emphasis};
 use sitrep::config::Settings;
 use sitrep::index::{self, BuildEvent, Layout, Live};
@@ -62,6 +69,13 @@ enum Cmd {
     },
     /// Rebuild the index from DIR/sources; the old index answers until the new one is done.
     Reindex,
+    /// What was reported since a date or for a duration, grouped by story, newest first.
+    Brief {
+        /// A date (2025-06-01) or a duration back from now (24h, 7d). Default: the day
+        /// before the newest article.
+        #[arg(long)]
+        since: Option<String>,
+    },
     /// An interactive console speaking the chat commands (ask, search, sources, help).
     Chat,
     /// Run sitrep as a chat bot.
@@ -124,6 +138,22 @@ enum ServeCmd {
 
 #[derive(Subcommand)]
 enum SourcesCmd {
+    /// Add a web page (URL), a feed (--feed URL) or a text, Markdown or HTML file, and
+    /// index it at once.
+    Add {
+        /// The URL is a feed (RSS, Atom, JSON Feed): polled from now on.
+        #[arg(long)]
+        feed: bool,
+        /// A URL, or the path of a file.
+        target: String,
+    },
+    /// Remove a source (its file and passages) or a feed (its articles stay).
+    Remove {
+        /// The id `sitrep sources` lists.
+        id: String,
+    },
+    /// Poll the feeds that are due now (the bots do this on their own).
+    Poll,
     /// Add many articles from a JSON Lines file, one `{"id", "title", "outlet", "url",
     /// "published", "text"}` object per line, then rebuild. Bad lines are reported and left out.
     Import {
@@ -255,47 +285,119 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
                 Err(error) => return Err(error.into()),
             }
         }
-        Cmd::Sources { json, action: None } => {
-            let index = live.get();
-            if json {
-                writeln!(
-                    out,
-                    "{}",
-                    serde_json::to_string_pretty(&index.report().sources)?
-                )?;
-            } else {
-                write!(
-                    out,
-                    "{}",
-                    console::render(&Reply::Sources(index.report().clone()), Emphasis::Stars)
-                )?;
-            }
+        Cmd::Sources { json: true, action: None } => {
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&live.get().report().sources)?
+            )?;
+        }
+        Cmd::Sources { action, .. } => {
+            let command = match action {
+                None => Command::Sources,
+                Some(SourcesCmd::Add { feed: true, target }) => {
+                    Command::AddSource(NewSource::Feed(target))
+                }
+                Some(SourcesCmd::Add { target, .. }) => {
+                    console::with_local_file(Command::AddSource(NewSource::Page(target)))
+                        .map_err(|e| anyhow::anyhow!("{e}"))?
+                }
+                Some(SourcesCmd::Remove { id }) => Command::RemoveSource { id },
+                Some(SourcesCmd::Poll) => {
+                    let handler = handler(&layout, &settings, live)?;
+                    for polled in handler.poll_feeds() {
+                        writeln!(
+                            out,
+                            "{}: {} added, {} skipped{}",
+                            polled.feed,
+                            polled.added.len(),
+                            polled.skipped.len(),
+                            polled
+                                .error
+                                .map(|e| format!(", error: {e}"))
+                                .unwrap_or_default()
+                        )?;
+                    }
+                    return Ok(ExitCode::SUCCESS);
+                }
+                Some(SourcesCmd::Import { .. }) => unreachable!("handled above"),
+            };
+            return run_command(&handler(&layout, &settings, live)?, command, out);
+        }
+        Cmd::Brief { since } => {
+            return run_command(
+                &handler(&layout, &settings, live)?,
+                Command::Brief { since },
+                out,
+            );
         }
         Cmd::Chat => {
-            let (burst, per) = settings.rate_limit;
-            let handler = Handler::new(Arc::new(live), RateLimiter::new(burst, per));
-            console::run(&handler, std::io::stdin().lock(), out)?;
+            console::run(&handler(&layout, &settings, live)?, std::io::stdin().lock(), out)?;
         }
         Cmd::Serve { mode } => {
-            let (burst, per) = settings.rate_limit;
-            let handler = Arc::new(Handler::new(Arc::new(live), RateLimiter::new(burst, per)));
+            let handler = Arc::new(handler(&layout, &settings, live)?);
             tokio::runtime::Runtime::new()?.block_on(serve(mode, handler, &settings))?;
         }
-        Cmd::Reindex
-        | Cmd::Eval { .. }
-        | Cmd::Bench { .. }
-        | Cmd::Sources {
-            action: Some(_), ..
-        } => {
+        Cmd::Reindex | Cmd::Eval { .. } | Cmd::Bench { .. } => {
             unreachable!("handled above")
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// `sitrep serve …`: runs until stopped.
+/// The command handler over the live index, its sources and the state file.
+fn handler(layout: &Layout, settings: &Settings, live: Live) -> anyhow::Result<Handler> {
+    let state_path = settings
+        .state
+        .clone()
+        .unwrap_or_else(|| layout.root().join("state.sqlite"));
+    let state = Arc::new(State::open(&state_path)?);
+    let fetcher = Fetcher {
+        allow_private: settings.fetch_allow_private,
+        max_bytes: settings.max_source_bytes,
+        timeout: settings.fetch_timeout,
+    };
+    let sources = Arc::new(Sources::new(
+        Arc::new(live),
+        state.clone(),
+        fetcher,
+        settings.poll_interval,
+    ));
+    let tracker = Arc::new(Tracker::new(state, settings.track_max_per_update));
+    let (burst, per) = settings.rate_limit;
+    Ok(Handler::new(
+        sources,
+        tracker,
+        RateLimiter::new(burst, per),
+        settings.track_open,
+    ))
+}
+
+/// Runs one chat command from the command line as its owner (a moderator), printing the
+/// reply; an error reply is a failure.
+fn run_command(handler: &Handler, command: Command, mut out: impl Write) -> anyhow::Result<ExitCode> {
+    let actor = Actor {
+        user: std::env::var("USER").unwrap_or_else(|_| "cli".into()),
+        platform: console::PLATFORM,
+        room: "console".into(),
+        moderator: true,
+    };
+    match handler.handle(&actor, command) {
+        Reply::Error(error) => {
+            eprintln!("sitrep: {error}");
+            Ok(ExitCode::FAILURE)
+        }
+        reply => {
+            write!(out, "{}", console::render(&reply, Emphasis::for_stdout()))?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// `sitrep serve …`: runs until stopped, polling feeds on the side.
 async fn serve(mode: ServeCmd, handler: Arc<Handler>, settings: &Settings) -> anyhow::Result<()> {
     use sitrep::chat::discord::{self, Discord};
+    tokio::spawn(sitrep::bot::poll_feeds_forever(handler.clone()));
     if let ServeCmd::Matrix = mode {
         let m = &settings.matrix;
         let config = sitrep::chat::matrix::Config {
@@ -343,6 +445,7 @@ async fn serve(mode: ServeCmd, handler: Arc<Handler>, settings: &Settings) -> an
         moderator_roles: config.moderator_roles.clone(),
         http,
     });
+    tokio::spawn(discord::deliver_alerts(bot.clone(), ALERT_POLL));
     match mode {
         ServeCmd::Discord => {
             let token = token.context("DISCORD_TOKEN is not set (see .env.example)")?;

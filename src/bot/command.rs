@@ -7,6 +7,8 @@ use super::UserError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Permission {
     Anyone,
+    /// Moderators, or anyone when tracking is open (`SITREP_TRACK_OPEN`).
+    Tracking,
     Moderator,
 }
 
@@ -22,15 +24,46 @@ pub enum Command {
         page: usize,
     },
     Sources,
+    AddSource(NewSource),
+    RemoveSource {
+        id: String,
+    },
+    /// The channel's standing searches and questions.
+    Tracked,
+    TrackSearch {
+        query: String,
+    },
+    TrackQuestion {
+        question: String,
+    },
+    Untrack {
+        id: i64,
+    },
+    Brief {
+        since: Option<String>,
+    },
     Help,
     Reindex,
 }
 
-/// One row of the command table.
+/// What `sources add` adds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewSource {
+    /// A web page.
+    Page(String),
+    /// A feed, polled from now on.
+    Feed(String),
+    /// A file sent with the command (Matrix file message, console path).
+    Upload { name: String, bytes: Vec<u8> },
+    /// A file the platform holds at a URL (a Discord attachment).
+    Attachment { name: String, url: String },
+}
+
+/// One row of the command table. A name of two words is a subcommand of the first; the
+/// group's one-word entry, if any, is what the bare group word does.
 #[derive(Debug)]
 pub struct CommandSpec {
     pub name: &'static str,
-    /// The argument, if the command takes one: (name, description, max length).
     pub argument: Option<Argument>,
     pub summary: &'static str,
     pub permission: Permission,
@@ -41,7 +74,10 @@ pub struct Argument {
     pub name: &'static str,
     pub description: &'static str,
     pub max_chars: usize,
+    pub required: bool,
 }
+
+const QUESTION_CHARS: usize = crate::answer::question::MAX_QUESTION_CHARS;
 
 /// Every command sitrep understands, on every platform.
 pub const COMMANDS: &[CommandSpec] = &[
@@ -50,7 +86,8 @@ pub const COMMANDS: &[CommandSpec] = &[
         argument: Some(Argument {
             name: "question",
             description: "Your question, in plain words",
-            max_chars: crate::answer::question::MAX_QUESTION_CHARS,
+            max_chars: QUESTION_CHARS,
+            required: true,
         }),
         summary: "Answer a question with the sentence that says so, cited",
         permission: Permission::Anyone,
@@ -60,16 +97,89 @@ pub const COMMANDS: &[CommandSpec] = &[
         argument: Some(Argument {
             name: "query",
             description: "Words to look for",
-            max_chars: crate::answer::question::MAX_QUESTION_CHARS,
+            max_chars: QUESTION_CHARS,
+            required: true,
         }),
         summary: "List the passages that best match some words",
         permission: Permission::Anyone,
     },
     CommandSpec {
+        name: "brief",
+        argument: Some(Argument {
+            name: "since",
+            description: "A date (2025-06-01) or a duration (24h, 7d); default: the latest day",
+            max_chars: 40,
+            required: false,
+        }),
+        summary: "What was reported since a date, by story, newest first",
+        permission: Permission::Anyone,
+    },
+    CommandSpec {
         name: "sources",
         argument: None,
-        summary: "List the articles sitrep knows, with dates and passage counts",
+        summary: "List the articles and feeds, with dates, passages and feed errors",
         permission: Permission::Anyone,
+    },
+    CommandSpec {
+        name: "sources add",
+        argument: Some(Argument {
+            name: "url",
+            description: "A web page's URL, or --feed and a feed's URL",
+            max_chars: 2000,
+            required: true,
+        }),
+        summary: "Add a web page, a feed (--feed) or a file (moderators)",
+        permission: Permission::Moderator,
+    },
+    CommandSpec {
+        name: "sources remove",
+        argument: Some(Argument {
+            name: "id",
+            description: "The id of a source or feed, as `sources` lists it",
+            max_chars: 200,
+            required: true,
+        }),
+        summary: "Remove a source or stop polling a feed (moderators)",
+        permission: Permission::Moderator,
+    },
+    CommandSpec {
+        name: "track",
+        argument: None,
+        summary: "List this channel's standing searches and questions",
+        permission: Permission::Anyone,
+    },
+    CommandSpec {
+        name: "track add",
+        argument: Some(Argument {
+            name: "query",
+            description: "Words every new passage must contain",
+            max_chars: QUESTION_CHARS,
+            required: true,
+        }),
+        summary: "Post new passages with these words here, after each update",
+        permission: Permission::Tracking,
+    },
+    CommandSpec {
+        name: "track ask",
+        argument: Some(Argument {
+            name: "question",
+            description: "A question whose answer may change",
+            max_chars: QUESTION_CHARS,
+            required: true,
+        }),
+        summary: "Post here when the answer to a question changes",
+        permission: Permission::Tracking,
+    },
+    CommandSpec {
+        name: "track remove",
+        argument: Some(Argument {
+            name: "id",
+            description: "The number `track` lists",
+            max_chars: 20,
+            required: true,
+        }),
+        summary: "Stop a standing search or question",
+        permission: Permission::Tracking,
     },
     CommandSpec {
         name: "help",
@@ -91,6 +201,13 @@ impl Command {
             Command::Ask { .. } => "ask",
             Command::Search { .. } => "search",
             Command::Sources => "sources",
+            Command::AddSource(_) => "sources add",
+            Command::RemoveSource { .. } => "sources remove",
+            Command::Tracked => "track",
+            Command::TrackSearch { .. } => "track add",
+            Command::TrackQuestion { .. } => "track ask",
+            Command::Untrack { .. } => "track remove",
+            Command::Brief { .. } => "brief",
             Command::Help => "help",
             Command::Reindex => "reindex",
         };
@@ -102,6 +219,17 @@ pub fn spec(name: &str) -> Option<&'static CommandSpec> {
     COMMANDS.iter().find(|c| c.name == name)
 }
 
+impl CommandSpec {
+    /// How the command is typed: `track add <query>`, `brief [since]`.
+    pub fn usage(&self) -> String {
+        match &self.argument {
+            Some(arg) if arg.required => format!("{} <{}>", self.name, arg.name),
+            Some(arg) => format!("{} [{}]", self.name, arg.name),
+            None => self.name.to_string(),
+        }
+    }
+}
+
 /// Parses `name [argument]`. A line that names no command is a question.
 pub fn parse(line: &str) -> Result<Command, UserError> {
     let line = line.trim();
@@ -110,42 +238,76 @@ pub fn parse(line: &str) -> Result<Command, UserError> {
             "type a question, or `help` for the commands".into(),
         ));
     }
-    let (word, rest) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
-    let rest = rest.trim();
-    let Some(spec) = spec(&word.to_lowercase()) else {
-        return Ok(Command::Ask {
-            question: line.to_string(),
-        });
+    let mut words = line.splitn(3, char::is_whitespace);
+    let first = words.next().unwrap_or("").to_lowercase();
+    let second = words.next().unwrap_or("");
+    let two = format!("{first} {}", second.to_lowercase());
+    let (spec, rest) = match spec(&two) {
+        Some(spec) => (spec, words.next().unwrap_or("")),
+        None => match spec(&first) {
+            Some(spec) => (spec, line[first.len()..].trim_start()),
+            None => {
+                return Ok(Command::Ask {
+                    question: line.to_string(),
+                });
+            }
+        },
     };
+    let rest = rest.trim();
+    let usage = || UserError::Usage(usage_of_group(spec));
     match (&spec.argument, rest.is_empty()) {
-        (Some(arg), true) => Err(UserError::Usage(format!(
-            "usage: {} <{}>",
-            spec.name, arg.name
-        ))),
+        (Some(arg), true) if arg.required => return Err(usage()),
         (Some(arg), false) if rest.chars().count() > arg.max_chars => {
-            Err(UserError::Usage(format!(
+            return Err(UserError::Usage(format!(
                 "the {} is too long: keep it under {} characters",
                 arg.name, arg.max_chars
-            )))
+            )));
         }
-        (None, false) => Err(UserError::Usage(format!(
-            "`{}` takes no argument",
-            spec.name
-        ))),
-        _ => Ok(match spec.name {
-            "ask" => Command::Ask {
-                question: rest.to_string(),
-            },
-            "search" => Command::Search {
-                query: rest.to_string(),
-                page: 0,
-            },
-            "sources" => Command::Sources,
-            "help" => Command::Help,
-            "reindex" => Command::Reindex,
-            other => unreachable!("command {other} has no parser arm"),
-        }),
+        (None, false) => return Err(usage()),
+        _ => {}
     }
+    let rest = rest.to_string();
+    Ok(match spec.name {
+        "ask" => Command::Ask { question: rest },
+        "search" => Command::Search {
+            query: rest,
+            page: 0,
+        },
+        "brief" => Command::Brief {
+            since: Some(rest).filter(|s| !s.is_empty()),
+        },
+        "sources" => Command::Sources,
+        "sources add" => Command::AddSource(match rest.strip_prefix("--feed") {
+            Some(url) if url.starts_with(char::is_whitespace) => {
+                NewSource::Feed(url.trim().to_string())
+            }
+            _ => NewSource::Page(rest),
+        }),
+        "sources remove" => Command::RemoveSource { id: rest },
+        "track" => Command::Tracked,
+        "track add" => Command::TrackSearch { query: rest },
+        "track ask" => Command::TrackQuestion { question: rest },
+        "track remove" => Command::Untrack {
+            id: rest
+                .trim_start_matches('#')
+                .parse()
+                .map_err(|_| UserError::Usage(format!("{rest:?} is not a number `track` lists")))?,
+        },
+        "help" => Command::Help,
+        "reindex" => Command::Reindex,
+        other => unreachable!("command {other} has no parser arm"),
+    })
+}
+
+/// The usage of a command and of the other commands of its group.
+fn usage_of_group(spec: &CommandSpec) -> String {
+    let group = spec.name.split(' ').next().unwrap_or(spec.name);
+    let forms: Vec<String> = COMMANDS
+        .iter()
+        .filter(|c| c.name.split(' ').next() == Some(group))
+        .map(CommandSpec::usage)
+        .collect();
+    format!("usage: {}", forms.join(" | "))
 }
 
 #[cfg(test)]
@@ -175,7 +337,61 @@ mod tests {
             ("ask", Err(UserError::Usage("usage: ask <question>".into()))),
             (
                 "sources now",
-                Err(UserError::Usage("`sources` takes no argument".into())),
+                Err(UserError::Usage(
+                    "usage: sources | sources add <url> | sources remove <id>".into(),
+                )),
+            ),
+            (
+                "sources add https://example.org/a",
+                Ok(Command::AddSource(NewSource::Page(
+                    "https://example.org/a".into(),
+                ))),
+            ),
+            (
+                "Sources Add --feed  https://example.org/rss",
+                Ok(Command::AddSource(NewSource::Feed(
+                    "https://example.org/rss".into(),
+                ))),
+            ),
+            (
+                "sources remove example-org-talks",
+                Ok(Command::RemoveSource {
+                    id: "example-org-talks".into(),
+                }),
+            ),
+            ("track", Ok(Command::Tracked)),
+            (
+                "track add drone strike",
+                Ok(Command::TrackSearch {
+                    query: "drone strike".into(),
+                }),
+            ),
+            (
+                "track ask how many warplanes were hit?",
+                Ok(Command::TrackQuestion {
+                    question: "how many warplanes were hit?".into(),
+                }),
+            ),
+            ("track remove #3", Ok(Command::Untrack { id: 3 })),
+            (
+                "track remove three",
+                Err(UserError::Usage(
+                    "\"three\" is not a number `track` lists".into(),
+                )),
+            ),
+            ("brief", Ok(Command::Brief { since: None })),
+            (
+                "brief since:24h",
+                Ok(Command::Brief {
+                    since: Some("since:24h".into()),
+                }),
+            ),
+            (
+                "track the bridge",
+                Err(UserError::Usage(
+                    "usage: track | track add <query> | track ask <question> | track remove <id>"
+                        .into(),
+                )),
             ),
             (
                 "",
@@ -196,7 +412,7 @@ mod tests {
     fn every_command_round_trips_through_the_table() {
         for spec in COMMANDS {
             let line = match &spec.argument {
-                Some(_) => format!("{} something", spec.name),
+                Some(_) => format!("{} 7", spec.name),
                 None => spec.name.to_string(),
             };
             assert_eq!(parse(&line).unwrap().spec().name, spec.name);

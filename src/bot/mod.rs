@@ -7,11 +7,13 @@ mod ratelimit;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use command::{COMMANDS, Command, CommandSpec, Permission, parse};
+pub use command::{COMMANDS, Command, CommandSpec, NewSource, Permission, parse};
 pub use ratelimit::RateLimiter;
 
 use crate::answer::{self, AskError, Found, Response};
-use crate::index::{BuildReport, IndexError, Live};
+use crate::index::{BuildReport, IndexError, Live, SourceReport};
+use crate::sources::{FeedAdded, FeedStatus, Polled, Sources, SourcesError};
+use crate::track::{self, AlertBody, Brief, Channel, Kind, Subscription, TrackError, Tracker};
 
 /// Passages listed by `search`.
 pub const SEARCH_LIMIT: usize = 5;
@@ -20,9 +22,21 @@ pub const SEARCH_LIMIT: usize = 5;
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub user: String,
+    /// The platform (`discord`, `matrix`, `console`) and the channel or room on it.
+    pub platform: &'static str,
     pub room: String,
     /// Decided by the adapter from the platform's roles or power levels.
     pub moderator: bool,
+}
+
+impl Actor {
+    /// The channel the command came from, where tracking alerts go.
+    pub fn channel(&self) -> Channel {
+        Channel {
+            platform: self.platform.to_string(),
+            id: self.room.clone(),
+        }
+    }
 }
 
 /// What the bot answers, before any platform renders it.
@@ -34,7 +48,23 @@ pub enum Reply {
         page: usize,
         found: Vec<Found>,
     },
-    Sources(BuildReport),
+    Sources {
+        report: BuildReport,
+        feeds: Vec<FeedStatus>,
+    },
+    SourceAdded(SourceReport),
+    FeedAdded(FeedAdded),
+    Removed {
+        id: String,
+    },
+    Subscribed(Subscription),
+    Subscriptions(Vec<Subscription>),
+    Unsubscribed {
+        id: i64,
+    },
+    Brief(Brief),
+    /// A tracking alert, delivered without a command.
+    Alert(AlertBody),
     Help {
         moderator: bool,
     },
@@ -52,6 +82,9 @@ pub enum UserError {
     /// The question cannot be asked as it is.
     #[error("{0}")]
     BadQuestion(String),
+    /// A source was refused, or could not be fetched or read; says why.
+    #[error("{0}")]
+    Refused(String),
     /// The command needs a moderator.
     #[error("only moderators may use `{command}`")]
     Forbidden { command: &'static str },
@@ -66,25 +99,51 @@ pub enum UserError {
     Internal,
 }
 
-/// Runs commands against the live index.
+/// Runs commands against the live index, its sources and the channel subscriptions.
 pub struct Handler {
-    live: Arc<Live>,
+    sources: Arc<Sources>,
+    tracker: Arc<Tracker>,
     limiter: RateLimiter,
+    /// Anyone may add and remove tracking (`SITREP_TRACK_OPEN`).
+    track_open: bool,
 }
 
 impl Handler {
-    pub fn new(live: Arc<Live>, limiter: RateLimiter) -> Self {
-        Handler { live, limiter }
+    pub fn new(
+        sources: Arc<Sources>,
+        tracker: Arc<Tracker>,
+        limiter: RateLimiter,
+        track_open: bool,
+    ) -> Self {
+        Handler {
+            sources,
+            tracker,
+            limiter,
+            track_open,
+        }
     }
 
     pub fn live(&self) -> &Arc<Live> {
-        &self.live
+        self.sources.live()
+    }
+
+    pub fn sources(&self) -> &Arc<Sources> {
+        &self.sources
+    }
+
+    pub fn tracker(&self) -> &Arc<Tracker> {
+        &self.tracker
     }
 
     /// Handles one command. Blocking: adapters call it off their event loop.
     pub fn handle(&self, actor: &Actor, command: Command) -> Reply {
         let spec = command.spec();
-        if spec.permission == Permission::Moderator && !actor.moderator {
+        let allowed = match spec.permission {
+            Permission::Anyone => true,
+            Permission::Tracking => actor.moderator || self.track_open,
+            Permission::Moderator => actor.moderator,
+        };
+        if !allowed {
             return Reply::Error(UserError::Forbidden { command: spec.name });
         }
         if !actor.moderator
@@ -93,36 +152,163 @@ impl Handler {
         {
             return Reply::Error(UserError::RateLimited { retry_after });
         }
-        let result = match command {
+        let updates_index = matches!(
+            command,
+            Command::AddSource(_) | Command::RemoveSource { .. } | Command::Reindex
+        );
+        let reply = self
+            .run(actor, command)
+            .unwrap_or_else(|error| Reply::Error(error));
+        if updates_index {
+            self.sync_tracking();
+        }
+        reply
+    }
+
+    fn run(&self, actor: &Actor, command: Command) -> Result<Reply, UserError> {
+        let live = self.live();
+        let by = format!("{}:{}", actor.platform, actor.user);
+        Ok(match command {
             Command::Ask { question } => {
-                answer::ask(&self.live.get(), &question).map(|r| Reply::Answer(Box::new(r)))
+                Reply::Answer(Box::new(answer::ask(&live.get(), &question).map_err(ask_error)?))
             }
-            Command::Search { query, page } => {
-                answer::search(&self.live.get(), &query, SEARCH_LIMIT, page * SEARCH_LIMIT)
-                    .map(|found| Reply::Passages { query, page, found })
+            Command::Search { query, page } => Reply::Passages {
+                found: answer::search(&live.get(), &query, SEARCH_LIMIT, page * SEARCH_LIMIT)
+                    .map_err(ask_error)?,
+                query,
+                page,
+            },
+            Command::Sources => Reply::Sources {
+                report: live.get().report().clone(),
+                feeds: self.sources.feeds().map_err(sources_error)?,
+            },
+            Command::AddSource(source) => {
+                let sources = &self.sources;
+                match source {
+                    NewSource::Page(url) => sources.add_url(&url, &by).map(Reply::SourceAdded),
+                    NewSource::Upload { name, bytes } => sources
+                        .add_file(&name, &bytes, &by)
+                        .map(Reply::SourceAdded),
+                    NewSource::Attachment { name, url } => sources
+                        .add_attachment(&name, &url, &by)
+                        .map(Reply::SourceAdded),
+                    NewSource::Feed(url) => sources.add_feed(&url, &by).map(Reply::FeedAdded),
+                }
+                .map_err(sources_error)?
             }
-            Command::Sources => Ok(Reply::Sources(self.live.get().report().clone())),
-            Command::Help => Ok(Reply::Help {
+            Command::RemoveSource { id } => {
+                self.sources.remove(&id).map_err(sources_error)?;
+                Reply::Removed { id }
+            }
+            Command::Tracked => Reply::Subscriptions(
+                self.tracker
+                    .list(&actor.channel())
+                    .map_err(track_error)?,
+            ),
+            Command::TrackSearch { query } => Reply::Subscribed(
+                self.tracker
+                    .subscribe(&live.get(), &actor.channel(), Kind::Search, &query, &by)
+                    .map_err(track_error)?,
+            ),
+            Command::TrackQuestion { question } => Reply::Subscribed(
+                self.tracker
+                    .subscribe(&live.get(), &actor.channel(), Kind::Question, &question, &by)
+                    .map_err(track_error)?,
+            ),
+            Command::Untrack { id } => {
+                if !self
+                    .tracker
+                    .unsubscribe(&actor.channel(), id)
+                    .map_err(track_error)?
+                {
+                    return Err(UserError::Usage(format!(
+                        "this channel has no standing search or question #{id}; `track` lists them"
+                    )));
+                }
+                Reply::Unsubscribed { id }
+            }
+            Command::Brief { since } => {
+                let since = since
+                    .map(|s| track::parse_since(&s, chrono::Utc::now()))
+                    .transpose()
+                    .map_err(UserError::Usage)?;
+                Reply::Brief(track::brief(&live.get(), &self.tracker, since).map_err(track_error)?)
+            }
+            Command::Help => Reply::Help {
                 moderator: actor.moderator,
-            }),
-            Command::Reindex => self
-                .live
-                .rebuild(|_| {})
-                .map(Reply::Reindexed)
-                .map_err(AskError::Index),
-        };
-        result.unwrap_or_else(|error| Reply::Error(user_error(error)))
+            },
+            Command::Reindex => Reply::Reindexed(live.rebuild(|_| {}).map_err(|e| match e {
+                IndexError::Busy(_) => UserError::Busy,
+                error => internal(&error),
+            })?),
+        })
+    }
+
+    /// Polls the feeds that are due, then matches what they added. Blocking.
+    pub fn poll_feeds(&self) -> Vec<Polled> {
+        let polled = self.sources.poll_due().unwrap_or_else(|error| {
+            tracing::error!(%error, "feeds could not be polled");
+            Vec::new()
+        });
+        if polled.iter().any(|p| !p.added.is_empty()) {
+            self.sync_tracking();
+        }
+        polled
+    }
+
+    /// Matches what the last index update added against the subscriptions. Failures are
+    /// logged; the next sync picks the same sources up again.
+    pub fn sync_tracking(&self) {
+        if let Err(error) = self.tracker.sync(&self.live().get()) {
+            tracing::error!(%error, "tracking could not match the update");
+        }
     }
 }
 
-fn user_error(error: AskError) -> UserError {
+/// Polls feeds for as long as the bot runs: each time the next feed is due (checked at
+/// least every minute, since another process may add feeds).
+pub async fn poll_feeds_forever(handler: Arc<Handler>) {
+    loop {
+        let polling = handler.clone();
+        let next = tokio::task::spawn_blocking(move || {
+            polling.poll_feeds();
+            polling.sources().next_due()
+        })
+        .await
+        .unwrap_or_else(|error| {
+            tracing::error!(%error, "feed polling panicked");
+            None
+        });
+        let wait = next.map_or(60, |due| (due - crate::state::now()).clamp(1, 60));
+        tokio::time::sleep(Duration::from_secs(wait as u64)).await;
+    }
+}
+
+fn internal(error: &dyn std::fmt::Display) -> UserError {
+    tracing::error!(%error, "command failed");
+    UserError::Internal
+}
+
+fn ask_error(error: AskError) -> UserError {
     match error {
         AskError::Question(e) => UserError::BadQuestion(e.to_string()),
         AskError::Index(IndexError::Busy(_)) => UserError::Busy,
-        AskError::Index(error) => {
-            tracing::error!(%error, "command failed");
-            UserError::Internal
-        }
+        AskError::Index(error) => internal(&error),
+    }
+}
+
+fn sources_error(error: SourcesError) -> UserError {
+    if error.is_users() {
+        UserError::Refused(error.to_string())
+    } else {
+        internal(&error)
+    }
+}
+
+fn track_error(error: TrackError) -> UserError {
+    match error {
+        TrackError::Unusable(message) => UserError::BadQuestion(message),
+        error => internal(&error),
     }
 }
 

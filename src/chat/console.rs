@@ -6,14 +6,18 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::ops::Range;
 
 use crate::answer::{Cited, Found, Response};
-use crate::bot::{self, Actor, COMMANDS, Handler, Permission, Reply};
+use crate::bot::{self, Actor, COMMANDS, Command, Handler, NewSource, Permission, Reply};
 use crate::index::BuildReport;
+use crate::sources::FeedStatus;
+use crate::track::{AlertBody, Brief, Kind, Quote};
 
-/// How emphasis is shown: ANSI bold on a terminal, Markdown-style `**` elsewhere.
+/// How emphasis is shown: ANSI bold on a terminal, Markdown-style `**` elsewhere, or not
+/// at all (for platforms that escape the text).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Emphasis {
     Ansi,
     Stars,
+    Plain,
 }
 
 impl Emphasis {
@@ -30,6 +34,7 @@ impl Emphasis {
         match self {
             Emphasis::Ansi => format!("\x1b[1m{text}\x1b[0m"),
             Emphasis::Stars => format!("**{text}**"),
+            Emphasis::Plain => text.to_string(),
         }
     }
 
@@ -55,7 +60,58 @@ pub fn render(reply: &Reply, emphasis: Emphasis) -> String {
     match reply {
         Reply::Answer(response) => render_answer(response, emphasis),
         Reply::Passages { query, found, .. } => render_passages(query, found, emphasis),
-        Reply::Sources(report) => render_sources(report),
+        Reply::Sources { report, feeds } => render_sources(report, feeds),
+        Reply::SourceAdded(source) => format!(
+            "Added {} ({} passages): {}\n",
+            source.id,
+            source.passages,
+            source.title.as_deref().unwrap_or("untitled")
+        ),
+        Reply::FeedAdded(added) => {
+            let mut out = format!(
+                "Added the feed {} ({}); polled now: {} new articles{}.\n",
+                added.id,
+                added.title.as_deref().unwrap_or("untitled"),
+                added.poll.added.len(),
+                added
+                    .poll
+                    .error
+                    .as_deref()
+                    .map(|e| format!(", error: {e}"))
+                    .unwrap_or_default()
+            );
+            for skipped in &added.poll.skipped {
+                let _ = writeln!(out, "  skipped {skipped}");
+            }
+            out
+        }
+        Reply::Removed { id } => format!("Removed {id}.\n"),
+        Reply::Subscribed(s) => format!(
+            "Tracking #{} here: {}. I'll post {}.\n",
+            s.id,
+            s.query,
+            match s.kind {
+                Kind::Search => "new passages with these words after each update",
+                Kind::Question => "when the answer changes",
+            }
+        ),
+        Reply::Subscriptions(list) if list.is_empty() => {
+            "Nothing is tracked in this channel; `track add <words>` or `track ask <question>`.\n".into()
+        }
+        Reply::Subscriptions(list) => {
+            let mut out = String::new();
+            for s in list {
+                let kind = match s.kind {
+                    Kind::Search => "search",
+                    Kind::Question => "question",
+                };
+                let _ = writeln!(out, "#{}  {kind}: {}  (by {})", s.id, s.query, s.created_by);
+            }
+            out
+        }
+        Reply::Unsubscribed { id } => format!("Stopped tracking #{id}.\n"),
+        Reply::Brief(brief) => render_brief(brief),
+        Reply::Alert(alert) => render_alert(alert),
         Reply::Help { moderator } => render_help(*moderator),
         Reply::Reindexed(report) => summary(report),
         Reply::Error(error) => format!("Sorry: {error}."),
@@ -154,7 +210,82 @@ fn render_passages(query: &str, found: &[Found], emphasis: Emphasis) -> String {
     out
 }
 
-fn render_sources(report: &BuildReport) -> String {
+/// A quoted passage or sentence with its citation, and the outlets that reprinted it.
+pub fn render_quote(quote: &Quote) -> String {
+    let mut out = format!("“{}”\n  — {}", quote.text, bot::citation(&quote.source));
+    if !quote.also_reported_by.is_empty() {
+        let others: Vec<String> = quote
+            .also_reported_by
+            .iter()
+            .map(|s| s.outlet.clone().unwrap_or_else(|| s.id.clone()))
+            .collect();
+        let _ = write!(out, "; also reported by {}", others.join(", "));
+    }
+    out.push('\n');
+    out
+}
+
+fn render_alert(alert: &AlertBody) -> String {
+    match alert {
+        AlertBody::Passage { query, quote } => {
+            format!("New on “{query}”:\n{}", render_quote(quote))
+        }
+        AlertBody::More { query, count } => format!(
+            "…and {count} more new passages on “{query}”; `search {query}` lists them.\n"
+        ),
+        AlertBody::AnswerChanged {
+            question,
+            old,
+            new,
+            differing,
+        } => {
+            let said = |q: &Option<Quote>| match q {
+                Some(q) => format!(
+                    "{}{}",
+                    q.answer
+                        .as_deref()
+                        .map(|a| format!("{a}: "))
+                        .unwrap_or_default(),
+                    render_quote(q)
+                ),
+                None => "no answer\n".into(),
+            };
+            let mut out = format!(
+                "The answer to “{question}” changed.\nNow: {}Before: {}",
+                said(new),
+                said(old)
+            );
+            for q in differing {
+                let _ = write!(
+                    out,
+                    "Differs: {}{}",
+                    q.answer.as_deref().map(|a| format!("{a}: ")).unwrap_or_default(),
+                    render_quote(q)
+                );
+            }
+            out
+        }
+    }
+}
+
+fn render_brief(brief: &Brief) -> String {
+    if brief.stories.is_empty() {
+        return format!(
+            "Nothing was added since {}.\n",
+            brief.since.format("%Y-%m-%d %H:%M UTC")
+        );
+    }
+    let mut out = format!("Added since {}:\n", brief.since.format("%Y-%m-%d %H:%M UTC"));
+    for story in &brief.stories {
+        let _ = writeln!(out, "\n{}", story.headline.as_deref().unwrap_or("Other reporting"));
+        for item in &story.items {
+            let _ = write!(out, "• {}", render_quote(item));
+        }
+    }
+    out
+}
+
+fn render_sources(report: &BuildReport, feeds: &[FeedStatus]) -> String {
     let mut out = String::new();
     for s in &report.sources {
         match &s.error {
@@ -176,6 +307,24 @@ fn render_sources(report: &BuildReport) -> String {
         }
     }
     let _ = writeln!(out, "{}", summary(report));
+    let time = |t: Option<i64>| {
+        t.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            .map_or_else(|| "never".to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+    };
+    for feed in feeds {
+        let _ = writeln!(
+            out,
+            "feed {}  {}  last fetch {}, next poll {}{}",
+            feed.id,
+            feed.url,
+            time(feed.last_fetch),
+            time(feed.next_poll),
+            feed.last_error
+                .as_deref()
+                .map(|e| format!(", last error ({} in a row): {e}", feed.failures))
+                .unwrap_or_default()
+        );
+    }
     out
 }
 
@@ -204,11 +353,7 @@ fn render_help(moderator: bool) -> String {
         if spec.permission == Permission::Moderator && !moderator {
             continue;
         }
-        let usage = match &spec.argument {
-            Some(arg) => format!("{} <{}>", spec.name, arg.name),
-            None => spec.name.to_string(),
-        };
-        let _ = writeln!(out, "  {usage:<20} {}", spec.summary);
+        let _ = writeln!(out, "  {:<28} {}", spec.usage(), spec.summary);
     }
     out
 }
@@ -217,6 +362,7 @@ fn render_help(moderator: bool) -> String {
 pub fn run(handler: &Handler, input: impl BufRead, mut output: impl Write) -> std::io::Result<()> {
     let actor = Actor {
         user: "console".into(),
+        platform: PLATFORM,
         room: "console".into(),
         // Whoever runs the console owns the index files.
         moderator: true,
@@ -244,11 +390,37 @@ pub fn run(handler: &Handler, input: impl BufRead, mut output: impl Write) -> st
         if line.trim().is_empty() {
             continue;
         }
-        let reply = match bot::parse(&line) {
+        let reply = match bot::parse(&line).and_then(with_local_file) {
             Ok(command) => handler.handle(&actor, command),
             Err(error) => Reply::Error(error),
         };
         writeln!(output, "{}", render(&reply, emphasis))?;
+        // Alerts for the console's own subscriptions, after each command.
+        for alert in handler.tracker().pending(PLATFORM).unwrap_or_default() {
+            writeln!(output, "{}", render(&Reply::Alert(alert.body), emphasis))?;
+            if let Err(error) = handler.tracker().delivered(alert.id) {
+                tracing::error!(%error, "cannot mark a console alert delivered");
+            }
+        }
     }
     Ok(())
+}
+
+/// The console's platform name in subscriptions.
+pub const PLATFORM: &str = "console";
+
+/// `sources add PATH` on the console (and the command line) adds a local file.
+pub fn with_local_file(command: Command) -> Result<Command, bot::UserError> {
+    match command {
+        Command::AddSource(NewSource::Page(path)) if std::path::Path::new(&path).is_file() => {
+            let bytes = std::fs::read(&path)
+                .map_err(|e| bot::UserError::Refused(format!("cannot read {path}: {e}")))?;
+            let name = std::path::Path::new(&path)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Ok(Command::AddSource(NewSource::Upload { name, bytes }))
+        }
+        other => Ok(other),
+    }
 }

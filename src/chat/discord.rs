@@ -15,14 +15,18 @@ use serenity::all::{
     ComponentInteraction, Context, CreateActionRow, CreateAllowedMentions, CreateButton,
     CreateCommand, CreateCommandOption, CreateEmbed, CreateInteractionResponse,
     CreateInteractionResponseMessage, EditInteractionResponse, EventHandler, GatewayIntents,
-    GuildId, Http, HttpBuilder, Interaction, Permissions, Ready,
+    ChannelId, CreateMessage, GuildId, Http, HttpBuilder, Interaction, Nonce, Permissions, Ready,
 };
 use serenity::interactions_endpoint::Verifier;
 
+use super::console::Emphasis;
 use super::cut;
 use crate::answer::{Cited, Response as Answer};
-use crate::bot::{self, Actor, COMMANDS, Command, Handler, Permission, Reply, UserError};
+use crate::bot::{
+    self, Actor, COMMANDS, Command, CommandSpec, Handler, NewSource, Permission, Reply, UserError,
+};
 use crate::index::BuildReport;
+use crate::track::Alert;
 
 /// Discord's limits on what a message may hold.
 pub mod limits {
@@ -47,28 +51,92 @@ pub struct Discord {
     pub http: Option<Arc<Http>>,
 }
 
-/// The slash commands, from the one command table. Moderator commands need Manage Server
-/// by default (server admins may change that, so it is checked again at run time).
+/// The platform name in subscriptions.
+pub const PLATFORM: &str = "discord";
+
+/// The slash commands, from the one command table: a two-word entry is a subcommand of its
+/// group (`/track add`), the group's bare entry its `list` subcommand. Moderator-only
+/// commands need Manage Server by default (server admins may change that, so it is checked
+/// again at run time).
 pub fn commands() -> Vec<CreateCommand> {
-    COMMANDS
-        .iter()
-        .map(|spec| {
-            let mut command = CreateCommand::new(spec.name)
-                .description(cut(spec.summary, limits::COMMAND_DESCRIPTION))
+    let mut groups: Vec<&str> = Vec::new();
+    for spec in COMMANDS {
+        let group = spec.name.split(' ').next().unwrap_or(spec.name);
+        if !groups.contains(&group) {
+            groups.push(group);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|group| {
+            let members: Vec<&CommandSpec> = COMMANDS
+                .iter()
+                .filter(|c| c.name.split(' ').next() == Some(group))
+                .collect();
+            let mut command = CreateCommand::new(group)
+                .description(cut(members[0].summary, limits::COMMAND_DESCRIPTION))
                 .dm_permission(false);
-            if let Some(arg) = &spec.argument {
-                command = command.add_option(
-                    CreateCommandOption::new(CommandOptionType::String, arg.name, arg.description)
-                        .required(true)
-                        .max_length(arg.max_chars.min(limits::STRING_OPTION) as u16),
-                );
+            if let [single] = members[..] {
+                for option in options(single) {
+                    command = command.add_option(option);
+                }
+            } else {
+                for spec in &members {
+                    let name = spec.name.split_once(' ').map_or(LIST, |(_, sub)| sub);
+                    let mut sub = CreateCommandOption::new(
+                        CommandOptionType::SubCommand,
+                        name,
+                        cut(spec.summary, limits::COMMAND_DESCRIPTION),
+                    );
+                    for option in options(spec) {
+                        sub = sub.add_sub_option(option);
+                    }
+                    command = command.add_option(sub);
+                }
             }
-            if spec.permission == Permission::Moderator {
+            if members.iter().all(|m| m.permission == Permission::Moderator) {
                 command = command.default_member_permissions(Permissions::MANAGE_GUILD);
             }
             command
         })
         .collect()
+}
+
+/// The subcommand that stands for a group's bare entry (`/sources list`).
+const LIST: &str = "list";
+
+/// A command's options: its argument; `sources add` also takes a feed flag and a file.
+fn options(spec: &CommandSpec) -> Vec<CreateCommandOption> {
+    let mut out = Vec::new();
+    let adds_sources = matches!(parse_spec(spec.name), Some(Command::AddSource(_)));
+    if let Some(arg) = &spec.argument {
+        out.push(
+            CreateCommandOption::new(CommandOptionType::String, arg.name, arg.description)
+                .required(arg.required && !adds_sources)
+                .max_length(arg.max_chars.min(limits::STRING_OPTION) as u16),
+        );
+    }
+    if adds_sources {
+        out.push(CreateCommandOption::new(
+            CommandOptionType::Boolean,
+            FEED,
+            "The URL is a feed (RSS, Atom, JSON): poll it for new articles",
+        ));
+        out.push(CreateCommandOption::new(
+            CommandOptionType::Attachment,
+            FILE,
+            "A text, Markdown or HTML file to add",
+        ));
+    }
+    out
+}
+
+const FEED: &str = "feed";
+const FILE: &str = "file";
+
+/// The command a table entry stands for, given a stand-in argument.
+fn parse_spec(name: &str) -> Option<Command> {
+    bot::parse(&format!("{name} x")).ok()
 }
 
 impl Discord {
@@ -103,6 +171,7 @@ impl Discord {
     pub async fn on_button(&self, interaction: ComponentInteraction) -> CreateInteractionResponse {
         let actor = Actor {
             user: interaction.user.id.to_string(),
+            platform: PLATFORM,
             room: interaction.channel_id.to_string(),
             moderator: false,
         };
@@ -175,6 +244,7 @@ impl Discord {
         });
         Actor {
             user: interaction.user.id.to_string(),
+            platform: PLATFORM,
             room: interaction.channel_id.to_string(),
             moderator,
         }
@@ -191,22 +261,96 @@ async fn run(handler: Arc<Handler>, actor: Actor, command: Command) -> Reply {
         })
 }
 
-/// The `bot` command for a slash command: its name and its one string argument, through
-/// the same parser as every other platform.
+/// The `bot` command for a slash command: its name (with the subcommand) and its string
+/// argument, through the same parser as every other platform; an attached file is added
+/// as it is.
 pub fn command_of(interaction: &CommandInteraction) -> Result<Command, UserError> {
-    let argument = interaction
-        .data
-        .options
-        .iter()
-        .find_map(|o| match &o.value {
-            CommandDataOptionValue::String(s) => Some(s.as_str()),
-            _ => None,
-        });
+    let data = &interaction.data;
+    let (name, options) = match data.options.first().map(|o| (&o.name, &o.value)) {
+        Some((sub, CommandDataOptionValue::SubCommand(options))) if sub == LIST => {
+            (data.name.clone(), options.as_slice())
+        }
+        Some((sub, CommandDataOptionValue::SubCommand(options))) => {
+            (format!("{} {sub}", data.name), options.as_slice())
+        }
+        _ => (data.name.clone(), data.options.as_slice()),
+    };
+    let mut argument = None;
+    let mut feed = false;
+    for option in options {
+        match &option.value {
+            CommandDataOptionValue::String(s) => argument = Some(s.as_str()),
+            CommandDataOptionValue::Boolean(b) if option.name == FEED => feed = *b,
+            CommandDataOptionValue::Attachment(id) => {
+                let file = data.resolved.attachments.get(id).ok_or_else(|| {
+                    UserError::Usage("the attached file did not arrive; attach it again".into())
+                })?;
+                return Ok(Command::AddSource(NewSource::Attachment {
+                    name: file.filename.clone(),
+                    url: file.url.clone(),
+                }));
+            }
+            _ => {}
+        }
+    }
     let line = match argument {
-        Some(arg) => format!("{} {arg}", interaction.data.name),
-        None => interaction.data.name.clone(),
+        Some(arg) if feed => format!("{name} --feed {arg}"),
+        Some(arg) => format!("{name} {arg}"),
+        None => name,
     };
     bot::parse(&line)
+}
+
+/// Delivers the tracking alerts of Discord channels: after an index update (in this
+/// process or another) is matched, each pending alert is posted to its channel with the
+/// alert id as the message nonce, which Discord enforces as unique for a few minutes —
+/// so an alert resent after a crash between posting and marking is not shown twice.
+pub async fn deliver_alerts(discord: Arc<Discord>, every: std::time::Duration) {
+    let Some(http) = discord.http.clone() else {
+        tracing::warn!("DISCORD_TOKEN is not set: tracking alerts cannot be posted");
+        return;
+    };
+    loop {
+        let handler = discord.handler.clone();
+        let pending = tokio::task::spawn_blocking(move || {
+            handler.sync_tracking();
+            handler.tracker().pending(PLATFORM)
+        })
+        .await;
+        match pending {
+            Ok(Ok(alerts)) => {
+                for alert in alerts {
+                    if let Err(error) = post_alert(&http, &discord, &alert).await {
+                        tracing::warn!(alert = alert.id, %error, "could not post an alert; will retry");
+                        break;
+                    }
+                }
+            }
+            Ok(Err(error)) => tracing::error!(%error, "cannot read the alert outbox"),
+            Err(error) => tracing::error!(%error, "alert matching panicked"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+async fn post_alert(http: &Http, discord: &Discord, alert: &Alert) -> anyhow::Result<()> {
+    let channel: u64 = alert.channel.id.parse()?;
+    let rendered = render(&Reply::Alert(alert.body.clone()));
+    let mut message = CreateMessage::new()
+        .allowed_mentions(CreateAllowedMentions::new())
+        .nonce(Nonce::String(format!("sitrep-{}", alert.id)))
+        .enforce_nonce(true);
+    if let Some(content) = rendered.content {
+        message = message.content(content);
+    }
+    if let Some(embed) = rendered.embed {
+        message = message.embed(embed);
+    }
+    ChannelId::new(channel).send_message(http, message).await?;
+    let handler = discord.handler.clone();
+    let id = alert.id;
+    tokio::task::spawn_blocking(move || handler.tracker().delivered(id)).await??;
+    Ok(())
 }
 
 /// Mentions never ping: no `parse`, no users, no roles.
@@ -292,22 +436,36 @@ fn render(reply: &Reply) -> Rendered {
             .collect();
             embed.rendered(buttons)
         }
-        Reply::Sources(report) => {
+        Reply::Sources { report, feeds } => {
             let mut embed = Embed::new("Sources".into());
             embed.description(sources_text(report));
+            for feed in feeds {
+                embed.field(
+                    format!("Feed `{}`", feed.id),
+                    escape(&format!(
+                        "{}\n{}",
+                        feed.url,
+                        feed.last_error
+                            .as_deref()
+                            .map_or_else(|| "polling".to_string(), |e| format!("last error: {e}"))
+                    )),
+                );
+            }
             embed.rendered(Vec::new())
         }
         Reply::Help { moderator } => {
             let mut out = String::from("Ask with `/ask`, or:\n");
             for spec in COMMANDS {
-                if spec.permission == Permission::Anyone || *moderator {
-                    let _ = writeln!(out, "`/{}` — {}", spec.name, spec.summary);
+                if spec.permission != Permission::Moderator || *moderator {
+                    let _ = writeln!(out, "`/{}` — {}", spec.usage(), spec.summary);
                 }
             }
             text(out, true)
         }
         Reply::Reindexed(report) => text(super::console::summary(report), false),
         Reply::Error(error) => text(format!("Sorry: {error}."), true),
+        // The rest are short texts; the console's wording, made inert for Markdown.
+        other => text(escape(&super::console::render(other, Emphasis::Plain)), false),
     }
 }
 

@@ -9,11 +9,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::Context as _;
 use matrix_sdk::authentication::matrix::MatrixSession;
 use matrix_sdk::config::SyncSettings;
-use matrix_sdk::ruma::UserId;
+use matrix_sdk::ruma::{OwnedTransactionId, UserId};
 use matrix_sdk::ruma::events::Mentions;
 use matrix_sdk::ruma::events::room::member::StrippedRoomMemberEvent;
 use matrix_sdk::ruma::events::room::message::{
-    AddMentions, ForwardThread, MessageType, OriginalSyncRoomMessageEvent, RoomMessageEventContent,
+    AddMentions, FileMessageEventContent, ForwardThread, MessageType, OriginalSyncRoomMessageEvent,
+    RoomMessageEventContent,
 };
 use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
 use matrix_sdk::{Client, Room, RoomState};
@@ -21,7 +22,7 @@ use matrix_sdk::{Client, Room, RoomState};
 use super::console::{self, Emphasis};
 use super::cut;
 use crate::answer::Cited;
-use crate::bot::{self, Actor, COMMANDS, Handler, Permission, Reply, UserError};
+use crate::bot::{self, Actor, COMMANDS, Command, Handler, NewSource, Permission, Reply, UserError};
 use crate::config::Secret;
 
 /// Longest reply sent, in characters: long replies are cut at a sentence end.
@@ -76,6 +77,7 @@ pub async fn run(config: Config, handler: Arc<Handler>) -> anyhow::Result<()> {
         config,
         started,
     });
+    tokio::spawn(deliver_alerts(client.clone(), bot.handler.clone()));
     let on_invite = bot.clone();
     client.add_event_handler(
         move |event: StrippedRoomMemberEvent, room: Room, client: Client| {
@@ -98,6 +100,67 @@ pub async fn run(config: Config, handler: Arc<Handler>) -> anyhow::Result<()> {
             tokio::time::sleep(delay).await;
             delay = (delay * 2).min(Duration::from_secs(60));
         }
+    }
+}
+
+/// The platform name in subscriptions.
+pub const PLATFORM: &str = "matrix";
+
+/// How often the alert outbox is checked.
+const ALERT_POLL: Duration = Duration::from_secs(2);
+
+/// Delivers the tracking alerts of Matrix rooms. Each goes out with the alert id as its
+/// transaction id: the homeserver drops a resend of the same transaction, so an alert sent
+/// again after a crash between sending and marking it is not shown twice.
+async fn deliver_alerts(client: Client, handler: Arc<Handler>) {
+    loop {
+        let tracking = handler.clone();
+        let pending = tokio::task::spawn_blocking(move || {
+            tracking.sync_tracking();
+            tracking.tracker().pending(PLATFORM)
+        })
+        .await;
+        let alerts = match pending {
+            Ok(Ok(alerts)) => alerts,
+            Ok(Err(error)) => {
+                tracing::error!(%error, "cannot read the alert outbox");
+                Vec::new()
+            }
+            Err(error) => {
+                tracing::error!(%error, "alert matching panicked");
+                Vec::new()
+            }
+        };
+        for alert in alerts {
+            let room = matrix_sdk::ruma::RoomId::parse(&alert.channel.id)
+                .ok()
+                .and_then(|id| client.get_room(&id));
+            let Some(room) = room else {
+                tracing::warn!(alert = alert.id, "alert for a room the bot is not in");
+                continue;
+            };
+            let (plain, html) = render(&Reply::Alert(alert.body.clone()));
+            let mut content = RoomMessageEventContent::notice_html(plain, html);
+            content.mentions = Some(Mentions::new());
+            let txn_id = OwnedTransactionId::from(format!("sitrep-alert-{}", alert.id));
+            match room.send(content).with_transaction_id(txn_id).await {
+                Ok(_) => {
+                    let tracking = handler.clone();
+                    let id = alert.id;
+                    match tokio::task::spawn_blocking(move || tracking.tracker().delivered(id)).await
+                    {
+                        Ok(Ok(())) => {}
+                        Ok(Err(error)) => tracing::error!(%error, "cannot mark an alert delivered"),
+                        Err(error) => tracing::error!(%error, "marking an alert panicked"),
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(alert = alert.id, %error, "could not send an alert; will retry");
+                    break;
+                }
+            }
+        }
+        tokio::time::sleep(ALERT_POLL).await;
     }
 }
 
@@ -254,19 +317,29 @@ impl Bot {
         if event.sender == own || u64::from(event.origin_server_ts.0) < self.started {
             return;
         }
-        // Only text: notices are what bots (this one included) send.
-        let MessageType::Text(text) = &event.content.msgtype else {
-            return;
+        // Text, and files captioned `!sources add`; notices are what bots (this one
+        // included) send.
+        let (line, file) = match &event.content.msgtype {
+            MessageType::Text(text) => (command_line(&text.body, own), None),
+            MessageType::File(file) => (file.caption().and_then(|c| command_line(c, own)), Some(file)),
+            _ => return,
         };
-        let Some(line) = command_line(&text.body, own) else {
+        let Some(line) = line else {
             return;
         };
         let actor = Actor {
             user: event.sender.to_string(),
+            platform: PLATFORM,
             room: room.room_id().to_string(),
             moderator: self.is_moderator(&room, &event.sender).await,
         };
-        let reply = match bot::parse(&line) {
+        let parsed = match (bot::parse(&line), file) {
+            (Ok(Command::AddSource(_)), Some(file)) if actor.moderator => {
+                self.upload(&client, file).await
+            }
+            (parsed, _) => parsed,
+        };
+        let reply = match parsed {
             Ok(command) => {
                 let handler = self.handler.clone();
                 tokio::task::spawn_blocking(move || handler.handle(&actor, command))
@@ -285,6 +358,39 @@ impl Bot {
         content.mentions = Some(Mentions::new());
         if let Err(error) = room.send(content).await {
             tracing::error!(%error, room = %room.room_id(), "could not send a reply");
+        }
+    }
+
+    /// The command that adds a file sent to the room, downloaded (and decrypted).
+    async fn upload(
+        &self,
+        client: &Client,
+        file: &FileMessageEventContent,
+    ) -> Result<Command, UserError> {
+        let limit = self.handler.sources().max_bytes();
+        if file
+            .info
+            .as_ref()
+            .and_then(|i| i.size)
+            .is_some_and(|size| u64::from(size) > limit)
+        {
+            return Err(UserError::Refused(format!(
+                "{} is over the {limit}-byte limit for one source",
+                file.filename()
+            )));
+        }
+        match client.media().get_file(file, false).await {
+            Ok(Some(bytes)) => Ok(Command::AddSource(NewSource::Upload {
+                name: file.filename().to_string(),
+                bytes,
+            })),
+            Ok(None) => Err(UserError::Refused("that file message holds no file".into())),
+            Err(error) => {
+                tracing::warn!(%error, "could not download a file message");
+                Err(UserError::Refused(
+                    "I could not download that file from the homeserver".into(),
+                ))
+            }
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod boilerplate;
 pub mod dates;
+mod fingerprint;
 mod html;
 pub mod jsonl;
 mod manifest;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 pub use dates::PubDate;
+pub use fingerprint::Fingerprint;
 pub use manifest::{FeedMeta, Manifest, ManifestError, SourceMeta};
 pub use markdown::{FrontMatter, write as write_markdown};
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
@@ -16,7 +16,7 @@ use super::{BuildReport, IndexError, Layout, Pointer, analyzer};
 use crate::corpus::PubDate;
 
 /// Citation metadata of a source.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SourceInfo {
     pub id: String,
     pub outlet: Option<String>,
@@ -169,6 +169,26 @@ impl Index {
         top.into_iter()
             .map(|(score, address)| self.hit(address, score))
             .collect()
+    }
+
+    /// Every passage of one source, in order.
+    pub fn passages_of(&self, source: &str) -> Result<Vec<Hit>, IndexError> {
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.source, source),
+            IndexRecordOption::Basic,
+        );
+        let searcher = self.reader.searcher();
+        let count = searcher.search(&query, &tantivy::collector::Count)?;
+        if count == 0 {
+            return Ok(Vec::new());
+        }
+        let mut hits = searcher
+            .search(&query, &TopDocs::with_limit(count).order_by_score())?
+            .into_iter()
+            .map(|(score, address)| self.hit(address, score))
+            .collect::<Result<Vec<_>, _>>()?;
+        hits.sort_by_key(|h| h.passage);
+        Ok(hits)
     }
 
     /// One passage of one source.

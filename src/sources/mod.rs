@@ -140,6 +140,11 @@ impl Sources {
         &self.live
     }
 
+    /// The size cap of one source, fetched or uploaded.
+    pub fn max_bytes(&self) -> u64 {
+        self.fetcher.max_bytes
+    }
+
     pub fn state(&self) -> &Arc<State> {
         &self.state
     }
@@ -215,6 +220,17 @@ impl Sources {
                 added_by: &added_by,
             },
         )
+    }
+
+    /// Downloads a file the chat platform holds (an attachment) and adds it like an upload.
+    pub fn add_attachment(
+        &self,
+        name: &str,
+        url: &str,
+        added_by: &str,
+    ) -> Result<SourceReport, SourcesError> {
+        let (_, _, bytes) = block_on(self.fetcher.body(url, Expect::Page))?;
+        self.add_file(name, &bytes, added_by)
     }
 
     /// Adds a feed to the manifest and polls it once.
