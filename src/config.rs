@@ -4,6 +4,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::sources::fetch::AllowInternal;
+
 /// Everything sitrep can be configured with. See `.env.example`.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -18,9 +20,9 @@ pub struct Settings {
     pub state: Option<PathBuf>,
     /// How often feeds are polled: `SITREP_POLL_INTERVAL` (seconds, or `10m`, `1h`; 10 min).
     pub poll_interval: Duration,
-    /// Let URLs reach loopback, private and link-local addresses:
-    /// `SITREP_FETCH_ALLOW_PRIVATE` (false).
-    pub fetch_allow_private: bool,
+    /// Let URLs reach internal (loopback, private, link-local) addresses:
+    /// `SITREP_FETCH_ALLOW_PRIVATE` — `true`, or addresses and CIDR networks (none).
+    pub fetch_allow_private: AllowInternal,
     /// Time allowed for one fetch: `SITREP_FETCH_TIMEOUT` (seconds, 20).
     pub fetch_timeout: Duration,
     /// Anyone, not just moderators, may add and remove tracking: `SITREP_TRACK_OPEN` (false).
@@ -214,7 +216,13 @@ impl Settings {
             rate_limit,
             state: get("SITREP_STATE").map(PathBuf::from),
             poll_interval,
-            fetch_allow_private: flag("SITREP_FETCH_ALLOW_PRIVATE")?,
+            fetch_allow_private: parsed(
+                "SITREP_FETCH_ALLOW_PRIVATE",
+                "expected true, false, or addresses and networks like 10.0.0.0/8",
+                &|v| AllowInternal::parse(v).is_some(),
+            )
+            .transpose()?
+            .map_or(AllowInternal::None, |v| AllowInternal::parse(&v).expect("checked")),
             fetch_timeout,
             track_open: flag("SITREP_TRACK_OPEN")?,
             track_max_per_update: number("SITREP_TRACK_MAX_PER_UPDATE")?.map_or(5, |n| n.max(1) as usize),
@@ -281,7 +289,7 @@ mod tests {
         assert_eq!(parse_rate("0/10"), None);
         assert_eq!(parse_rate("3"), None);
         assert_eq!(s.poll_interval, Duration::from_secs(600));
-        assert!(!s.fetch_allow_private && !s.track_open);
+        assert!(s.fetch_allow_private == AllowInternal::None && !s.track_open);
     }
 
     #[test]
@@ -298,7 +306,7 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(s.poll_interval, Duration::from_secs(1));
-        assert!(s.fetch_allow_private && !s.track_open);
+        assert!(s.fetch_allow_private == AllowInternal::All && !s.track_open);
         assert_eq!(
             with(&[("SITREP_TRACK_OPEN", "maybe")]).unwrap_err().name,
             "SITREP_TRACK_OPEN"

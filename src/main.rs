@@ -353,7 +353,7 @@ fn handler(layout: &Layout, settings: &Settings, live: Live) -> anyhow::Result<H
         .unwrap_or_else(|| layout.root().join("state.sqlite"));
     let state = Arc::new(State::open(&state_path)?);
     let fetcher = Fetcher {
-        allow_private: settings.fetch_allow_private,
+        allow_internal: settings.fetch_allow_private.clone(),
         max_bytes: settings.max_source_bytes,
         timeout: settings.fetch_timeout,
     };

@@ -11,6 +11,7 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::corpus::Fingerprint;
 use crate::corpus::dates::{Tense, resolve_relative};
 use crate::index::{Index, IndexError, SearchTerm, SourceInfo};
 pub use question::{AnswerType, Question, QuestionError};
@@ -57,6 +58,9 @@ pub struct Cited {
     /// For `also` entries with a span: whether it matches the main answer's span.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agrees: Option<bool>,
+    /// Other sources whose passage is a copy of this one (a syndicated wire story).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_reported_by: Vec<SourceInfo>,
     /// Where `text` stands in `snippet`.
     #[serde(skip)]
     pub span: Option<Range<usize>>,
@@ -142,7 +146,32 @@ pub fn ask(index: &Index, text: &str) -> Result<Response, AskError> {
         answer: Some(answer),
         also,
         related: Vec::new(),
-    })
+    }
+    .with_copies_folded())
+}
+
+impl Response {
+    /// Folds `also` entries that quote a copy of an earlier entry's passage (the same wire
+    /// story on several sites) into that entry's `also_reported_by`.
+    fn with_copies_folded(mut self) -> Self {
+        let Some(answer) = self.answer.as_mut() else {
+            return self;
+        };
+        let mut kept: Vec<(Cited, Fingerprint)> = Vec::new();
+        let answer_print = Fingerprint::of(&answer.snippet);
+        for cited in std::mem::take(&mut self.also) {
+            let print = Fingerprint::of(&cited.snippet);
+            if print.is_copy(&answer_print) {
+                answer.also_reported_by.push(cited.source);
+            } else if let Some((first, _)) = kept.iter_mut().find(|(_, p)| p.is_copy(&print)) {
+                first.also_reported_by.push(cited.source);
+            } else {
+                kept.push((cited, print));
+            }
+        }
+        self.also = kept.into_iter().map(|(c, _)| c).collect();
+        self
+    }
 }
 
 /// Builds the citation of a ranked sentence: the sentence (or two) and its span.
@@ -171,6 +200,7 @@ fn cite(ranked: &Ranked, sentence: &Sentence, with_span: bool) -> Cited {
         passage: hit.passage,
         date,
         agrees: None,
+        also_reported_by: Vec::new(),
         span,
     }
 }

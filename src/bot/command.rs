@@ -107,11 +107,11 @@ pub const COMMANDS: &[CommandSpec] = &[
         name: "brief",
         argument: Some(Argument {
             name: "since",
-            description: "A date (2025-06-01) or a duration (24h, 7d); default: the latest day",
+            description: "A date (2025-06-01) or a duration (24h, 7d); default: the last 24 hours",
             max_chars: 40,
             required: false,
         }),
-        summary: "What was reported since a date, by story, newest first",
+        summary: "What was added since a date or for a while, by story, newest first",
         permission: Permission::Anyone,
     },
     CommandSpec {

@@ -326,3 +326,15 @@ pub fn citation(source: &crate::index::SourceInfo) -> String {
     );
     parts.join(", ")
 }
+
+/// "also reported by …": the outlets (or ids) that carried a copy of the same text.
+pub fn also_reported_by(sources: &[crate::index::SourceInfo]) -> Option<String> {
+    if sources.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = sources
+        .iter()
+        .map(|s| s.outlet.clone().unwrap_or_else(|| s.id.clone()))
+        .collect();
+    Some(format!("also reported by {}", names.join(", ")))
+}

@@ -150,9 +150,12 @@ pub fn render_answer(response: &Response, emphasis: Emphasis) -> String {
     );
     let _ = writeln!(
         out,
-        "  — [1] {} (passage {})",
+        "  — [1] {} (passage {}){}",
         bot::citation(&answer.source),
-        answer.passage
+        answer.passage,
+        bot::also_reported_by(&answer.also_reported_by)
+            .map(|o| format!("; {o}"))
+            .unwrap_or_default()
     );
     if !response.also.is_empty() {
         out.push_str("Also:\n");
@@ -213,13 +216,8 @@ fn render_passages(query: &str, found: &[Found], emphasis: Emphasis) -> String {
 /// A quoted passage or sentence with its citation, and the outlets that reprinted it.
 pub fn render_quote(quote: &Quote) -> String {
     let mut out = format!("“{}”\n  — {}", quote.text, bot::citation(&quote.source));
-    if !quote.also_reported_by.is_empty() {
-        let others: Vec<String> = quote
-            .also_reported_by
-            .iter()
-            .map(|s| s.outlet.clone().unwrap_or_else(|| s.id.clone()))
-            .collect();
-        let _ = write!(out, "; also reported by {}", others.join(", "));
+    if let Some(others) = bot::also_reported_by(&quote.also_reported_by) {
+        let _ = write!(out, "; {others}");
     }
     out.push('\n');
     out

@@ -572,12 +572,16 @@ fn render_others(response: &Answer) -> Rendered {
 /// "title (id), outlet, date", the title linked where there is a URL.
 fn citation_line(cited: &Cited) -> String {
     let text = escape(&bot::citation(&cited.source));
-    match &cited.source.url {
+    let copies = bot::also_reported_by(&cited.also_reported_by)
+        .map(|o| format!("; {}", escape(&o)))
+        .unwrap_or_default();
+    let linked = match &cited.source.url {
         Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
             format!("[{text}]({})", url.replace(')', "%29"))
         }
         _ => text,
-    }
+    };
+    format!("{linked}{copies}")
 }
 
 fn sources_text(report: &BuildReport) -> String {
@@ -872,12 +876,25 @@ mod tests {
                         .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_')
             );
             assert!(command["description"].as_str().unwrap().chars().count() <= 100);
-            for option in command["options"].as_array().into_iter().flatten() {
-                assert_eq!(option["type"], 3);
-                assert!(
-                    option["max_length"].as_u64().is_some_and(|n| n <= 6000),
-                    "{option}"
-                );
+            let options = command["options"].as_array().cloned().unwrap_or_default();
+            // A command has subcommands (type 1) or plain options, never both.
+            let subcommands = options.iter().filter(|o| o["type"] == 1).count();
+            assert!(subcommands == 0 || subcommands == options.len(), "{command}");
+            let leaves = options.iter().flat_map(|o| match o["type"].as_u64() {
+                Some(1) => o["options"].as_array().cloned().unwrap_or_default(),
+                _ => vec![o.clone()],
+            });
+            for option in leaves {
+                match option["type"].as_u64() {
+                    // Strings carry Discord's length cap.
+                    Some(3) => assert!(
+                        option["max_length"].as_u64().is_some_and(|n| n <= 6000),
+                        "{option}"
+                    ),
+                    // A feed flag and a file, on `sources add` only.
+                    Some(5 | 11) => assert_eq!(name, "sources"),
+                    _ => panic!("unexpected option {option}"),
+                }
             }
         }
         insta::assert_json_snapshot!("registration", json);

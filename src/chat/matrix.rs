@@ -515,12 +515,16 @@ fn marked(cited: &Cited) -> String {
 
 fn citation_html(cited: &Cited) -> String {
     let text = escape(&bot::citation(&cited.source));
-    match &cited.source.url {
+    let copies = bot::also_reported_by(&cited.also_reported_by)
+        .map(|o| format!("; {}", escape(&o)))
+        .unwrap_or_default();
+    let linked = match &cited.source.url {
         Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
             format!("<a href=\"{}\">{text}</a>", escape(url))
         }
         _ => text,
-    }
+    };
+    format!("{linked}{copies}")
 }
 
 fn escape(text: &str) -> String {

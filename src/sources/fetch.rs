@@ -93,7 +93,7 @@ pub enum FetchError {
     Scheme { url: String },
     /// The host is, or resolves to, an address inside a private network.
     #[error(
-        "refused {url}: {host} is {address}, a {kind} address (set SITREP_FETCH_ALLOW_PRIVATE=true to allow internal addresses)"
+        "refused {url}: {host} is {address}, a {kind} address; internal addresses are not fetched unless SITREP_FETCH_ALLOW_PRIVATE allows them"
     )]
     Private {
         url: String,
@@ -132,11 +132,64 @@ pub enum FetchError {
     Redirect { url: String, message: String },
 }
 
+/// Which internal addresses may be fetched after all (`SITREP_FETCH_ALLOW_PRIVATE`):
+/// none, all, or those in some networks (a newsroom's own server, a test server).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AllowInternal {
+    #[default]
+    None,
+    All,
+    /// Networks as (address, prefix length).
+    Networks(Vec<(IpAddr, u8)>),
+}
+
+impl AllowInternal {
+    /// `true`, `false`, or addresses and CIDR networks separated by commas.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" => return Some(AllowInternal::All),
+            "false" | "no" | "0" | "" => return Some(AllowInternal::None),
+            _ => {}
+        }
+        let networks = text
+            .split(',')
+            .map(|net| {
+                let (address, prefix) = net.trim().split_once('/').unwrap_or((net.trim(), ""));
+                let address: IpAddr = address.parse().ok()?;
+                let max = if address.is_ipv4() { 32 } else { 128 };
+                let prefix = if prefix.is_empty() {
+                    max
+                } else {
+                    prefix.parse().ok().filter(|&p| p <= max)?
+                };
+                Some((address, prefix))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(AllowInternal::Networks(networks))
+    }
+
+    fn allows(&self, ip: IpAddr) -> bool {
+        match self {
+            AllowInternal::None => false,
+            AllowInternal::All => true,
+            AllowInternal::Networks(networks) => networks.iter().any(|&(net, prefix)| {
+                let bits = |ip: IpAddr| match ip {
+                    IpAddr::V4(v4) => (u128::from(u32::from(v4)) << 96, true),
+                    IpAddr::V6(v6) => (u128::from(v6), false),
+                };
+                let ((a, a4), (b, b4)) = (bits(ip), bits(net));
+                let shift = 128 - u32::from(prefix);
+                a4 == b4 && (shift >= 128 || a >> shift == b >> shift)
+            }),
+        }
+    }
+}
+
 /// Fetches URLs under the rules above.
 #[derive(Debug, Clone)]
 pub struct Fetcher {
-    /// Allow loopback, private and link-local addresses (`SITREP_FETCH_ALLOW_PRIVATE`).
-    pub allow_private: bool,
+    /// Internal addresses that may be fetched anyway (`SITREP_FETCH_ALLOW_PRIVATE`).
+    pub allow_internal: AllowInternal,
     pub max_bytes: u64,
     pub timeout: Duration,
 }
@@ -277,16 +330,16 @@ impl Fetcher {
                 message: "no addresses".into(),
             });
         }
-        if !self.allow_private {
-            for address in &addresses {
-                if let Some(kind) = internal(address.ip()) {
-                    return Err(FetchError::Private {
-                        url: url.to_string(),
-                        host: host.to_string(),
-                        address: address.ip(),
-                        kind,
-                    });
-                }
+        for address in &addresses {
+            if !self.allow_internal.allows(address.ip())
+                && let Some(kind) = internal(address.ip())
+            {
+                return Err(FetchError::Private {
+                    url: url.to_string(),
+                    host: host.to_string(),
+                    address: address.ip(),
+                    kind,
+                });
             }
         }
         Ok(addresses)
@@ -472,6 +525,22 @@ mod tests {
         for ip in ["93.184.215.14", "2606:4700::1111", "8.8.8.8"] {
             assert_eq!(internal(ip.parse().unwrap()), None, "{ip}");
         }
+    }
+
+    #[test]
+    fn internal_networks_can_be_allowed_one_by_one() {
+        let allow = AllowInternal::parse("127.0.0.1, 10.0.0.0/8, fd00::/8").unwrap();
+        for ip in ["127.0.0.1", "10.200.0.1", "fd12::1"] {
+            assert!(allow.allows(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["127.0.0.2", "169.254.169.254", "192.168.0.1", "::1"] {
+            assert!(!allow.allows(ip.parse().unwrap()), "{ip}");
+        }
+        assert_eq!(AllowInternal::parse("true"), Some(AllowInternal::All));
+        assert_eq!(AllowInternal::parse("false"), Some(AllowInternal::None));
+        assert_eq!(AllowInternal::parse("10.0.0.0/40"), None);
+        assert_eq!(AllowInternal::parse("intranet"), None);
+        assert!(AllowInternal::All.allows("169.254.169.254".parse().unwrap()));
     }
 
     #[test]
