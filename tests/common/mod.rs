@@ -58,3 +58,128 @@ pub fn extracted_body(id: &str) -> String {
         .expect("readable")
         .body
 }
+
+/// A news site on loopback: HTML pages, an RSS feed whose entries the test changes, and
+/// pages that must be refused. Runs on its own thread until the process ends.
+pub struct NewsSite {
+    pub url: String,
+    pub state: std::sync::Arc<std::sync::Mutex<Site>>,
+}
+
+/// What the site serves, and what it was asked.
+#[derive(Default)]
+pub struct Site {
+    /// (guid, path, title, published RFC 2822) of each feed entry.
+    pub entries: Vec<(String, String, String, String)>,
+    /// Article pages by path: (title, published RFC 3339, paragraphs).
+    pub pages: std::collections::HashMap<String, (String, String, Vec<String>)>,
+    /// The feed answers 500 while this is set.
+    pub feed_broken: bool,
+    pub feed_requests: usize,
+}
+
+impl NewsSite {
+    pub fn start() -> NewsSite {
+        use axum::http::{HeaderMap, StatusCode, Uri, header};
+        use axum::response::IntoResponse;
+        let state = std::sync::Arc::new(std::sync::Mutex::new(Site::default()));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let shared = state.clone();
+        let base = url.clone();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                let app = axum::Router::new().fallback(move |uri: Uri, headers: HeaderMap| {
+                    let state = shared.clone();
+                    let base = base.clone();
+                    async move {
+                        let mut site = state.lock().unwrap();
+                        match uri.path() {
+                            "/feed.xml" => {
+                                site.feed_requests += 1;
+                                if site.feed_broken {
+                                    return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                                }
+                                let etag = format!("\"{}\"", site.entries.len());
+                                if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok())
+                                    == Some(etag.as_str())
+                                {
+                                    return StatusCode::NOT_MODIFIED.into_response();
+                                }
+                                let items: String = site
+                                    .entries
+                                    .iter()
+                                    .map(|(guid, path, title, date)| {
+                                        format!("<item><guid>{guid}</guid><title>{title}</title><link>{base}{path}</link><pubDate>{date}</pubDate></item>")
+                                    })
+                                    .collect();
+                                let body = format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Loopback Wire</title><link>{base}/</link><description>Test</description>{items}</channel></rss>");
+                                ([(header::CONTENT_TYPE, "application/rss+xml"), (header::ETAG, etag.as_str())], body).into_response()
+                            }
+                            "/big.html" => (
+                                [(header::CONTENT_TYPE, "text/html")],
+                                format!("<html><body><p>{}</p></body></html>", "word ".repeat(400_000)),
+                            )
+                                .into_response(),
+                            "/image.png" => ([(header::CONTENT_TYPE, "image/png")], vec![0x89u8, b'P', b'N', b'G']).into_response(),
+                            "/to-private" => (StatusCode::FOUND, [(header::LOCATION, "http://10.0.0.1/admin")]).into_response(),
+                            "/to-article" => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/news/bridge.html")]).into_response(),
+                            path => match site.pages.get(path) {
+                                Some((title, published, paragraphs)) => {
+                                    let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
+                                    let html = format!(
+                                        "<html><head><title>{title} | Loopback Wire</title>\
+                                         <meta property=\"og:site_name\" content=\"Loopback Wire\">\
+                                         <meta property=\"article:published_time\" content=\"{published}\">\
+                                         <meta name=\"author\" content=\"Ana Reporter\"></head>\
+                                         <body><nav><a href=\"/\">Home</a> <a href=\"/world\">World</a> <a href=\"/sport\">Sport</a></nav>\
+                                         <article><h1>{title}</h1>{body}</article><footer>© Loopback Wire</footer></body></html>"
+                                    );
+                                    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+                                }
+                                None => StatusCode::NOT_FOUND.into_response(),
+                            },
+                        }
+                    }
+                });
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        NewsSite { url, state }
+    }
+
+    /// Publishes an article page at `path` and, if `in_feed`, a feed entry for it.
+    pub fn publish(&self, path: &str, title: &str, paragraphs: &[&str], in_feed: bool) {
+        let mut site = self.state.lock().unwrap();
+        site.pages.insert(
+            path.to_string(),
+            (
+                title.to_string(),
+                "2025-06-03T08:00:00Z".to_string(),
+                paragraphs.iter().map(|p| p.to_string()).collect(),
+            ),
+        );
+        if in_feed {
+            let guid = format!("loopback-{}", site.entries.len() + 1);
+            site.entries.push((
+                guid,
+                path.to_string(),
+                title.to_string(),
+                "Tue, 03 Jun 2025 08:00:00 GMT".to_string(),
+            ));
+        }
+    }
+}
+
+/// A report about a bridge, long enough to be an article.
+pub const BRIDGE: &[&str] = &[
+    "Engineers reopened the Desna road bridge near Bryansk on Tuesday after a four-day closure, the regional governor said.",
+    "The governor said 212 workers had repaired the damaged span and that trucks would be allowed back from Friday.",
+    "Railway traffic on the line nearby remains suspended while investigators examine the collapse of a second bridge.",
+];
