@@ -5,6 +5,7 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{Value, json};
@@ -495,4 +496,118 @@ fn an_over_long_answer_stays_within_every_limit() {
         description.ends_with('…') && !description.ends_with("wareh…"),
         "cut between words: {description}"
     );
+}
+
+/// A stand-in for Discord's REST API that accepts any number of requests.
+fn fake_discord_forever() -> (String, std::sync::mpsc::Receiver<(String, String)>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            let mut length = 0;
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
+                    break;
+                }
+                if let Some(v) = header.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let reply = r#"{"id":"9000","channel_id":"4000","author":{"id":"2000","username":"sitrep","discriminator":"0","global_name":null,"avatar":null,"bot":true},"content":"","timestamp":"2025-06-03T08:00:00+00:00","edited_timestamp":null,"tts":false,"mention_everyone":false,"mentions":[],"mention_roles":[],"attachments":[],"embeds":[],"pinned":false,"type":0}"#;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+                reply.len()
+            );
+            let _ = tx.send((
+                request_line.trim().to_string(),
+                String::from_utf8_lossy(&body).into_owned(),
+            ));
+        }
+    });
+    (url, rx)
+}
+
+/// A slash subcommand (`/track add query:…`) from a member with `permissions`.
+fn subcommand(group: &str, sub: &str, option: (&str, &str), permissions: &str) -> String {
+    let data = json!({"id": "5000", "name": group, "type": 1, "options": [
+        {"name": sub, "type": 1, "options": [{"name": option.0, "type": 3, "value": option.1}]}
+    ]});
+    interaction(2, data, permissions).to_string()
+}
+
+#[test]
+fn a_new_feed_entry_is_alerted_once_to_a_subscribed_channel() {
+    let site = common::NewsSite::start();
+    site.publish(
+        "/news/talks.html",
+        "Talks end after an hour",
+        &[
+            "The second round of talks in Istanbul ended after about an hour, a Turkish official said on Monday.",
+            "Both delegations agreed to exchange all severely wounded prisoners, the official said.",
+        ],
+        true,
+    );
+    let (discord, requests) = fake_discord_forever();
+    let endpoint = start(
+        common::corpus_copy(),
+        &[
+            ("DISCORD_TOKEN", "test-token"),
+            ("DISCORD_APPLICATION_ID", "2000"),
+            ("DISCORD_HTTP_PROXY", &discord),
+            ("SITREP_FETCH_ALLOW_PRIVATE", "127.0.0.1"),
+            ("SITREP_POLL_INTERVAL", "1"),
+        ],
+    );
+    let feed = format!("{}/feed.xml", site.url);
+    let data = json!({"id": "5000", "name": "sources", "type": 1, "options": [
+        {"name": "add", "type": 1, "options": [
+            {"name": "url", "type": 3, "value": feed}, {"name": "feed", "type": 5, "value": true}
+        ]}
+    ]});
+    // Fetching may take longer than Discord waits: deferred, then the response edited.
+    let (_, body) = signed_post(&endpoint.url, &interaction(2, data, "32").to_string(), None);
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["type"], 5, "{body}");
+    let (line, body) = requests
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the follow-up");
+    assert!(line.starts_with("PATCH /api/v10/webhooks/2000/interaction-token"), "{line}");
+    assert!(body.contains("Added the feed"), "{body}");
+
+    // A member may not add tracking; a moderator may.
+    let track = subcommand("track", "add", ("query", "Bryansk bridge"), "0");
+    let (_, body) = signed_post(&endpoint.url, &track, None);
+    assert!(body.contains("only moderators"), "{body}");
+    let track = subcommand("track", "add", ("query", "Bryansk bridge"), "32");
+    let (_, body) = signed_post(&endpoint.url, &track, None);
+    assert!(body.contains("Bryansk bridge. I'll post new passages"), "{body}");
+
+    // What the feed already had is not news; a new entry on the topic is, once.
+    site.publish("/news/bridge.html", "Desna bridge reopens", common::BRIDGE, true);
+    let (line, body) = requests
+        .recv_timeout(Duration::from_secs(60))
+        .expect("an alert");
+    assert_eq!(line, "POST /api/v10/channels/4000/messages HTTP/1.1");
+    let message: Value = serde_json::from_str(&body).unwrap();
+    let text = message.to_string();
+    assert!(text.contains("Bryansk"), "{message}");
+    assert!(text.contains("Loopback Wire"), "cited: {message}");
+    assert_eq!(message["allowed_mentions"]["parse"], json!([]));
+    assert!(message["nonce"].as_str().unwrap().starts_with("sitrep-"));
+    assert_eq!(message["enforce_nonce"], true);
+    // Further polls (the feed unchanged) post nothing more.
+    if let Ok(again) = requests.recv_timeout(Duration::from_secs(5)) {
+        panic!("posted twice: {again:?}");
+    }
 }

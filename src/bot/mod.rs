@@ -265,8 +265,8 @@ impl Handler {
     }
 }
 
-/// Polls feeds for as long as the bot runs: each time the next feed is due (checked at
-/// least every minute, since another process may add feeds).
+/// Polls feeds for as long as the bot runs: each time the next feed is due, and at least
+/// once per poll interval (at most a minute), since a feed may be added at any time.
 pub async fn poll_feeds_forever(handler: Arc<Handler>) {
     loop {
         let polling = handler.clone();
@@ -279,7 +279,8 @@ pub async fn poll_feeds_forever(handler: Arc<Handler>) {
             tracing::error!(%error, "feed polling panicked");
             None
         });
-        let wait = next.map_or(60, |due| (due - crate::state::now()).clamp(1, 60));
+        let longest = handler.sources().poll_interval().as_secs().clamp(1, 60) as i64;
+        let wait = next.map_or(longest, |due| (due - crate::state::now()).clamp(1, longest));
         tokio::time::sleep(Duration::from_secs(wait as u64)).await;
     }
 }

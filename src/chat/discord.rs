@@ -148,11 +148,14 @@ impl Discord {
             Ok(command) => command,
             Err(error) => return message(&Reply::Error(error)),
         };
-        if command == Command::Reindex
+        // Rebuilding and fetching may outlast Discord's 3 s: deferred, then edited in.
+        if matches!(command, Command::Reindex | Command::AddSource(_))
             && let Some(http) = self.http.clone()
         {
             if !actor.moderator {
-                return message(&Reply::Error(UserError::Forbidden { command: "reindex" }));
+                return message(&Reply::Error(UserError::Forbidden {
+                    command: command.spec().name,
+                }));
             }
             let handler = self.handler.clone();
             tokio::spawn(async move {
@@ -860,6 +863,7 @@ mod tests {
             passage: 10,
             date: None,
             agrees,
+            also_reported_by: Vec::new(),
             span: Some(start..start + text.len()),
         }
     }

@@ -140,6 +140,10 @@ impl Sources {
         &self.live
     }
 
+    pub fn poll_interval(&self) -> Duration {
+        self.poll_interval
+    }
+
     /// The size cap of one source, fetched or uploaded.
     pub fn max_bytes(&self) -> u64 {
         self.fetcher.max_bytes
