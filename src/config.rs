@@ -175,10 +175,15 @@ impl Settings {
         };
         let flag = |name: &'static str| -> Result<bool, SettingError> {
             parsed(name, "expected true or false", &|v| {
-                matches!(v.to_ascii_lowercase().as_str(), "true" | "false" | "1" | "0" | "yes" | "no")
+                matches!(
+                    v.to_ascii_lowercase().as_str(),
+                    "true" | "false" | "1" | "0" | "yes" | "no"
+                )
             })
             .transpose()
-            .map(|v| v.is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes")))
+            .map(|v| {
+                v.is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes"))
+            })
         };
         let poll_interval = parsed(
             "SITREP_POLL_INTERVAL",
@@ -186,14 +191,18 @@ impl Settings {
             &|v| parse_duration(v).is_some(),
         )
         .transpose()?
-        .map_or(Duration::from_secs(600), |v| parse_duration(&v).expect("checked"));
+        .map_or(Duration::from_secs(600), |v| {
+            parse_duration(&v).expect("checked")
+        });
         let fetch_timeout = parsed(
             "SITREP_FETCH_TIMEOUT",
             "expected seconds, or a number with s, m or h",
             &|v| parse_duration(v).is_some(),
         )
         .transpose()?
-        .map_or(Duration::from_secs(20), |v| parse_duration(&v).expect("checked"));
+        .map_or(Duration::from_secs(20), |v| {
+            parse_duration(&v).expect("checked")
+        });
         let moderator_level = parsed("MATRIX_MODERATOR_LEVEL", "expected a whole number", &|v| {
             v.parse::<i64>().is_ok()
         })
@@ -222,10 +231,13 @@ impl Settings {
                 &|v| AllowInternal::parse(v).is_some(),
             )
             .transpose()?
-            .map_or(AllowInternal::None, |v| AllowInternal::parse(&v).expect("checked")),
+            .map_or(AllowInternal::None, |v| {
+                AllowInternal::parse(&v).expect("checked")
+            }),
             fetch_timeout,
             track_open: flag("SITREP_TRACK_OPEN")?,
-            track_max_per_update: number("SITREP_TRACK_MAX_PER_UPDATE")?.map_or(5, |n| n.max(1) as usize),
+            track_max_per_update: number("SITREP_TRACK_MAX_PER_UPDATE")?
+                .map_or(5, |n| n.max(1) as usize),
             discord: Discord {
                 token: get("DISCORD_TOKEN").map(Secret),
                 application_id: number("DISCORD_APPLICATION_ID")?,

@@ -285,7 +285,10 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
                 Err(error) => return Err(error.into()),
             }
         }
-        Cmd::Sources { json: true, action: None } => {
+        Cmd::Sources {
+            json: true,
+            action: None,
+        } => {
             writeln!(
                 out,
                 "{}",
@@ -332,7 +335,11 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
             );
         }
         Cmd::Chat => {
-            console::run(&handler(&layout, &settings, live)?, std::io::stdin().lock(), out)?;
+            console::run(
+                &handler(&layout, &settings, live)?,
+                std::io::stdin().lock(),
+                out,
+            )?;
         }
         Cmd::Serve { mode } => {
             let handler = Arc::new(handler(&layout, &settings, live)?);
@@ -375,7 +382,11 @@ fn handler(layout: &Layout, settings: &Settings, live: Live) -> anyhow::Result<H
 
 /// Runs one chat command from the command line as its owner (a moderator), printing the
 /// reply; an error reply is a failure.
-fn run_command(handler: &Handler, command: Command, mut out: impl Write) -> anyhow::Result<ExitCode> {
+fn run_command(
+    handler: &Handler,
+    command: Command,
+    mut out: impl Write,
+) -> anyhow::Result<ExitCode> {
     let actor = Actor {
         user: std::env::var("USER").unwrap_or_else(|_| "cli".into()),
         platform: console::PLATFORM,

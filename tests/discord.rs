@@ -578,11 +578,18 @@ fn a_new_feed_entry_is_alerted_once_to_a_subscribed_channel() {
     ]});
     // Fetching may take longer than Discord waits: deferred, then the response edited.
     let (_, body) = signed_post(&endpoint.url, &interaction(2, data, "32").to_string(), None);
-    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["type"], 5, "{body}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["type"],
+        5,
+        "{body}"
+    );
     let (line, body) = requests
         .recv_timeout(Duration::from_secs(30))
         .expect("the follow-up");
-    assert!(line.starts_with("PATCH /api/v10/webhooks/2000/interaction-token"), "{line}");
+    assert!(
+        line.starts_with("PATCH /api/v10/webhooks/2000/interaction-token"),
+        "{line}"
+    );
     assert!(body.contains("Added the feed"), "{body}");
 
     // A member may not add tracking; a moderator may.
@@ -591,10 +598,18 @@ fn a_new_feed_entry_is_alerted_once_to_a_subscribed_channel() {
     assert!(body.contains("only moderators"), "{body}");
     let track = subcommand("track", "add", ("query", "Bryansk bridge"), "32");
     let (_, body) = signed_post(&endpoint.url, &track, None);
-    assert!(body.contains("Bryansk bridge. I'll post new passages"), "{body}");
+    assert!(
+        body.contains("Bryansk bridge. I'll post new passages"),
+        "{body}"
+    );
 
     // What the feed already had is not news; a new entry on the topic is, once.
-    site.publish("/news/bridge.html", "Desna bridge reopens", common::BRIDGE, true);
+    site.publish(
+        "/news/bridge.html",
+        "Desna bridge reopens",
+        common::BRIDGE,
+        true,
+    );
     let (line, body) = requests
         .recv_timeout(Duration::from_secs(60))
         .expect("an alert");

@@ -38,11 +38,8 @@ fn a_page_is_extracted_stored_as_a_file_and_answers_questions() {
     site.publish("/news/bridge.html", "Desna bridge reopens", BRIDGE, false);
     let dir = common::corpus_copy();
     // Through a redirect, which is followed and checked like the first request.
-    let (ok, out, err) = run(sitrep(dir.path()).args([
-        "sources",
-        "add",
-        &format!("{}/to-article", site.url),
-    ]));
+    let (ok, out, err) =
+        run(sitrep(dir.path()).args(["sources", "add", &format!("{}/to-article", site.url)]));
     assert!(ok, "{err}");
     assert!(out.starts_with("Added "), "{out}");
 
@@ -50,11 +47,19 @@ fn a_page_is_extracted_stored_as_a_file_and_answers_questions() {
         .into_iter()
         .find(|s| s["file"].as_str().unwrap().ends_with(".md"))
         .expect("a new source");
-    assert!(added["title"].as_str().unwrap().contains("Desna bridge reopens"));
+    assert!(
+        added["title"]
+            .as_str()
+            .unwrap()
+            .contains("Desna bridge reopens")
+    );
     assert_eq!(added["outlet"], "Loopback Wire");
     assert_eq!(added["published"], "2025-06-03");
     assert_eq!(added["url"], format!("{}/news/bridge.html", site.url));
-    assert_eq!(added["passages"], 3, "only the article's paragraphs: {added}");
+    assert_eq!(
+        added["passages"], 3,
+        "only the article's paragraphs: {added}"
+    );
 
     // The file is readable Markdown with where and when it came from.
     let file = dir
@@ -72,11 +77,8 @@ fn a_page_is_extracted_stored_as_a_file_and_answers_questions() {
     assert_eq!(answer["answer"]["source"]["id"], added["id"]);
 
     // The same URL again is a duplicate, said so.
-    let (ok, _, err) = run(sitrep(dir.path()).args([
-        "sources",
-        "add",
-        &format!("{}/news/bridge.html", site.url),
-    ]));
+    let (ok, _, err) =
+        run(sitrep(dir.path()).args(["sources", "add", &format!("{}/news/bridge.html", site.url)]));
     assert!(!ok && err.contains("already a source"), "{err}");
 }
 
@@ -111,7 +113,11 @@ fn unsafe_and_unusable_urls_are_refused_with_reasons() {
         "127.0.0.1",
         &["169.254.169.254", "link-local (cloud metadata)"],
     );
-    refused(&site_url("/news/none.html"), "false", &["127.0.0.1", "loopback"]);
+    refused(
+        &site_url("/news/none.html"),
+        "false",
+        &["127.0.0.1", "loopback"],
+    );
     refused("file:///etc/passwd", "true", &["only http and https"]);
     refused(&site_url("/missing.html"), "127.0.0.1", &["answered 404"]);
     // Nothing was added, and the index still answers.
@@ -195,8 +201,13 @@ fn a_reprinted_wire_story_is_cited_once_as_also_reported() {
         assert!(ok, "{err}");
     }
     let answer = common::ask_json(dir.path(), "how many prisoners will be swapped?");
-    let cited = answer["answer"]["source"]["id"].as_str().unwrap().to_string();
-    let copies = answer["answer"]["also_reported_by"].as_array().expect("copies folded");
+    let cited = answer["answer"]["source"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let copies = answer["answer"]["also_reported_by"]
+        .as_array()
+        .expect("copies folded");
     let copy = copies[0]["id"].as_str().unwrap();
     assert_eq!(
         {
@@ -208,7 +219,11 @@ fn a_reprinted_wire_story_is_cited_once_as_also_reported() {
         "{answer}"
     );
     assert!(
-        answer["also"].as_array().unwrap().iter().all(|a| a["source"]["id"] != copy),
+        answer["also"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["source"]["id"] != copy),
         "the copy is not repeated: {answer}"
     );
 }
@@ -241,7 +256,10 @@ fn a_standing_question_posts_when_a_new_source_gives_another_figure() {
         "{out}"
     );
     assert!(out.contains("12"), "{out}");
-    assert!(out.contains("Moscow Daily"), "the new source is cited: {out}");
+    assert!(
+        out.contains("Moscow Daily"),
+        "the new source is cited: {out}"
+    );
     // Posted once.
     assert!(!chat("help\n").contains("changed"));
 }

@@ -52,8 +52,8 @@ pub enum Reply {
         report: BuildReport,
         feeds: Vec<FeedStatus>,
     },
-    SourceAdded(SourceReport),
-    FeedAdded(FeedAdded),
+    SourceAdded(Box<SourceReport>),
+    FeedAdded(Box<FeedAdded>),
     Removed {
         id: String,
     },
@@ -156,9 +156,7 @@ impl Handler {
             command,
             Command::AddSource(_) | Command::RemoveSource { .. } | Command::Reindex
         );
-        let reply = self
-            .run(actor, command)
-            .unwrap_or_else(|error| Reply::Error(error));
+        let reply = self.run(actor, command).unwrap_or_else(Reply::Error);
         if updates_index {
             self.sync_tracking();
         }
@@ -169,9 +167,9 @@ impl Handler {
         let live = self.live();
         let by = format!("{}:{}", actor.platform, actor.user);
         Ok(match command {
-            Command::Ask { question } => {
-                Reply::Answer(Box::new(answer::ask(&live.get(), &question).map_err(ask_error)?))
-            }
+            Command::Ask { question } => Reply::Answer(Box::new(
+                answer::ask(&live.get(), &question).map_err(ask_error)?,
+            )),
             Command::Search { query, page } => Reply::Passages {
                 found: answer::search(&live.get(), &query, SEARCH_LIMIT, page * SEARCH_LIMIT)
                     .map_err(ask_error)?,
@@ -184,27 +182,24 @@ impl Handler {
             },
             Command::AddSource(source) => {
                 let sources = &self.sources;
-                match source {
-                    NewSource::Page(url) => sources.add_url(&url, &by).map(Reply::SourceAdded),
-                    NewSource::Upload { name, bytes } => sources
-                        .add_file(&name, &bytes, &by)
-                        .map(Reply::SourceAdded),
-                    NewSource::Attachment { name, url } => sources
-                        .add_attachment(&name, &url, &by)
-                        .map(Reply::SourceAdded),
-                    NewSource::Feed(url) => sources.add_feed(&url, &by).map(Reply::FeedAdded),
-                }
-                .map_err(sources_error)?
+                let added = match source {
+                    NewSource::Page(url) => sources.add_url(&url, &by),
+                    NewSource::Upload { name, bytes } => sources.add_file(&name, &bytes, &by),
+                    NewSource::Attachment { name, url } => sources.add_attachment(&name, &url, &by),
+                    NewSource::Feed(url) => {
+                        let feed = sources.add_feed(&url, &by).map_err(sources_error)?;
+                        return Ok(Reply::FeedAdded(Box::new(feed)));
+                    }
+                };
+                Reply::SourceAdded(Box::new(added.map_err(sources_error)?))
             }
             Command::RemoveSource { id } => {
                 self.sources.remove(&id).map_err(sources_error)?;
                 Reply::Removed { id }
             }
-            Command::Tracked => Reply::Subscriptions(
-                self.tracker
-                    .list(&actor.channel())
-                    .map_err(track_error)?,
-            ),
+            Command::Tracked => {
+                Reply::Subscriptions(self.tracker.list(&actor.channel()).map_err(track_error)?)
+            }
             Command::TrackSearch { query } => Reply::Subscribed(
                 self.tracker
                     .subscribe(&live.get(), &actor.channel(), Kind::Search, &query, &by)
@@ -212,7 +207,13 @@ impl Handler {
             ),
             Command::TrackQuestion { question } => Reply::Subscribed(
                 self.tracker
-                    .subscribe(&live.get(), &actor.channel(), Kind::Question, &question, &by)
+                    .subscribe(
+                        &live.get(),
+                        &actor.channel(),
+                        Kind::Question,
+                        &question,
+                        &by,
+                    )
                     .map_err(track_error)?,
             ),
             Command::Untrack { id } => {

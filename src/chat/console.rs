@@ -96,7 +96,8 @@ pub fn render(reply: &Reply, emphasis: Emphasis) -> String {
             }
         ),
         Reply::Subscriptions(list) if list.is_empty() => {
-            "Nothing is tracked in this channel; `track add <words>` or `track ask <question>`.\n".into()
+            "Nothing is tracked in this channel; `track add <words>` or `track ask <question>`.\n"
+                .into()
         }
         Reply::Subscriptions(list) => {
             let mut out = String::new();
@@ -228,16 +229,16 @@ fn render_alert(alert: &AlertBody) -> String {
         AlertBody::Passage { query, quote } => {
             format!("New on “{query}”:\n{}", render_quote(quote))
         }
-        AlertBody::More { query, count } => format!(
-            "…and {count} more new passages on “{query}”; `search {query}` lists them.\n"
-        ),
+        AlertBody::More { query, count } => {
+            format!("…and {count} more new passages on “{query}”; `search {query}` lists them.\n")
+        }
         AlertBody::AnswerChanged {
             question,
             old,
             new,
             differing,
         } => {
-            let said = |q: &Option<Quote>| match q {
+            let said = |q: &Option<Box<Quote>>| match q {
                 Some(q) => format!(
                     "{}{}",
                     q.answer
@@ -257,7 +258,10 @@ fn render_alert(alert: &AlertBody) -> String {
                 let _ = write!(
                     out,
                     "Differs: {}{}",
-                    q.answer.as_deref().map(|a| format!("{a}: ")).unwrap_or_default(),
+                    q.answer
+                        .as_deref()
+                        .map(|a| format!("{a}: "))
+                        .unwrap_or_default(),
                     render_quote(q)
                 );
             }
@@ -273,9 +277,16 @@ fn render_brief(brief: &Brief) -> String {
             brief.since.format("%Y-%m-%d %H:%M UTC")
         );
     }
-    let mut out = format!("Added since {}:\n", brief.since.format("%Y-%m-%d %H:%M UTC"));
+    let mut out = format!(
+        "Added since {}:\n",
+        brief.since.format("%Y-%m-%d %H:%M UTC")
+    );
     for story in &brief.stories {
-        let _ = writeln!(out, "\n{}", story.headline.as_deref().unwrap_or("Other reporting"));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            story.headline.as_deref().unwrap_or("Other reporting")
+        );
         for item in &story.items {
             let _ = write!(out, "• {}", render_quote(item));
         }
@@ -307,7 +318,10 @@ fn render_sources(report: &BuildReport, feeds: &[FeedStatus]) -> String {
     let _ = writeln!(out, "{}", summary(report));
     let time = |t: Option<i64>| {
         t.and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-            .map_or_else(|| "never".to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+            .map_or_else(
+                || "never".to_string(),
+                |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+            )
     };
     for feed in feeds {
         let _ = writeln!(

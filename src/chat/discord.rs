@@ -11,11 +11,11 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serenity::all::{
-    ButtonStyle, CommandDataOptionValue, CommandInteraction, CommandOptionType,
+    ButtonStyle, ChannelId, CommandDataOptionValue, CommandInteraction, CommandOptionType,
     ComponentInteraction, Context, CreateActionRow, CreateAllowedMentions, CreateButton,
     CreateCommand, CreateCommandOption, CreateEmbed, CreateInteractionResponse,
-    CreateInteractionResponseMessage, EditInteractionResponse, EventHandler, GatewayIntents,
-    ChannelId, CreateMessage, GuildId, Http, HttpBuilder, Interaction, Nonce, Permissions, Ready,
+    CreateInteractionResponseMessage, CreateMessage, EditInteractionResponse, EventHandler,
+    GatewayIntents, GuildId, Http, HttpBuilder, Interaction, Nonce, Permissions, Ready,
 };
 use serenity::interactions_endpoint::Verifier;
 
@@ -94,7 +94,10 @@ pub fn commands() -> Vec<CreateCommand> {
                     command = command.add_option(sub);
                 }
             }
-            if members.iter().all(|m| m.permission == Permission::Moderator) {
+            if members
+                .iter()
+                .all(|m| m.permission == Permission::Moderator)
+            {
                 command = command.default_member_permissions(Permissions::MANAGE_GUILD);
             }
             command
@@ -468,7 +471,10 @@ fn render(reply: &Reply) -> Rendered {
         Reply::Reindexed(report) => text(super::console::summary(report), false),
         Reply::Error(error) => text(format!("Sorry: {error}."), true),
         // The rest are short texts; the console's wording, made inert for Markdown.
-        other => text(escape(&super::console::render(other, Emphasis::Plain)), false),
+        other => text(
+            escape(&super::console::render(other, Emphasis::Plain)),
+            false,
+        ),
     }
 }
 
@@ -883,7 +889,10 @@ mod tests {
             let options = command["options"].as_array().cloned().unwrap_or_default();
             // A command has subcommands (type 1) or plain options, never both.
             let subcommands = options.iter().filter(|o| o["type"] == 1).count();
-            assert!(subcommands == 0 || subcommands == options.len(), "{command}");
+            assert!(
+                subcommands == 0 || subcommands == options.len(),
+                "{command}"
+            );
             let leaves = options.iter().flat_map(|o| match o["type"].as_u64() {
                 Some(1) => o["options"].as_array().cloned().unwrap_or_default(),
                 _ => vec![o.clone()],

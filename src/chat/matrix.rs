@@ -9,7 +9,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::Context as _;
 use matrix_sdk::authentication::matrix::MatrixSession;
 use matrix_sdk::config::SyncSettings;
-use matrix_sdk::ruma::{OwnedTransactionId, UserId};
 use matrix_sdk::ruma::events::Mentions;
 use matrix_sdk::ruma::events::room::member::StrippedRoomMemberEvent;
 use matrix_sdk::ruma::events::room::message::{
@@ -17,12 +16,15 @@ use matrix_sdk::ruma::events::room::message::{
     RoomMessageEventContent,
 };
 use matrix_sdk::ruma::events::room::power_levels::UserPowerLevel;
+use matrix_sdk::ruma::{OwnedTransactionId, UserId};
 use matrix_sdk::{Client, Room, RoomState};
 
 use super::console::{self, Emphasis};
 use super::cut;
 use crate::answer::Cited;
-use crate::bot::{self, Actor, COMMANDS, Command, Handler, NewSource, Permission, Reply, UserError};
+use crate::bot::{
+    self, Actor, COMMANDS, Command, Handler, NewSource, Permission, Reply, UserError,
+};
 use crate::config::Secret;
 
 /// Longest reply sent, in characters: long replies are cut at a sentence end.
@@ -147,7 +149,8 @@ async fn deliver_alerts(client: Client, handler: Arc<Handler>) {
                 Ok(_) => {
                     let tracking = handler.clone();
                     let id = alert.id;
-                    match tokio::task::spawn_blocking(move || tracking.tracker().delivered(id)).await
+                    match tokio::task::spawn_blocking(move || tracking.tracker().delivered(id))
+                        .await
                     {
                         Ok(Ok(())) => {}
                         Ok(Err(error)) => tracing::error!(%error, "cannot mark an alert delivered"),
@@ -321,7 +324,10 @@ impl Bot {
         // included) send.
         let (line, file) = match &event.content.msgtype {
             MessageType::Text(text) => (command_line(&text.body, own), None),
-            MessageType::File(file) => (file.caption().and_then(|c| command_line(c, own)), Some(file)),
+            MessageType::File(file) => (
+                file.caption().and_then(|c| command_line(c, own)),
+                Some(file),
+            ),
             _ => return,
         };
         let Some(line) = line else {

@@ -80,7 +80,10 @@ fn escape(paragraph: &str) -> String {
     let numbered = digits > 0 && matches!(paragraph.as_bytes().get(digits), Some(b'.' | b')'));
     for (i, c) in paragraph.char_indices() {
         let block_start = i == 0 && matches!(c, '#' | '>' | '-' | '+' | '=' | '~' | '|');
-        let inline = matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!');
+        let inline = matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '&' | '!'
+        );
         if block_start || inline || (numbered && i == digits) {
             out.push('\\');
         }

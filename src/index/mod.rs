@@ -77,7 +77,10 @@ impl Layout {
             Ok(text) => {
                 let mut lines = text.lines();
                 let generation = lines.next().unwrap_or("").trim().to_string();
-                let revision = lines.next().and_then(|r| r.trim().parse().ok()).unwrap_or(0);
+                let revision = lines
+                    .next()
+                    .and_then(|r| r.trim().parse().ok())
+                    .unwrap_or(0);
                 Ok(Some(Pointer {
                     generation,
                     revision,

@@ -69,7 +69,10 @@ mod tests {
         let e = &feed.entries[0];
         assert_eq!(e.id, "tag:wire,1");
         assert_eq!(e.url.as_deref(), Some("https://wire.example/talks"));
-        assert_eq!(e.published.unwrap().to_rfc3339(), "2025-06-02T09:00:00+00:00");
+        assert_eq!(
+            e.published.unwrap().to_rfc3339(),
+            "2025-06-02T09:00:00+00:00"
+        );
         assert_eq!(e.content.as_deref(), Some("Delegations met."));
         assert!(parse(b"<html>no feed</html>").is_err());
     }

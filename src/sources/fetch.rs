@@ -489,9 +489,12 @@ fn internal_v4(ip: Ipv4Addr) -> Option<&'static str> {
         Some("unspecified")
     } else if a == 100 && (64..128).contains(&b) {
         Some("shared (carrier-grade NAT)")
-    } else if ip.is_broadcast() || ip.is_multicast() || a >= 240 {
-        Some("reserved")
-    } else if ip.is_documentation() || (a == 198 && (b == 18 || b == 19)) || (a, b) == (192, 0)
+    } else if ip.is_broadcast()
+        || ip.is_multicast()
+        || a >= 240
+        || ip.is_documentation()
+        || (a == 198 && (b == 18 || b == 19))
+        || (a, b) == (192, 0)
     {
         Some("reserved")
     } else {

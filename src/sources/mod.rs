@@ -188,7 +188,10 @@ impl Sources {
             .and_then(|e| e.to_str())
             .unwrap_or("")
             .to_ascii_lowercase();
-        if !matches!(extension.as_str(), "txt" | "md" | "markdown" | "html" | "htm") {
+        if !matches!(
+            extension.as_str(),
+            "txt" | "md" | "markdown" | "html" | "htm"
+        ) {
             return Err(SourcesError::Article {
                 what: what(),
                 error: SourceError::Unsupported { extension },
@@ -324,7 +327,9 @@ impl Sources {
                 });
             }
         }
-        let report = self.live.update(vec![Change::Remove { id: id.to_string() }])?;
+        let report = self
+            .live
+            .update(vec![Change::Remove { id: id.to_string() }])?;
         self.state
             .connection()
             .execute("DELETE FROM fetched WHERE source_id = ?1", [id])
@@ -346,7 +351,8 @@ impl Sources {
                 )
                 .optional()
                 .map_err(|e| self.state.error(e))?;
-            let (last_fetch, next_poll, last_error, failures) = row.unwrap_or((None, None, None, 0));
+            let (last_fetch, next_poll, last_error, failures) =
+                row.unwrap_or((None, None, None, 0));
             out.push(FeedStatus {
                 id: id.clone(),
                 url: meta.url.clone(),
@@ -601,7 +607,9 @@ impl Sources {
             origin
                 .url
                 .and_then(|u| url::Url::parse(u).ok())
-                .and_then(|u| u.host_str().map(|h| h.trim_start_matches("www.").to_string()))
+                .and_then(|u| u
+                    .host_str()
+                    .map(|h| h.trim_start_matches("www.").to_string()))
                 .unwrap_or_default(),
             extracted.title.as_deref().unwrap_or("article")
         ));
@@ -685,11 +693,9 @@ impl Sources {
         let fetched: Option<String> = self
             .state
             .connection()
-            .query_row(
-                "SELECT source_id FROM fetched WHERE url = ?1",
-                [url],
-                |r| r.get(0),
-            )
+            .query_row("SELECT source_id FROM fetched WHERE url = ?1", [url], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(|e| self.state.error(e))?;
         Ok(fetched.or_else(|| {

@@ -76,7 +76,11 @@ pub fn brief(
         .sources
         .iter()
         .filter(|s| s.error.is_none())
-        .filter(|s| first_seen.get(&s.id).is_some_and(|&t| t >= since.timestamp()))
+        .filter(|s| {
+            first_seen
+                .get(&s.id)
+                .is_some_and(|&t| t >= since.timestamp())
+        })
         .collect();
     // Newest reporting first: by publication, then by when it was added.
     recent.sort_by(|a, b| {
@@ -149,10 +153,11 @@ pub fn brief(
 fn story(members: &[&Article]) -> Story {
     let mut items: Vec<(Quote, &Fingerprint)> = Vec::new();
     for article in members {
-        match items.iter_mut().find(|(_, f)| f.is_copy(&article.fingerprint)) {
-            Some((quote, _)) => quote
-                .also_reported_by
-                .push(article.quote.source.clone()),
+        match items
+            .iter_mut()
+            .find(|(_, f)| f.is_copy(&article.fingerprint))
+        {
+            Some((quote, _)) => quote.also_reported_by.push(article.quote.source.clone()),
             None => items.push((article.quote.clone(), &article.fingerprint)),
         }
     }
@@ -206,7 +211,11 @@ fn similarity(a: &Terms, b: &Terms) -> f32 {
         .sum();
     let norm = |x: &Terms| x.values().map(|(w, _)| w * w).sum::<f32>().sqrt();
     let denominator = norm(a) * norm(b);
-    if denominator == 0.0 { 0.0 } else { dot / denominator }
+    if denominator == 0.0 {
+        0.0
+    } else {
+        dot / denominator
+    }
 }
 
 /// A story's label: the words that weigh most across its articles.
@@ -241,9 +250,15 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc);
         let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-        assert_eq!(parse_since("since:2025-06-01", now), Ok(at("2025-06-01T00:00:00Z")));
+        assert_eq!(
+            parse_since("since:2025-06-01", now),
+            Ok(at("2025-06-01T00:00:00Z"))
+        );
         assert_eq!(parse_since("2025-06", now), Ok(at("2025-06-01T00:00:00Z")));
-        assert_eq!(parse_since("since:24h", now), Ok(at("2025-06-02T12:00:00Z")));
+        assert_eq!(
+            parse_since("since:24h", now),
+            Ok(at("2025-06-02T12:00:00Z"))
+        );
         assert_eq!(parse_since("3d", now), Ok(at("2025-05-31T12:00:00Z")));
         assert!(parse_since("since:soon", now).is_err());
         assert!(parse_since("since:-3d", now).is_err());

@@ -87,8 +87,8 @@ pub enum AlertBody {
     /// A standing question's answer changed.
     AnswerChanged {
         question: String,
-        old: Option<Quote>,
-        new: Option<Quote>,
+        old: Option<Box<Quote>>,
+        new: Option<Box<Quote>>,
         /// Sources whose figure differs from the new answer.
         differing: Vec<Quote>,
     },
@@ -288,10 +288,9 @@ impl Tracker {
                 )
                 .map_err(|e| self.state.error(e))?;
             statement
-                .query_map(
-                    params![subscription.id, RECENT_FOR_COPIES as i64],
-                    |r| r.get::<_, String>(0),
-                )
+                .query_map(params![subscription.id, RECENT_FOR_COPIES as i64], |r| {
+                    r.get::<_, String>(0)
+                })
                 .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
                 .map_err(|e| self.state.error(e))?
                 .iter()
@@ -378,8 +377,8 @@ impl Tracker {
         }
         let body = AlertBody::AnswerChanged {
             question: subscription.query.clone(),
-            old: old.and_then(|o| o.answer),
-            new: new.answer.clone(),
+            old: old.and_then(|o| o.answer).map(Box::new),
+            new: new.answer.clone().map(Box::new),
             differing: new.differing.clone(),
         };
         let key = format!(
@@ -566,9 +565,7 @@ fn subscription_row(r: &rusqlite::Row) -> rusqlite::Result<Subscription> {
     })
 }
 
-fn all_subscriptions(
-    tx: &Transaction,
-) -> rusqlite::Result<Vec<(Subscription, Option<String>)>> {
+fn all_subscriptions(tx: &Transaction) -> rusqlite::Result<Vec<(Subscription, Option<String>)>> {
     let mut statement = tx.prepare(
         "SELECT id, kind, platform, channel, query, created_by, answer FROM subscriptions ORDER BY id",
     )?;
