@@ -11,7 +11,15 @@ use std::time::{Duration, Instant};
 fn killed_reindex_leaves_the_old_index_answering() {
     let dir = common::corpus_copy();
     common::sitrep(dir.path()).arg("reindex").assert().success();
-    let current = || std::fs::read_to_string(dir.path().join("CURRENT")).unwrap();
+    // The generation CURRENT names (its first line; the second is the update revision).
+    let current = || {
+        std::fs::read_to_string(dir.path().join("CURRENT"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    };
     let before = current();
 
     // Enough text that indexing takes a while: 1,500 articles of about 24 kB.
