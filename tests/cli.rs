@@ -222,7 +222,9 @@ fn console_speaks_the_chat_commands() {
         .stdout(
             predicate::str::contains("ask <question>")
                 .and(predicate::str::contains("**Rustem Umerov**"))
-                .and(predicate::str::contains("`sources` takes no argument"))
+                .and(predicate::str::contains(
+                    "usage: sources | sources add <url> | sources remove <id>",
+                ))
                 .and(predicate::str::contains("No answer"))
                 .and(predicate::str::contains("never reached").not()),
         );
