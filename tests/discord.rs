@@ -366,47 +366,6 @@ fn search_pages_with_buttons_and_passages_open_privately() {
     );
 }
 
-/// A stand-in for Discord's REST API on loopback: records each request line and body,
-/// answers with an empty message object.
-fn fake_discord() -> (String, std::sync::mpsc::Receiver<(String, String)>) {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().take(4) {
-            let mut stream = stream.unwrap();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut request_line = String::new();
-            reader.read_line(&mut request_line).unwrap();
-            let mut length = 0;
-            loop {
-                let mut header = String::new();
-                reader.read_line(&mut header).unwrap();
-                if header.trim().is_empty() {
-                    break;
-                }
-                if let Some(v) = header.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap();
-                }
-            }
-            let mut body = vec![0; length];
-            reader.read_exact(&mut body).unwrap();
-            let reply = "{}";
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
-                reply.len()
-            );
-            let _ = tx.send((
-                request_line.trim().to_string(),
-                String::from_utf8_lossy(&body).into_owned(),
-            ));
-        }
-    });
-    (url, rx)
-}
-
 #[test]
 fn reindex_is_deferred_and_finished_by_editing_the_response() {
     let (discord, requests) = fake_discord();
@@ -498,8 +457,9 @@ fn an_over_long_answer_stays_within_every_limit() {
     );
 }
 
-/// A stand-in for Discord's REST API that accepts any number of requests.
-fn fake_discord_forever() -> (String, std::sync::mpsc::Receiver<(String, String)>) {
+/// A stand-in for Discord's REST API on loopback: records each request line and body,
+/// answers every request with a message object.
+fn fake_discord() -> (String, std::sync::mpsc::Receiver<(String, String)>) {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -559,7 +519,7 @@ fn a_new_feed_entry_is_alerted_once_to_a_subscribed_channel() {
         ],
         true,
     );
-    let (discord, requests) = fake_discord_forever();
+    let (discord, requests) = fake_discord();
     let endpoint = start(
         common::corpus_copy(),
         &[

@@ -111,6 +111,16 @@ pub struct BuildReport {
 }
 
 impl BuildReport {
+    /// Reads the report kept in a generation's directory.
+    fn load(generation: &Path) -> Result<BuildReport, IndexError> {
+        let path = generation.join("report.json");
+        let bytes = std::fs::read(&path).map_err(|e| IndexError::io(&path, e))?;
+        serde_json::from_slice(&bytes).map_err(|e| IndexError::Report {
+            path,
+            message: e.to_string(),
+        })
+    }
+
     pub fn passages(&self) -> usize {
         self.sources.iter().map(|s| s.passages).sum()
     }
@@ -205,6 +215,16 @@ impl IndexError {
             source,
         }
     }
+}
+
+/// Opens a generation's tantivy index with sitrep's analyzer registered, and its fields.
+fn open_generation(dir: &Path) -> Result<(tantivy::Index, schema::Fields), IndexError> {
+    let index = tantivy::Index::open_in_dir(dir)?;
+    index
+        .tokenizers()
+        .register(analyzer::NAME, analyzer::analyzer());
+    let fields = schema::Fields::from_schema(&index.schema())?;
+    Ok((index, fields))
 }
 
 /// Opens the live index, building it first when none exists (`on_build` is told first).

@@ -7,12 +7,10 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{
-    DocAddress, Index as TantivyIndex, IndexReader, ReloadPolicy, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use super::schema::Fields;
-use super::{BuildReport, IndexError, Layout, Pointer, analyzer};
+use super::{BuildReport, IndexError, Layout, Pointer};
 use crate::corpus::PubDate;
 
 /// Citation metadata of a source.
@@ -70,20 +68,8 @@ impl Index {
             return Ok(None);
         };
         let dir = layout.generations().join(&pointer.generation);
-        let report_path = dir.join("report.json");
-        let report: BuildReport = std::fs::read(&report_path)
-            .map_err(|e| IndexError::io(&report_path, e))
-            .and_then(|bytes| {
-                serde_json::from_slice(&bytes).map_err(|e| IndexError::Report {
-                    path: report_path.clone(),
-                    message: e.to_string(),
-                })
-            })?;
-        let index = TantivyIndex::open_in_dir(&dir)?;
-        index
-            .tokenizers()
-            .register(analyzer::NAME, analyzer::analyzer());
-        let fields = Fields::from_schema(&index.schema())?;
+        let report = BuildReport::load(&dir)?;
+        let (index, fields) = super::open_generation(&dir)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

@@ -3,11 +3,10 @@
 //! see the index before or after an update, never during; `CURRENT`'s revision then tells
 //! them to reopen.
 
-use tantivy::{Index as TantivyIndex, TantivyDocument, Term};
+use tantivy::{TantivyDocument, Term};
 
 use super::build::{documents, lock_waiting, replace_durably, swap_current};
-use super::schema::Fields;
-use super::{BuildReport, IndexError, Layout, Pointer, SourceReport, analyzer};
+use super::{BuildReport, IndexError, Layout, Pointer, SourceReport};
 use crate::corpus::Article;
 
 const WRITER_HEAP_BYTES: usize = 64 << 20;
@@ -34,21 +33,8 @@ pub fn update(
         return super::build(layout, max_source_bytes, |_| {});
     };
     let dir = layout.generations().join(&pointer.generation);
-    let report_path = dir.join("report.json");
-    let mut report: BuildReport = std::fs::read(&report_path)
-        .map_err(|e| IndexError::io(&report_path, e))
-        .and_then(|bytes| {
-            serde_json::from_slice(&bytes).map_err(|e| IndexError::Report {
-                path: report_path.clone(),
-                message: e.to_string(),
-            })
-        })?;
-
-    let index = TantivyIndex::open_in_dir(&dir)?;
-    index
-        .tokenizers()
-        .register(analyzer::NAME, analyzer::analyzer());
-    let fields = Fields::from_schema(&index.schema())?;
+    let mut report = BuildReport::load(&dir)?;
+    let (index, fields) = super::open_generation(&dir)?;
     let mut writer = index.writer::<TantivyDocument>(WRITER_HEAP_BYTES)?;
     for change in &changes {
         let id = match change {
@@ -71,7 +57,7 @@ pub fn update(
     writer.wait_merging_threads()?;
     report.built_at = chrono::Utc::now();
     replace_durably(
-        &report_path,
+        &dir.join("report.json"),
         &serde_json::to_vec_pretty(&report).expect("report serializes"),
     )?;
     swap_current(
