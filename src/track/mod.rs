@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answer::{self, AskError, Response};
 use crate::corpus::Fingerprint;
-use crate::index::{Hit, Index, IndexError, SourceInfo, analyzer};
+use crate::index::{Hit, Index, IndexError, Pointer, SourceInfo, analyzer};
 use crate::state::{self, State, StateError};
 
 pub use brief::{Brief, Story, brief, parse_since};
@@ -120,6 +120,9 @@ pub enum TrackError {
 /// Subscriptions and the alert outbox.
 pub struct Tracker {
     state: Arc<State>,
+    /// The index revision this process last matched: the bots call `sync` every few
+    /// seconds, and an unchanged index has nothing new.
+    synced: std::sync::Mutex<Option<Pointer>>,
     /// Passages posted per subscription and update; the rest are summed up in one line.
     max_per_update: usize,
 }
@@ -128,6 +131,7 @@ impl Tracker {
     pub fn new(state: Arc<State>, max_per_update: usize) -> Self {
         Tracker {
             state,
+            synced: std::sync::Mutex::new(None),
             max_per_update: max_per_update.max(1),
         }
     }
@@ -213,6 +217,16 @@ impl Tracker {
     /// Safe to call from any process at any time: it is one transaction. Returns how many
     /// alerts were queued.
     pub fn sync(&self, index: &Index) -> Result<usize, TrackError> {
+        let mut synced = self.synced.lock().unwrap_or_else(|e| e.into_inner());
+        if synced.as_ref() == Some(index.pointer()) {
+            return Ok(0);
+        }
+        let queued = self.match_new_sources(index)?;
+        *synced = Some(index.pointer().clone());
+        Ok(queued)
+    }
+
+    fn match_new_sources(&self, index: &Index) -> Result<usize, TrackError> {
         let mut connection = self.state.connection();
         let tx = connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
