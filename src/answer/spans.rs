@@ -38,7 +38,7 @@ static PERCENT: LazyLock<Regex> =
     LazyLock::new(|| regex(format!(r"(?i){HEDGE}?\d+(?:\.\d+)?\s?(?:%|per\s?cent\b)")));
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     regex(format!(
-        r"\b(?:\d{{1,2}}(?::\d{{2}})?\s?(?:am|pm|a\.m\.|p\.m\.)|\d{{1,2}}:\d{{2}}|{MONTH}\.?\s\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s\d{{4}})?|\d{{1,2}}\s{MONTH}(?:\s\d{{4}})?|{MONTH}\s\d{{4}}|(?:early|mid|late)-?{MONTH}|{WEEKDAY}(?:\s(?:morning|afternoon|evening|night))?|(?:1[5-9]|20)\d{{2}}s?|\d{{1,2}}(?:st|nd|rd|th)\scentury|(?:yesterday|today|tomorrow|tonight|last\s(?:week|month|year|night)|this\s(?:week|month|year|morning))\b)"
+        r"\b(?:\d{{1,2}}(?::\d{{2}})?\s?(?:am|pm|a\.m\.|p\.m\.)|\d{{1,2}}:\d{{2}}|{MONTH}\.?\s\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s\d{{4}})?|\d{{1,2}}\s{MONTH}(?:\s\d{{4}})?|{MONTH}\s\d{{4}}|(?:early|mid|late)-?{MONTH}|{WEEKDAY}(?:\s(?:morning|afternoon|evening|night))?|\d{{3,4}}\s(?:AD|BC|BCE|CE)|(?:AD\s)\d{{1,4}}|(?:1\d|20)\d{{2}}s?|\d{{1,2}}(?:st|nd|rd|th)\scentury|(?:yesterday|today|tomorrow|tonight|last\s(?:week|month|year|night)|this\s(?:week|month|year|morning))\b)"
     ))
 });
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
@@ -359,6 +359,8 @@ mod tests {
             found(s, AnswerType::Date),
             ["1pm", "10am", "Monday", "June 2, 2025"]
         );
+        let s = "A famine began in 1331, and the empire fell in 1453; Rome was sacked in 410 AD.";
+        assert_eq!(found(s, AnswerType::Date), ["1331", "1453", "410 AD"]);
         let s = "The attack was planned for more than a year and a half; an 18-month operation.";
         assert_eq!(
             found(s, AnswerType::Duration),
