@@ -261,6 +261,11 @@ fn a_standing_question_posts_when_a_new_source_gives_another_figure() {
         out.contains("Moscow Daily"),
         "the new source is cited: {out}"
     );
+    assert_eq!(
+        out.matches("A total of 41 Russian warplanes").count(),
+        1,
+        "the old answer is quoted once: {out}"
+    );
     // Posted once.
     assert!(!chat("help\n").contains("changed"));
 }

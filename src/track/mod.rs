@@ -389,11 +389,18 @@ impl Tracker {
         if !new_figure && !new_disagreement {
             return Ok(0);
         }
+        // The old answer is shown once, as "before", not again among the dissenters.
+        let differing = new
+            .differing
+            .iter()
+            .filter(|q| old_answer.is_none_or(|o| o.source.id != q.source.id || o.text != q.text))
+            .cloned()
+            .collect();
         let body = AlertBody::AnswerChanged {
             question: subscription.query.clone(),
             old: old.and_then(|o| o.answer).map(Box::new),
             new: new.answer.clone().map(Box::new),
-            differing: new.differing.clone(),
+            differing,
         };
         let key = format!(
             "answer-{}",
