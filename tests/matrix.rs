@@ -11,10 +11,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use matrix_sdk::attachment::AttachmentConfig;
 use matrix_sdk::config::SyncSettings;
 use matrix_sdk::ruma::events::room::message::{
     AddMentions, MessageType, OriginalSyncRoomMessageEvent, Relation, ReplyMetadata,
-    ReplyWithinThread, RoomMessageEventContent,
+    ReplyWithinThread, RoomMessageEventContent, TextMessageEventContent,
 };
 use matrix_sdk::ruma::{OwnedEventId, OwnedUserId, UserId};
 use matrix_sdk::{Client, Room, RoomMemberships};
@@ -375,8 +376,12 @@ async fn answers_in_an_encrypted_room_and_checks_power_levels() {
     assert_eq!(thread_root, root);
 }
 
-/// Every reply of the bot that arrives within `wait`, as (question it answers, body).
-async fn replies_within(person: &mut Person, wait: Duration) -> Vec<(OwnedEventId, String)> {
+/// Every message of the bot that arrives within `wait`, as (the message it replies to, if
+/// any, body). Nobody is ever pinged.
+async fn bot_messages_within(
+    person: &mut Person,
+    wait: Duration,
+) -> Vec<(Option<OwnedEventId>, String)> {
     let deadline = Instant::now() + wait;
     let mut out = Vec::new();
     while let Ok(Some(event)) = tokio::time::timeout(
@@ -385,14 +390,19 @@ async fn replies_within(person: &mut Person, wait: Duration) -> Vec<(OwnedEventI
     )
     .await
     {
-        if let (true, Some(Relation::Reply(reply))) =
-            (event.sender == bot_id(), &event.content.relates_to)
-        {
-            out.push((
-                reply.in_reply_to.event_id.clone(),
-                event.content.body().to_string(),
-            ));
+        if event.sender != bot_id() {
+            continue;
         }
+        let mentions = event.content.mentions.as_ref().expect("m.mentions is set");
+        assert!(
+            mentions.user_ids.is_empty() && !mentions.room,
+            "the bot pings nobody"
+        );
+        let replied = match &event.content.relates_to {
+            Some(Relation::Reply(reply)) => Some(reply.in_reply_to.event_id.clone()),
+            _ => None,
+        };
+        out.push((replied, event.content.body().to_string()));
     }
     out
 }
@@ -420,14 +430,14 @@ async fn restarts_of_the_bot_and_of_the_homeserver() {
     let _bot = Bot::start(&synapse, index.path(), store.path());
     tokio::time::sleep(Duration::from_secs(5)).await;
     let after = ask(&room, "!ask how much damage did the SBU estimate?").await;
-    let replies = replies_within(&mut alice, Duration::from_secs(25)).await;
+    let replies = bot_messages_within(&mut alice, Duration::from_secs(25)).await;
     assert!(
-        !replies.iter().any(|(q, _)| *q == missed),
+        !replies.iter().any(|(q, _)| q.as_ref() == Some(&missed)),
         "a message from before the restart was answered: {replies:?}"
     );
     let answers: Vec<&String> = replies
         .iter()
-        .filter(|(q, _)| *q == after)
+        .filter(|(q, _)| q.as_ref() == Some(&after))
         .map(|(_, body)| body)
         .collect();
     assert_eq!(answers.len(), 1, "answered exactly once: {replies:?}");
@@ -479,4 +489,115 @@ async fn logs_in_with_an_access_token() {
         .await
         .expect("an answer");
     assert!(body.contains("388"), "{body}");
+}
+
+/// Sends `text` as a Markdown file captioned `caption` (encrypted, as the room is).
+async fn send_file(room: &Room, name: &str, text: &str, caption: &str) -> OwnedEventId {
+    let config = AttachmentConfig::new().caption(Some(TextMessageEventContent::plain(caption)));
+    let markdown: mime::Mime = "text/markdown".parse().unwrap();
+    room.send_attachment(name, &markdown, text.as_bytes().to_vec(), config)
+        .await
+        .unwrap()
+        .event_id
+}
+
+/// Issue 6 in a Matrix room: a moderator's file becomes a source, a member's is refused, a
+/// standing question is alerted once, and a crash before marking it does not repeat it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_uploaded_file_is_indexed_and_a_tracked_question_is_alerted_once() {
+    let synapse = tokio::task::spawn_blocking(Synapse::start).await.unwrap();
+    synapse.register("sitrep", "bot-password");
+    let index = common::corpus_copy();
+    let store = tempfile::TempDir::new().unwrap();
+    let bot = Bot::start(&synapse, index.path(), store.path());
+    let mut alice = person(&synapse, "alice").await;
+    let room = encrypted_room_with_bot(&alice).await;
+
+    let question = ask(&room, "!track ask how many Russian warplanes were hit?").await;
+    let (_, body) = reply_to(&mut alice, &question, Duration::from_secs(60))
+        .await
+        .expect("a subscription");
+    assert!(
+        body.contains("how many Russian warplanes were hit?"),
+        "{body}"
+    );
+
+    let report = "---\ntitle: Ministry disputes losses\noutlet: Moscow Daily\ndate: 2025-06-03\n---\n\n\
+        Russia's defence ministry said on Tuesday that only 12 Russian warplanes were hit in \
+        the drone attacks, far fewer than Kyiv claimed.\n";
+
+    // A member's file is refused, and nothing is downloaded or added.
+    let mut bob = person(&synapse, "bob").await;
+    room.invite_user_by_id(bob.client.user_id().unwrap())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    bob.client.join_room_by_id(room.room_id()).await.unwrap();
+    let bob_room = bob.client.get_room(room.room_id()).unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let upload = send_file(&bob_room, "losses.md", report, "!sources add").await;
+    let (_, body) = reply_to(&mut bob, &upload, Duration::from_secs(60))
+        .await
+        .expect("a refusal");
+    assert!(body.contains("only moderators"), "{body}");
+    assert!(!index.path().join("sources/losses.md").exists());
+
+    // The moderator's file is downloaded, decrypted, stored and indexed; the standing
+    // question's answer changed, which is said once, with the new figure and its source.
+    let upload = send_file(&room, "losses.md", report, "!sources add").await;
+    let messages = bot_messages_within(&mut alice, Duration::from_secs(30)).await;
+    let replies: Vec<&String> = messages
+        .iter()
+        .filter(|(to, _)| to.as_ref() == Some(&upload))
+        .map(|(_, body)| body)
+        .collect();
+    assert!(
+        replies.len() == 1 && replies[0].contains("losses"),
+        "{messages:?}"
+    );
+    let stored = std::fs::read_to_string(index.path().join("sources/losses.md")).unwrap();
+    assert!(stored.contains("only 12 Russian warplanes"), "{stored}");
+    let alerts: Vec<&String> = messages
+        .iter()
+        .filter(|(to, _)| to.is_none())
+        .map(|(_, body)| body)
+        .collect();
+    assert_eq!(alerts.len(), 1, "{messages:?}");
+    assert!(
+        alerts[0].contains("The answer to “how many Russian warplanes were hit?” changed")
+            && alerts[0].contains("12")
+            && alerts[0].contains("Moscow Daily"),
+        "{}",
+        alerts[0]
+    );
+    let question = ask(
+        &room,
+        "!ask how many Russian warplanes did the ministry say were hit?",
+    )
+    .await;
+    let (_, body) = reply_to(&mut alice, &question, Duration::from_secs(60))
+        .await
+        .expect("an answer from the new source");
+    assert!(body.contains("12"), "{body}");
+
+    // A crash after the alert went out but before it was marked delivered: the restarted
+    // bot sends it again under the same transaction id, and the homeserver drops the copy.
+    drop(bot);
+    let state = index.path().join("state.sqlite");
+    let unmark = rusqlite::Connection::open(&state)
+        .unwrap()
+        .execute("UPDATE alerts SET delivered_at = NULL", [])
+        .unwrap();
+    assert_eq!(unmark, 1);
+    let _bot = Bot::start(&synapse, index.path(), store.path());
+    let messages = bot_messages_within(&mut alice, Duration::from_secs(20)).await;
+    assert!(messages.is_empty(), "shown again: {messages:?}");
+    let delivered: Option<i64> = rusqlite::Connection::open(&state)
+        .unwrap()
+        .query_row("SELECT delivered_at FROM alerts", [], |row| row.get(0))
+        .unwrap();
+    assert!(
+        delivered.is_some(),
+        "the restarted bot never resent the alert"
+    );
 }

@@ -230,6 +230,18 @@ impl CommandSpec {
     }
 }
 
+/// The command a line names (a two-word one first: `track add …`) and the rest of the line.
+pub fn invoked(line: &str) -> Option<(&'static CommandSpec, &str)> {
+    let line = line.trim();
+    let mut words = line.splitn(3, char::is_whitespace);
+    let first = words.next().unwrap_or("").to_lowercase();
+    let second = words.next().unwrap_or("");
+    match spec(&format!("{first} {}", second.to_lowercase())) {
+        Some(spec) => Some((spec, words.next().unwrap_or(""))),
+        None => spec(&first).map(|spec| (spec, line[first.len()..].trim_start())),
+    }
+}
+
 /// Parses `name [argument]`. A line that names no command is a question.
 pub fn parse(line: &str) -> Result<Command, UserError> {
     let line = line.trim();
@@ -238,20 +250,10 @@ pub fn parse(line: &str) -> Result<Command, UserError> {
             "type a question, or `help` for the commands".into(),
         ));
     }
-    let mut words = line.splitn(3, char::is_whitespace);
-    let first = words.next().unwrap_or("").to_lowercase();
-    let second = words.next().unwrap_or("");
-    let two = format!("{first} {}", second.to_lowercase());
-    let (spec, rest) = match spec(&two) {
-        Some(spec) => (spec, words.next().unwrap_or("")),
-        None => match spec(&first) {
-            Some(spec) => (spec, line[first.len()..].trim_start()),
-            None => {
-                return Ok(Command::Ask {
-                    question: line.to_string(),
-                });
-            }
-        },
+    let Some((spec, rest)) = invoked(line) else {
+        return Ok(Command::Ask {
+            question: line.to_string(),
+        });
     };
     let rest = rest.trim();
     let usage = || UserError::Usage(usage_of_group(spec));

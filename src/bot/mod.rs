@@ -7,7 +7,7 @@ mod ratelimit;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use command::{COMMANDS, Command, CommandSpec, NewSource, Permission, parse};
+pub use command::{COMMANDS, Command, CommandSpec, NewSource, Permission, invoked, parse};
 pub use ratelimit::RateLimiter;
 
 use crate::answer::{self, AskError, Found, Response};

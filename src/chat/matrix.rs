@@ -339,11 +339,16 @@ impl Bot {
             room: room.room_id().to_string(),
             moderator: self.is_moderator(&room, &event.sender).await,
         };
-        let parsed = match (bot::parse(&line), file) {
-            (Ok(Command::AddSource(_)), Some(file)) if actor.moderator => {
-                self.upload(&client, file).await
-            }
-            (parsed, _) => parsed,
+        // A file captioned `sources add` is the source itself; only a moderator's is
+        // downloaded.
+        let adds_file = file
+            .filter(|_| bot::invoked(&line).is_some_and(|(spec, _)| spec.name == "sources add"));
+        let parsed = match adds_file {
+            Some(file) if actor.moderator => self.upload(&client, file).await,
+            Some(_) => Err(UserError::Forbidden {
+                command: "sources add",
+            }),
+            None => bot::parse(&line),
         };
         let reply = match parsed {
             Ok(command) => {
