@@ -559,7 +559,7 @@ fn a_new_feed_entry_is_alerted_once_to_a_subscribed_channel() {
     let track = subcommand("track", "add", ("query", "Bryansk bridge"), "32");
     let (_, body) = signed_post(&endpoint.url, &track, None);
     assert!(
-        body.contains("Bryansk bridge. I'll post new passages"),
+        body.contains("Bryansk bridge”. I'll post new passages"),
         "{body}"
     );
 
@@ -585,4 +585,68 @@ fn a_new_feed_entry_is_alerted_once_to_a_subscribed_channel() {
     if let Ok(again) = requests.recv_timeout(Duration::from_secs(5)) {
         panic!("posted twice: {again:?}");
     }
+}
+
+/// What Discord sends while `/group sub` is typed, the `id` option holding `typed`.
+fn typing(group: &str, sub: &str, typed: &str) -> String {
+    let data = json!({"id": "5000", "name": group, "type": 1, "options": [
+        {"name": sub, "type": 1, "options": [
+            {"name": "id", "type": 3, "value": typed, "focused": true}
+        ]}
+    ]});
+    interaction(4, data, "32").to_string()
+}
+
+/// The (name, value) choices of an autocomplete response.
+fn choices(body: &str) -> Vec<(String, String)> {
+    let response: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(response["type"], 8, "{response}");
+    response["data"]["choices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let name = c["name"].as_str().unwrap().to_string();
+            assert!(name.chars().count() <= 100, "{name}");
+            (name, c["value"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn removals_suggest_the_sources_and_subscriptions_as_they_are_typed() {
+    let endpoint = start(common::corpus_copy(), &[]);
+    // By a word of the title, ignoring case.
+    let (_, body) = signed_post(
+        &endpoint.url,
+        &typing("sources", "remove", "Drone Attacks"),
+        None,
+    );
+    let offered = choices(&body);
+    assert_eq!(offered.len(), 1, "{offered:?}");
+    assert_eq!(offered[0].1, "000_9beaa712d3d59ab0");
+    assert!(offered[0].0.contains("Ukraine war"), "{offered:?}");
+    // Nothing typed yet: every source.
+    let (_, body) = signed_post(&endpoint.url, &typing("sources", "remove", ""), None);
+    assert_eq!(choices(&body).len(), 3, "{body}");
+
+    // The channel's own subscriptions.
+    let track = subcommand(
+        "track",
+        "ask",
+        ("question", "how many drones were used?"),
+        "32",
+    );
+    let (_, body) = signed_post(&endpoint.url, &track, None);
+    let response: Value = serde_json::from_str(&body).unwrap();
+    let content = response["data"]["content"].as_str().unwrap();
+    // Markdown-escaped, so that "#1" is no heading.
+    assert!(content.starts_with("Tracking \\#1 here"), "{content}");
+    let (_, body) = signed_post(&endpoint.url, &typing("track", "remove", "drones"), None);
+    assert_eq!(
+        choices(&body),
+        [("#1 how many drones were used?".to_string(), "1".to_string())]
+    );
+    let (_, body) = signed_post(&endpoint.url, &typing("track", "remove", "bridge"), None);
+    assert!(choices(&body).is_empty(), "{body}");
 }

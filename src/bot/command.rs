@@ -75,6 +75,9 @@ pub struct Argument {
     pub description: &'static str,
     pub max_chars: usize,
     pub required: bool,
+    /// It names something that exists (a source, a subscription): clients that can offer
+    /// the choices as it is typed (`Handler::suggestions`).
+    pub suggested: bool,
 }
 
 const QUESTION_CHARS: usize = crate::answer::question::MAX_QUESTION_CHARS;
@@ -88,6 +91,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             description: "Your question, in plain words",
             max_chars: QUESTION_CHARS,
             required: true,
+            suggested: false,
         }),
         summary: "Answer a question with the sentence that says so, cited",
         permission: Permission::Anyone,
@@ -99,6 +103,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             description: "Words to look for",
             max_chars: QUESTION_CHARS,
             required: true,
+            suggested: false,
         }),
         summary: "List the passages that best match some words",
         permission: Permission::Anyone,
@@ -110,6 +115,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             description: "A date (2025-06-01) or a duration (24h, 7d); default: the last 24 hours",
             max_chars: 40,
             required: false,
+            suggested: false,
         }),
         summary: "What was added since a date or for a while, by story, newest first",
         permission: Permission::Anyone,
@@ -127,6 +133,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             description: "A web page's URL, or --feed and a feed's URL",
             max_chars: 2000,
             required: true,
+            suggested: false,
         }),
         summary: "Add a web page, a feed (--feed) or a file (moderators)",
         permission: Permission::Moderator,
@@ -138,6 +145,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             description: "The id of a source or feed, as `sources` lists it",
             max_chars: 200,
             required: true,
+            suggested: true,
         }),
         summary: "Remove a source or stop polling a feed (moderators)",
         permission: Permission::Moderator,
@@ -155,6 +163,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             description: "Words every new passage must contain",
             max_chars: QUESTION_CHARS,
             required: true,
+            suggested: false,
         }),
         summary: "Post new passages with these words here, after each update",
         permission: Permission::Tracking,
@@ -166,6 +175,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             description: "A question whose answer may change",
             max_chars: QUESTION_CHARS,
             required: true,
+            suggested: false,
         }),
         summary: "Post here when the answer to a question changes",
         permission: Permission::Tracking,
@@ -177,6 +187,7 @@ pub const COMMANDS: &[CommandSpec] = &[
             description: "The number `track` lists",
             max_chars: 20,
             required: true,
+            suggested: true,
         }),
         summary: "Stop a standing search or question",
         permission: Permission::Tracking,

@@ -99,6 +99,16 @@ pub enum UserError {
     Internal,
 }
 
+/// Most suggestions offered at once (Discord shows at most 25).
+pub const MAX_SUGGESTIONS: usize = 25;
+
+/// A possible argument value, and how it is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub label: String,
+    pub value: String,
+}
+
 /// Runs commands against the live index, its sources and the channel subscriptions.
 pub struct Handler {
     sources: Arc<Sources>,
@@ -125,6 +135,52 @@ impl Handler {
 
     pub fn live(&self) -> &Arc<Live> {
         self.sources.live()
+    }
+
+    /// What the argument of `command` (a `suggested` one) could be, for what has been typed
+    /// so far: the sources and feeds for `sources remove`, the channel's subscriptions for
+    /// `track remove`. Matched anywhere in the label (which holds the value), ignoring case.
+    pub fn suggestions(&self, actor: &Actor, command: &str, typed: &str) -> Vec<Suggestion> {
+        let all: Vec<Suggestion> = match command {
+            "sources remove" => {
+                let index = self.live().get();
+                let files = index.report().sources.iter().map(|s| Suggestion {
+                    label: match &s.title {
+                        Some(title) => format!("{} — {title}", s.id),
+                        None => s.id.clone(),
+                    },
+                    value: s.id.clone(),
+                });
+                let feeds = self.sources.feeds().unwrap_or_else(|error| {
+                    tracing::error!(%error, "cannot list the feeds");
+                    Vec::new()
+                });
+                let feeds = feeds.into_iter().map(|f| Suggestion {
+                    label: format!("{} — feed {}", f.id, f.url),
+                    value: f.id,
+                });
+                files.chain(feeds).collect()
+            }
+            "track remove" => self
+                .tracker
+                .list(&actor.channel())
+                .unwrap_or_else(|error| {
+                    tracing::error!(%error, "cannot list the subscriptions");
+                    Vec::new()
+                })
+                .into_iter()
+                .map(|s| Suggestion {
+                    label: format!("#{} {}", s.id, s.query),
+                    value: s.id.to_string(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let typed = typed.trim().to_lowercase();
+        all.into_iter()
+            .filter(|s| s.label.to_lowercase().contains(&typed))
+            .take(MAX_SUGGESTIONS)
+            .collect()
     }
 
     pub fn sources(&self) -> &Arc<Sources> {

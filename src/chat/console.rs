@@ -87,7 +87,7 @@ pub fn render(reply: &Reply, emphasis: Emphasis) -> String {
         }
         Reply::Removed { id } => format!("Removed {id}.\n"),
         Reply::Subscribed(s) => format!(
-            "Tracking #{} here: {}. I'll post {}.\n",
+            "Tracking #{} here: “{}”. I'll post {}.\n",
             s.id,
             s.query,
             match s.kind {

@@ -11,11 +11,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serenity::all::{
-    ButtonStyle, ChannelId, CommandDataOptionValue, CommandInteraction, CommandOptionType,
-    ComponentInteraction, Context, CreateActionRow, CreateAllowedMentions, CreateButton,
-    CreateCommand, CreateCommandOption, CreateEmbed, CreateInteractionResponse,
-    CreateInteractionResponseMessage, CreateMessage, EditInteractionResponse, EventHandler,
-    GatewayIntents, GuildId, Http, HttpBuilder, Interaction, Nonce, Permissions, Ready,
+    ButtonStyle, ChannelId, CommandData, CommandDataOption, CommandDataOptionValue,
+    CommandInteraction, CommandOptionType, ComponentInteraction, Context, CreateActionRow,
+    CreateAllowedMentions, CreateAutocompleteResponse, CreateButton, CreateCommand,
+    CreateCommandOption, CreateEmbed, CreateInteractionResponse, CreateInteractionResponseMessage,
+    CreateMessage, EditInteractionResponse, EventHandler, GatewayIntents, GuildId, Http,
+    HttpBuilder, Interaction, Nonce, Permissions, Ready,
 };
 use serenity::interactions_endpoint::Verifier;
 
@@ -39,6 +40,8 @@ pub mod limits {
     pub const CUSTOM_ID: usize = 100;
     pub const COMMAND_DESCRIPTION: usize = 100;
     pub const STRING_OPTION: usize = 6000;
+    pub const CHOICE_NAME: usize = 100;
+    pub const CHOICE_VALUE: usize = 100;
 }
 
 const ACCENT: u32 = 0x2f6f9f;
@@ -116,6 +119,7 @@ fn options(spec: &CommandSpec) -> Vec<CreateCommandOption> {
         out.push(
             CreateCommandOption::new(CommandOptionType::String, arg.name, arg.description)
                 .required(arg.required && !adds_sources)
+                .set_autocomplete(arg.suggested)
                 .max_length(arg.max_chars.min(limits::STRING_OPTION) as u16),
         );
     }
@@ -171,6 +175,32 @@ impl Discord {
             return CreateInteractionResponse::Defer(CreateInteractionResponseMessage::new());
         }
         message(&run(self.handler.clone(), actor, command).await)
+    }
+
+    /// Offers the existing values of the argument being typed (`/sources remove`).
+    pub async fn on_autocomplete(
+        &self,
+        interaction: CommandInteraction,
+    ) -> CreateInteractionResponse {
+        let actor = self.actor(&interaction);
+        let (name, _) = table_name(&interaction.data);
+        let typed = interaction
+            .data
+            .autocomplete()
+            .map_or(String::new(), |o| o.value.to_string());
+        let handler = self.handler.clone();
+        let suggestions =
+            tokio::task::spawn_blocking(move || handler.suggestions(&actor, &name, &typed))
+                .await
+                .unwrap_or_default();
+        // A value too long to be a choice can still be typed.
+        let choices = suggestions
+            .into_iter()
+            .filter(|s| s.value.chars().count() <= limits::CHOICE_VALUE)
+            .fold(CreateAutocompleteResponse::new(), |choices, s| {
+                choices.add_string_choice(cut(&s.label, limits::CHOICE_NAME), s.value)
+            });
+        CreateInteractionResponse::Autocomplete(choices)
     }
 
     /// Answers a button: "Show passage" (ephemeral) or "Other sources".
@@ -272,15 +302,7 @@ async fn run(handler: Arc<Handler>, actor: Actor, command: Command) -> Reply {
 /// as it is.
 pub fn command_of(interaction: &CommandInteraction) -> Result<Command, UserError> {
     let data = &interaction.data;
-    let (name, options) = match data.options.first().map(|o| (&o.name, &o.value)) {
-        Some((sub, CommandDataOptionValue::SubCommand(options))) if sub == LIST => {
-            (data.name.clone(), options.as_slice())
-        }
-        Some((sub, CommandDataOptionValue::SubCommand(options))) => {
-            (format!("{} {sub}", data.name), options.as_slice())
-        }
-        _ => (data.name.clone(), data.options.as_slice()),
-    };
+    let (name, options) = table_name(data);
     let mut argument = None;
     let mut feed = false;
     for option in options {
@@ -305,6 +327,20 @@ pub fn command_of(interaction: &CommandInteraction) -> Result<Command, UserError
         None => name,
     };
     bot::parse(&line)
+}
+
+/// The command table's name of a slash command (`track remove` for `/track remove`, `track`
+/// for `/track list`) and its options.
+fn table_name(data: &CommandData) -> (String, &[CommandDataOption]) {
+    match data.options.first().map(|o| (&o.name, &o.value)) {
+        Some((sub, CommandDataOptionValue::SubCommand(options))) if sub == LIST => {
+            (data.name.clone(), options.as_slice())
+        }
+        Some((sub, CommandDataOptionValue::SubCommand(options))) => {
+            (format!("{} {sub}", data.name), options.as_slice())
+        }
+        _ => (data.name.clone(), data.options.as_slice()),
+    }
 }
 
 /// Delivers the tracking alerts of Discord channels: after an index update (in this
@@ -773,6 +809,7 @@ async fn endpoint(
         Interaction::Ping(_) => return axum::Json(serde_json::json!({"type": 1})).into_response(),
         Interaction::Command(command) => discord.on_command(command).await,
         Interaction::Component(component) => discord.on_button(component).await,
+        Interaction::Autocomplete(typing) => discord.on_autocomplete(typing).await,
         _ => return (StatusCode::BAD_REQUEST, "unsupported interaction").into_response(),
     };
     axum::Json(response).into_response()
@@ -829,6 +866,10 @@ pub async fn run_gateway(
                 Interaction::Component(component) => {
                     let response = self.discord.on_button(component.clone()).await;
                     component.create_response(&ctx.http, response).await
+                }
+                Interaction::Autocomplete(typing) => {
+                    let response = self.discord.on_autocomplete(typing.clone()).await;
+                    typing.create_response(&ctx.http, response).await
                 }
                 _ => return,
             };
