@@ -1,6 +1,7 @@
 //! Sentence ranking: every sentence of the candidate passages is scored on how much of the
-//! question it covers (IDF-weighted), what its passage adds, whether it holds an answer of
-//! the wanted type near the question's terms, BM25, and conflicting qualifiers.
+//! question it covers (IDF-weighted), which of its word pairs it says as phrases, what its
+//! passage adds, whether it holds an answer of the wanted type near the question's terms,
+//! BM25, and conflicting qualifiers.
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -14,6 +15,8 @@ use crate::index::{Hit, Index};
 const W_COVERAGE: f32 = 0.65;
 const W_CONTEXT: f32 = 0.15;
 const W_PROXIMITY: f32 = 0.1;
+/// Weight of the question's word pairs said as phrases ("theory of immunity").
+const W_PHRASE: f32 = 0.2;
 const W_BM25: f32 = 0.1;
 /// BM25 enters as (score / best score)^BM25_SHARPNESS: the top passages stand out.
 const BM25_SHARPNESS: f32 = 4.0;
@@ -203,6 +206,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
             let context = context / total;
             let conflict = qualifier_conflict(question, &sentence_tokens, &hit.text);
             let evidence = W_COVERAGE * coverage
+                + W_PHRASE * phrases(&found, &weighted, total)
                 + W_CONTEXT * context
                 + W_PROXIMITY * proximity(&found)
                 + W_BM25 * (hit.score / top_bm25).powf(BM25_SHARPNESS);
@@ -319,6 +323,22 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
         sentences,
         order,
     }
+}
+
+/// The weighted share of the question's word pairs (consecutive terms) that the sentence
+/// says as a phrase: the second within three tokens after the first.
+fn phrases(found: &[Vec<usize>], weighted: &[Weighted], total: f32) -> f32 {
+    let said: f32 = found
+        .windows(2)
+        .zip(weighted.windows(2))
+        .filter(|(pair, _)| {
+            pair[0]
+                .iter()
+                .any(|&a| pair[1].iter().any(|&b| b > a && b - a <= 3))
+        })
+        .map(|(_, w)| w[0].weight + w[1].weight)
+        .sum();
+    said / (2.0 * total)
 }
 
 /// How tightly the matched question terms sit together — matched terms per token of the
