@@ -650,3 +650,66 @@ fn removals_suggest_the_sources_and_subscriptions_as_they_are_typed() {
     let (_, body) = signed_post(&endpoint.url, &typing("track", "remove", "bridge"), None);
     assert!(choices(&body).is_empty(), "{body}");
 }
+
+#[test]
+fn an_attached_file_is_fetched_through_the_safe_fetcher_and_indexed() {
+    let site = common::NewsSite::start();
+    site.publish(
+        "/attachments/7000/bridge.html",
+        "Desna bridge reopens",
+        common::BRIDGE,
+        false,
+    );
+    let (discord, requests) = fake_discord();
+    let env = [
+        ("DISCORD_TOKEN", "test-token"),
+        ("DISCORD_APPLICATION_ID", "2000"),
+        ("DISCORD_HTTP_PROXY", discord.as_str()),
+    ];
+    let add = |permissions: &str| {
+        let data = json!({"id": "5000", "name": "sources", "type": 1,
+            "options": [{"name": "add", "type": 1, "options": [
+                {"name": "file", "type": 11, "value": "7000"}
+            ]}],
+            "resolved": {"attachments": {"7000": {
+                "id": "7000", "filename": "bridge.html", "size": 2000,
+                "url": format!("{}/attachments/7000/bridge.html", site.url),
+                "proxy_url": format!("{}/attachments/7000/bridge.html", site.url),
+                "content_type": "text/html; charset=utf-8"
+            }}}
+        });
+        interaction(2, data, permissions).to_string()
+    };
+
+    // The attachment's URL is on loopback: refused unless the operator allows it.
+    let endpoint = start(common::corpus_copy(), &env);
+    let (_, body) = signed_post(&endpoint.url, &add("32"), None);
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["type"], 5);
+    let (_, body) = requests
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the follow-up");
+    assert!(body.contains("loopback"), "{body}");
+    drop(endpoint);
+
+    let allowed = [&env[..], &[("SITREP_FETCH_ALLOW_PRIVATE", "127.0.0.1")]].concat();
+    let endpoint = start(common::corpus_copy(), &allowed);
+    // Members may not add sources, whatever they attach.
+    let (_, body) = signed_post(&endpoint.url, &add("0"), None);
+    assert!(body.contains("only moderators"), "{body}");
+    let (_, body) = signed_post(&endpoint.url, &add("32"), None);
+    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["type"], 5);
+    let (_, body) = requests
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the follow-up");
+    assert!(body.contains("Added bridge"), "{body}");
+    let (_, body) = signed_post(
+        &endpoint.url,
+        &command(
+            "ask",
+            Some(("question", "how many workers repaired the span?")),
+            "0",
+        ),
+        None,
+    );
+    assert!(body.contains("212"), "{body}");
+}
