@@ -245,11 +245,13 @@ impl CommandSpec {
 pub fn invoked(line: &str) -> Option<(&'static CommandSpec, &str)> {
     let line = line.trim();
     let mut words = line.splitn(3, char::is_whitespace);
-    let first = words.next().unwrap_or("").to_lowercase();
+    // Sliced by the word as typed: lower-casing may change its length ("K", the Kelvin sign).
+    let typed = words.next().unwrap_or("");
+    let first = typed.to_lowercase();
     let second = words.next().unwrap_or("");
     match spec(&format!("{first} {}", second.to_lowercase())) {
         Some(spec) => Some((spec, words.next().unwrap_or(""))),
-        None => spec(&first).map(|spec| (spec, line[first.len()..].trim_start())),
+        None => spec(&first).map(|spec| (spec, line[typed.len()..].trim_start())),
     }
 }
 
@@ -393,10 +395,12 @@ mod tests {
                 )),
             ),
             ("brief", Ok(Command::Brief { since: None })),
+            // "K" (the Kelvin sign) lower-cases to an ASCII "k" of another length.
+            ("trac\u{212A}", Ok(Command::Tracked)),
             (
-                "brief since:24h",
-                Ok(Command::Brief {
-                    since: Some("since:24h".into()),
+                "trac\u{212A} add the bridge",
+                Ok(Command::TrackSearch {
+                    query: "the bridge".into(),
                 }),
             ),
             (

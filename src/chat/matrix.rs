@@ -440,11 +440,17 @@ pub fn command_line(body: &str, own: &UserId) -> Option<String> {
             .any(|c| c.name == name)
             .then(|| rest.to_string());
     }
-    let localpart = own.localpart();
-    let lower = body.to_lowercase();
-    for prefix in [own.as_str().to_lowercase(), localpart.to_lowercase()] {
-        if let Some(rest) = lower.strip_prefix(&prefix) {
-            let rest = &body[body.len() - rest.len()..];
+    for prefix in [own.as_str(), own.localpart()] {
+        // Compared in place: lower-casing the whole body may change its length.
+        let addressed = body
+            .get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix))
+            && body[prefix.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| c == ':' || c == ',' || c.is_whitespace());
+        if addressed {
+            let rest = &body[prefix.len()..];
             let rest = rest.trim_start_matches([':', ',']).trim();
             if rest.is_empty() {
                 return Some("help".into());
@@ -574,6 +580,11 @@ mod tests {
                 Some("ask how many drones?"),
             ),
             ("what a day", None),
+            ("sitreps are due at noon", None),
+            // "K" (the Kelvin sign) lower-cases to an ASCII "k" of another length.
+            ("sitrep: \u{212A}yiv?", Some("ask \u{212A}yiv?")),
+            ("sitrep:é\u{212A}", Some("ask é\u{212A}")),
+            ("\u{212A}yiv sitrep: drones?", None),
         ];
         for (body, expected) in cases {
             assert_eq!(command_line(body, own).as_deref(), expected, "{body}");
