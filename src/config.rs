@@ -185,24 +185,21 @@ impl Settings {
                 v.is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes"))
             })
         };
-        let poll_interval = parsed(
-            "SITREP_POLL_INTERVAL",
-            "expected seconds, or a number with s, m or h (e.g. 10m)",
-            &|v| parse_duration(v).is_some(),
-        )
-        .transpose()?
-        .map_or(Duration::from_secs(600), |v| {
-            parse_duration(&v).expect("checked")
-        });
-        let fetch_timeout = parsed(
-            "SITREP_FETCH_TIMEOUT",
-            "expected seconds, or a number with s, m or h",
-            &|v| parse_duration(v).is_some(),
-        )
-        .transpose()?
-        .map_or(Duration::from_secs(20), |v| {
-            parse_duration(&v).expect("checked")
-        });
+        let duration = |name, default_seconds| {
+            parsed(
+                name,
+                "expected seconds, or a number with s, m or h (e.g. 10m)",
+                &|v| parse_duration(v).is_some(),
+            )
+            .transpose()
+            .map(|v| {
+                v.map_or(Duration::from_secs(default_seconds), |v| {
+                    parse_duration(&v).expect("checked")
+                })
+            })
+        };
+        let poll_interval = duration("SITREP_POLL_INTERVAL", 600)?;
+        let fetch_timeout = duration("SITREP_FETCH_TIMEOUT", 20)?;
         let moderator_level = parsed("MATRIX_MODERATOR_LEVEL", "expected a whole number", &|v| {
             v.parse::<i64>().is_ok()
         })

@@ -368,15 +368,7 @@ fn search_pages_with_buttons_and_passages_open_privately() {
 
 #[test]
 fn reindex_is_deferred_and_finished_by_editing_the_response() {
-    let (discord, requests) = fake_discord();
-    let endpoint = start(
-        common::corpus_copy(),
-        &[
-            ("DISCORD_TOKEN", "test-token"),
-            ("DISCORD_APPLICATION_ID", "2000"),
-            ("DISCORD_HTTP_PROXY", &discord),
-        ],
-    );
+    let (endpoint, requests) = start_with_rest(&[]);
     let (_, body) = signed_post(&endpoint.url, &command("reindex", None, "32"), None);
     let response: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(response["type"], 5, "deferred: {response}");
@@ -459,6 +451,21 @@ fn an_over_long_answer_stays_within_every_limit() {
 
 /// A stand-in for Discord's REST API on loopback: records each request line and body,
 /// answers every request with a message object.
+/// An endpoint over a copy of the shipped corpus that sends follow-ups and alerts to a fake
+/// Discord REST API, whose requests arrive on the receiver.
+fn start_with_rest(
+    extra_env: &[(&str, &str)],
+) -> (Endpoint, std::sync::mpsc::Receiver<(String, String)>) {
+    let (discord, requests) = fake_discord();
+    let rest = [
+        ("DISCORD_TOKEN", "test-token"),
+        ("DISCORD_APPLICATION_ID", "2000"),
+        ("DISCORD_HTTP_PROXY", discord.as_str()),
+    ];
+    let endpoint = start(common::corpus_copy(), &[&rest[..], extra_env].concat());
+    (endpoint, requests)
+}
+
 fn fake_discord() -> (String, std::sync::mpsc::Receiver<(String, String)>) {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -519,17 +526,10 @@ fn a_new_feed_entry_is_alerted_once_to_a_subscribed_channel() {
         ],
         true,
     );
-    let (discord, requests) = fake_discord();
-    let endpoint = start(
-        common::corpus_copy(),
-        &[
-            ("DISCORD_TOKEN", "test-token"),
-            ("DISCORD_APPLICATION_ID", "2000"),
-            ("DISCORD_HTTP_PROXY", &discord),
-            ("SITREP_FETCH_ALLOW_PRIVATE", "127.0.0.1"),
-            ("SITREP_POLL_INTERVAL", "1"),
-        ],
-    );
+    let (endpoint, requests) = start_with_rest(&[
+        ("SITREP_FETCH_ALLOW_PRIVATE", "127.0.0.1"),
+        ("SITREP_POLL_INTERVAL", "1"),
+    ]);
     let feed = format!("{}/feed.xml", site.url);
     let data = json!({"id": "5000", "name": "sources", "type": 1, "options": [
         {"name": "add", "type": 1, "options": [
@@ -660,12 +660,6 @@ fn an_attached_file_is_fetched_through_the_safe_fetcher_and_indexed() {
         common::BRIDGE,
         false,
     );
-    let (discord, requests) = fake_discord();
-    let env = [
-        ("DISCORD_TOKEN", "test-token"),
-        ("DISCORD_APPLICATION_ID", "2000"),
-        ("DISCORD_HTTP_PROXY", discord.as_str()),
-    ];
     let add = |permissions: &str| {
         let data = json!({"id": "5000", "name": "sources", "type": 1,
             "options": [{"name": "add", "type": 1, "options": [
@@ -682,7 +676,7 @@ fn an_attached_file_is_fetched_through_the_safe_fetcher_and_indexed() {
     };
 
     // The attachment's URL is on loopback: refused unless the operator allows it.
-    let endpoint = start(common::corpus_copy(), &env);
+    let (endpoint, requests) = start_with_rest(&[]);
     let (_, body) = signed_post(&endpoint.url, &add("32"), None);
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["type"], 5);
     let (_, body) = requests
@@ -691,8 +685,7 @@ fn an_attached_file_is_fetched_through_the_safe_fetcher_and_indexed() {
     assert!(body.contains("loopback"), "{body}");
     drop(endpoint);
 
-    let allowed = [&env[..], &[("SITREP_FETCH_ALLOW_PRIVATE", "127.0.0.1")]].concat();
-    let endpoint = start(common::corpus_copy(), &allowed);
+    let (endpoint, requests) = start_with_rest(&[("SITREP_FETCH_ALLOW_PRIVATE", "127.0.0.1")]);
     // Members may not add sources, whatever they attach.
     let (_, body) = signed_post(&endpoint.url, &add("0"), None);
     assert!(body.contains("only moderators"), "{body}");

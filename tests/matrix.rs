@@ -251,6 +251,48 @@ async fn encrypted_room_with_bot(owner: &Person) -> Room {
     }
 }
 
+/// A homeserver, the bot over a copy of the shipped corpus, and alice (power level 100)
+/// with the bot in an encrypted room. Bind every field: an unbound one is dropped at once.
+struct Scene {
+    synapse: Synapse,
+    index: tempfile::TempDir,
+    store: tempfile::TempDir,
+    bot: Bot,
+    alice: Person,
+    room: Room,
+}
+
+async fn scene() -> Scene {
+    let synapse = tokio::task::spawn_blocking(Synapse::start).await.unwrap();
+    synapse.register("sitrep", "bot-password");
+    let index = common::corpus_copy();
+    let store = tempfile::TempDir::new().unwrap();
+    let bot = Bot::start(&synapse, index.path(), store.path());
+    let alice = person(&synapse, "alice").await;
+    let room = encrypted_room_with_bot(&alice).await;
+    Scene {
+        synapse,
+        index,
+        store,
+        bot,
+        alice,
+        room,
+    }
+}
+
+/// A new person (power level 0), invited to `room` and joined; with their view of it.
+async fn invited(synapse: &Synapse, room: &Room, name: &str) -> (Person, Room) {
+    let person = person(synapse, name).await;
+    room.invite_user_by_id(person.client.user_id().unwrap())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    person.client.join_room_by_id(room.room_id()).await.unwrap();
+    let joined = person.client.get_room(room.room_id()).unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    (person, joined)
+}
+
 /// The bot's next reply to `question`, or None after `wait`.
 async fn reply_to(
     person: &mut Person,
@@ -292,14 +334,14 @@ async fn ask(room: &Room, text: &str) -> OwnedEventId {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn answers_in_an_encrypted_room_and_checks_power_levels() {
-    let synapse = tokio::task::spawn_blocking(Synapse::start).await.unwrap();
-    synapse.register("sitrep", "bot-password");
-    let index = common::corpus_copy();
-    let store = tempfile::TempDir::new().unwrap();
-    let _bot = Bot::start(&synapse, index.path(), store.path());
-
-    let mut alice = person(&synapse, "alice").await;
-    let room = encrypted_room_with_bot(&alice).await;
+    let Scene {
+        synapse,
+        index: _index,
+        store: _store,
+        bot: _bot,
+        mut alice,
+        room,
+    } = scene().await;
     assert!(room.latest_encryption_state().await.unwrap().is_encrypted());
 
     let question = ask(&room, "!ask how many drones were used?").await;
@@ -323,14 +365,7 @@ async fn answers_in_an_encrypted_room_and_checks_power_levels() {
     assert!(body.contains("Medinsky"), "{body}");
 
     // Bob (power level 0) may not reindex; at power level 50 he may.
-    let mut bob = person(&synapse, "bob").await;
-    room.invite_user_by_id(bob.client.user_id().unwrap())
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    bob.client.join_room_by_id(room.room_id()).await.unwrap();
-    let bob_room = bob.client.get_room(room.room_id()).unwrap();
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (mut bob, bob_room) = invited(&synapse, &room, "bob").await;
     let question = ask(&bob_room, "!reindex").await;
     let (_, body) = reply_to(&mut bob, &question, Duration::from_secs(60))
         .await
@@ -409,13 +444,14 @@ async fn bot_messages_within(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn restarts_of_the_bot_and_of_the_homeserver() {
-    let mut synapse = tokio::task::spawn_blocking(Synapse::start).await.unwrap();
-    synapse.register("sitrep", "bot-password");
-    let index = common::corpus_copy();
-    let store = tempfile::TempDir::new().unwrap();
-    let bot = Bot::start(&synapse, index.path(), store.path());
-    let mut alice = person(&synapse, "alice").await;
-    let room = encrypted_room_with_bot(&alice).await;
+    let Scene {
+        mut synapse,
+        index,
+        store,
+        bot,
+        mut alice,
+        room,
+    } = scene().await;
     let first = ask(&room, "!ask how many drones were used?").await;
     assert!(
         reply_to(&mut alice, &first, Duration::from_secs(60))
@@ -505,13 +541,14 @@ async fn send_file(room: &Room, name: &str, text: &str, caption: &str) -> OwnedE
 /// standing question is alerted once, and a crash before marking it does not repeat it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_uploaded_file_is_indexed_and_a_tracked_question_is_alerted_once() {
-    let synapse = tokio::task::spawn_blocking(Synapse::start).await.unwrap();
-    synapse.register("sitrep", "bot-password");
-    let index = common::corpus_copy();
-    let store = tempfile::TempDir::new().unwrap();
-    let bot = Bot::start(&synapse, index.path(), store.path());
-    let mut alice = person(&synapse, "alice").await;
-    let room = encrypted_room_with_bot(&alice).await;
+    let Scene {
+        synapse,
+        index,
+        store,
+        bot,
+        mut alice,
+        room,
+    } = scene().await;
 
     let question = ask(&room, "!track ask how many Russian warplanes were hit?").await;
     let (_, body) = reply_to(&mut alice, &question, Duration::from_secs(60))
@@ -527,14 +564,7 @@ async fn an_uploaded_file_is_indexed_and_a_tracked_question_is_alerted_once() {
         the drone attacks, far fewer than Kyiv claimed.\n";
 
     // A member's file is refused, and nothing is downloaded or added.
-    let mut bob = person(&synapse, "bob").await;
-    room.invite_user_by_id(bob.client.user_id().unwrap())
-        .await
-        .unwrap();
-    tokio::time::sleep(Duration::from_secs(1)).await;
-    bob.client.join_room_by_id(room.room_id()).await.unwrap();
-    let bob_room = bob.client.get_room(room.room_id()).unwrap();
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (mut bob, bob_room) = invited(&synapse, &room, "bob").await;
     let upload = send_file(&bob_room, "losses.md", report, "!sources add").await;
     let (_, body) = reply_to(&mut bob, &upload, Duration::from_secs(60))
         .await
