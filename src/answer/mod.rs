@@ -92,11 +92,10 @@ pub fn ask(index: &Index, text: &str) -> Result<Response, AskError> {
     let hits = index.search(&terms, candidate_passages(index))?;
     let ranked = rank::rank(index, &question, &hits);
 
-    // A name or focal word the corpus lacks (in every spelling) means no answer.
-    let unseen_required =
-        question.terms.iter().enumerate().any(|(k, t)| {
-            t.is_required() && index.doc_freq(&t.term) == 0 && !ranked.found_anywhere(k)
-        });
+    // A name or counted thing the corpus lacks (in every spelling) means no answer.
+    let unseen_required = question.terms.iter().enumerate().any(|(k, t)| {
+        question.requires(t) && index.doc_freq(&t.term) == 0 && !ranked.found_anywhere(k)
+    });
     let confident = ranked.best().filter(|best| {
         let needed = if best.has_answer_type() {
             MIN_CONFIDENCE

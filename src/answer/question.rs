@@ -37,7 +37,8 @@ pub enum AnswerType {
 pub enum Role {
     /// A name: "Russia", "SBU". Its absence from the corpus means no answer.
     Proper,
-    /// The thing asked about: "drones" in "how many drones". Same rule.
+    /// The thing asked about: "drones" in "how many drones". When it is counted, the same
+    /// rule as for names.
     Focal,
     /// A number in the question: "2022".
     Number,
@@ -79,11 +80,6 @@ impl QuestionTerm {
             Role::Verb => 0.6,
             Role::TypeWord => 0.3,
         }
-    }
-
-    /// Whether the corpus must contain this term for the question to be answerable.
-    pub fn is_required(&self) -> bool {
-        matches!(self.role, Role::Proper | Role::Focal)
     }
 }
 
@@ -239,6 +235,18 @@ impl Question {
                     .extend(synonyms.into_iter().filter(|s| doc_freq(s) > 0));
             }
         }
+    }
+
+    /// Whether the corpus must contain a term for the question to be answerable: a name,
+    /// or the thing counted ("submarines" in "how many submarines …"). The thing a
+    /// what-question names is not: texts give the answer without the category ("Gap" for
+    /// "what clothing company …").
+    pub fn requires(&self, term: &QuestionTerm) -> bool {
+        let counted = matches!(
+            self.answer_type,
+            AnswerType::Number | AnswerType::Money | AnswerType::Percent
+        );
+        term.role == Role::Proper || term.role == Role::Focal && counted
     }
 
     /// Whether an analyzed term is one of the question's.
@@ -410,8 +418,10 @@ fn main_verb_index(lower: &[String]) -> Option<usize> {
     (after_be || do_support || participle).then_some(last)
 }
 
-/// The thing asked about: the first common content word after "how many/much" or
-/// "what/which" ("warplanes" in "how many Russian warplanes").
+/// The thing asked about: the first common word of the phrase the question word opens
+/// ("warplanes" in "how many Russian warplanes", "genre" in "what genre of music"). The
+/// phrase ends at the first function word other than an article or "of": in "what was
+/// culled?" nothing is the focal word.
 fn focal_index(words: &[&str], lower: &[String]) -> Option<usize> {
     let wh = lower
         .iter()
@@ -423,14 +433,20 @@ fn focal_index(words: &[&str], lower: &[String]) -> Option<usize> {
         }
         i += 1;
     }
-    (i..lower.len()).find(|&j| {
-        let w = lower[j].as_str();
-        !is_stop_word(w)
-            && !QUESTION_WORDS.contains(&w)
-            && !TYPE_WORDS.iter().any(|(t, _)| *t == w)
-            && !words[j].starts_with(char::is_uppercase)
-    })
+    (i..lower.len())
+        .take_while(|&j| !is_stop_word(&lower[j]) || PHRASE_LINKS.contains(&lower[j].as_str()))
+        .take_while(|&j| j == i || !TYPE_WORDS.iter().any(|(t, _)| *t == lower[j - 1]))
+        .find(|&j| {
+            let w = lower[j].as_str();
+            !is_stop_word(w)
+                && !QUESTION_WORDS.contains(&w)
+                && !TYPE_WORDS.iter().any(|(t, _)| *t == w)
+                && !words[j].starts_with(char::is_uppercase)
+        })
 }
+
+/// Function words inside the phrase a question word opens: "how many of the drones".
+const PHRASE_LINKS: &[&str] = &["of", "the", "a", "an"];
 
 #[cfg(test)]
 mod tests {
@@ -505,6 +521,40 @@ mod tests {
             q.terms.iter().find(|t| t.term == "year").unwrap().role,
             Role::TypeWord
         );
+    }
+
+    #[test]
+    fn the_focal_word_stands_in_the_question_words_phrase() {
+        let focal = |q: &str| -> Option<String> {
+            analysed(q)
+                .terms
+                .into_iter()
+                .find(|t| t.role == Role::Focal)
+                .map(|t| t.word)
+        };
+        assert_eq!(
+            focal("how many of the drones were shot down?").unwrap(),
+            "drones"
+        );
+        assert_eq!(focal("what genre of music is it?").unwrap(), "genre");
+        assert_eq!(focal("what percentage of the population was culled?"), None);
+        assert_eq!(focal("what player punched the ball in?"), None);
+        assert_eq!(focal("what can hurt a teacher's health?"), None);
+    }
+
+    #[test]
+    fn names_and_counted_things_are_required() {
+        let required = |q: &str| -> Vec<String> {
+            let q = analysed(q);
+            q.terms
+                .iter()
+                .filter(|t| q.requires(t))
+                .map(|t| t.word.clone())
+                .collect()
+        };
+        assert_eq!(required("how many submarines were hit?"), ["submarines"]);
+        assert_eq!(required("who leads Russia's delegation?"), ["Russia"]);
+        assert!(required("what clothing company sponsored the game?").is_empty());
     }
 
     #[test]

@@ -11,6 +11,7 @@ use super::spans::{self, fit_strength};
 use crate::corpus::split;
 use crate::index::analyzer::{self, Term};
 use crate::index::{Hit, Index};
+use crate::lexicon::is_stop_word;
 
 const W_COVERAGE: f32 = 0.65;
 const W_CONTEXT: f32 = 0.15;
@@ -434,8 +435,9 @@ fn reward_neighbours(sentences: &mut [Sentence], weights: &[f32]) {
     }
 }
 
-/// An answer that several sentences give is more likely right (answer redundancy): each
-/// sentence's score grows with the number of other sentences whose candidate says the same.
+/// An answer that several passages give is more likely right (answer redundancy): each
+/// sentence's score grows with the number of other passages whose candidates say the same.
+/// A passage repeating its own subject ("the Broncos … the Broncos") is one voice.
 fn reward_redundancy(sentences: &mut [Sentence], hits: &[Hit]) {
     const PER_SUPPORT: f32 = 0.1;
     const MAX_SUPPORT: usize = 3;
@@ -446,13 +448,15 @@ fn reward_redundancy(sentences: &mut [Sentence], hits: &[Hit]) {
             answer_key(&hits[s.hit].text[c.range.clone()])
         })
         .collect();
-    let mut counts = std::collections::HashMap::<&str, usize>::new();
-    for key in keys.iter().flatten() {
-        *counts.entry(key).or_default() += 1;
+    let mut passages = std::collections::HashMap::<&str, HashSet<usize>>::new();
+    for (s, key) in sentences.iter().zip(&keys) {
+        if let Some(key) = key {
+            passages.entry(key).or_default().insert(s.hit);
+        }
     }
     for (s, key) in sentences.iter_mut().zip(&keys) {
         if let Some(key) = key {
-            let support = (counts[key.as_str()] - 1).min(MAX_SUPPORT);
+            let support = (passages[key.as_str()].len() - 1).min(MAX_SUPPORT);
             s.score *= 1.0 + PER_SUPPORT * support as f32;
         }
     }
@@ -534,7 +538,11 @@ fn qualifier_conflict(question: &Question, tokens: &[&Term], text: &str) -> bool
                         .iter()
                         .rev()
                         .find(|p| p.term != "s")
-                        .is_some_and(|p| text[p.range.clone()].starts_with(char::is_uppercase))
+                        .is_some_and(|p| {
+                            // A capital that only opens the sentence ("These words") names nothing.
+                            !is_stop_word(&p.term)
+                                && text[p.range.clone()].starts_with(char::is_uppercase)
+                        })
             })
     })
 }
@@ -852,6 +860,22 @@ mod tests {
             true,
             true
         ));
+    }
+
+    #[test]
+    fn another_name_before_the_qualified_word_conflicts() {
+        let question = Question::analyse("who leads Russia's delegation?").unwrap();
+        let conflict = |sentence: &str| {
+            let terms = analyzer::terms(sentence);
+            let tokens: Vec<&Term> = terms.iter().collect();
+            qualifier_conflict(&question, &tokens, sentence)
+        };
+        assert!(conflict("Kyiv's delegation is led by Rustem Umerov."));
+        assert!(!conflict(
+            "Russia's delegation is led by Vladimir Medinsky."
+        ));
+        assert!(!conflict("The delegation is led by Vladimir Medinsky."));
+        assert!(!conflict("These delegation members arrived on Sunday."));
     }
 
     #[test]
