@@ -1,6 +1,6 @@
 //! Word lists shared by extraction, indexing and answering: English stop words, the
-//! irregular word forms of WordNet's exception lists, and WordNet's more specific names
-//! for concrete nouns (`data/wordnet`, WordNet licence).
+//! irregular word forms of WordNet's exception lists, WordNet's more specific names for
+//! concrete nouns, and its nouns for people (`data/wordnet`, WordNet licence).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -56,6 +56,18 @@ static RELATED_NOUNS: LazyLock<HashMap<&'static str, Vec<&'static str>>> =
 /// Verb → the other words of its most frequent sense (`start` → `begin commence`).
 static RELATED_VERBS: LazyLock<HashMap<&'static str, Vec<&'static str>>> =
     LazyLock::new(|| related_table(include_str!("../data/wordnet/related-verbs.tsv")));
+
+/// Common nouns whose most frequent sense is a person: `owner`, `surveyor`.
+static PERSON_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../data/wordnet/person-nouns.txt")
+        .lines()
+        .collect()
+});
+
+/// Whether a lower-case word, in any inflection, names a kind of person: `owners`.
+pub fn is_person_noun(word: &str) -> bool {
+    base_forms(word).any(|w| PERSON_NOUNS.contains(w.as_str()))
+}
 
 fn related_table(tsv: &'static str) -> HashMap<&'static str, Vec<&'static str>> {
     tsv.lines()
@@ -140,6 +152,14 @@ mod tests {
             related_nouns("talks").is_empty(),
             "abstract nouns are not expanded"
         );
+    }
+
+    #[test]
+    fn knows_nouns_for_people() {
+        assert!(is_person_noun("owner") && is_person_noun("surveyors"));
+        assert!(is_person_noun("children"));
+        assert!(!is_person_noun("general"), "also an adjective");
+        assert!(!is_person_noun("bridge") && !is_person_noun("hitler"));
     }
 
     #[test]

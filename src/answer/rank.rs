@@ -40,6 +40,9 @@ fn type_floor(kind: AnswerType) -> f32 {
         AnswerType::Description => 1.0,
     }
 }
+/// How well a person described ("the quantity surveyor") answers a who-question, where a
+/// name answers fully.
+const DESCRIBED_STRENGTH: f32 = 0.6;
 const CONFLICT_PENALTY: f32 = 0.35;
 /// Sentences whose evidence is below this share of the best are not searched for answer
 /// candidates: even a perfect candidate could not lift them to the top.
@@ -565,7 +568,8 @@ fn best_candidate(
     spans::candidates(&text[sentence.clone()])
         .into_iter()
         .filter_map(|c| {
-            let strength = fit_strength(question.answer_type, c.kind);
+            let described = if c.described { DESCRIBED_STRENGTH } else { 1.0 };
+            let strength = fit_strength(question.answer_type, c.kind) * described;
             if strength == 0.0 {
                 return None;
             }

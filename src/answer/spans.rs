@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::question::AnswerType;
-use crate::lexicon::is_stop_word;
+use crate::lexicon::{is_person_noun, is_stop_word};
 
 /// A stretch of a sentence that could answer a question of `kind`.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,6 +16,8 @@ pub struct Candidate {
     pub range: Range<usize>,
     /// "around 40", "dozens", "more than a year": approximate by the source's own words.
     pub hedged: bool,
+    /// A person described by a common noun ("the quantity surveyor"), not named.
+    pub described: bool,
 }
 
 const MONTH: &str = "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
@@ -141,6 +143,7 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
             kind,
             range: m.range(),
             hedged,
+            described: false,
         });
     };
     for m in MONEY.find_iter(sentence) {
@@ -178,9 +181,11 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
             kind: AnswerType::Name,
             range: start..start + text.len(),
             hedged: false,
+            described: false,
         });
     }
     out.extend(names(sentence));
+    out.extend(people_described(sentence));
     out
 }
 
@@ -254,6 +259,37 @@ fn names(sentence: &str) -> Vec<Candidate> {
             kind,
             range,
             hedged: false,
+            described: false,
+        });
+    }
+    out
+}
+
+/// Nouns for people with up to two modifiers before them: "quantity surveyor",
+/// "orphans", "the owner" (without the article).
+fn people_described(sentence: &str) -> Vec<Candidate> {
+    static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"\p{L}+(?:-\p{L}+)*".to_string()));
+    let words: Vec<regex::Match> = WORD.find_iter(sentence).collect();
+    let common = |w: &regex::Match| w.as_str().starts_with(char::is_lowercase);
+    let mut out = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        if !common(word) || is_stop_word(word.as_str()) || !is_person_noun(word.as_str()) {
+            continue;
+        }
+        let mut start = i;
+        while start > 0
+            && i - start < 2
+            && common(&words[start - 1])
+            && !is_stop_word(words[start - 1].as_str())
+            && &sentence[words[start - 1].end()..words[start].start()] == " "
+        {
+            start -= 1;
+        }
+        out.push(Candidate {
+            kind: AnswerType::Person,
+            range: words[start].start()..word.end(),
+            hedged: false,
+            described: true,
         });
     }
     out
@@ -336,6 +372,24 @@ mod tests {
     }
 
     #[test]
+    fn people_described_by_a_noun() {
+        let sentence = "Under this system, the quantity surveyor prices the work for the owners.";
+        assert_eq!(
+            found(sentence, AnswerType::Person),
+            ["quantity surveyor", "owners"]
+        );
+        let described: Vec<bool> = candidates(sentence).iter().map(|c| c.described).collect();
+        assert_eq!(described, [true, true]);
+        assert!(
+            found(
+                "He has left and the general public agrees.",
+                AnswerType::Person
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
     fn numbers_money_percentages() {
         let s = "The SBU estimated the damage at $7 billion and said Russia had lost 34% of its 41 carriers.";
         assert_eq!(found(s, AnswerType::Money), ["$7 billion"]);
@@ -376,7 +430,7 @@ mod tests {
         let s = "S.V. Lavrov met US Secretary of State Marco Rubio at the State Department.";
         assert_eq!(found(s, AnswerType::Person), ["S.V. Lavrov", "Marco Rubio"]);
         let s = "About 1,200 workers walked out, the FNV union said, and his Russian counterpart agreed.";
-        assert_eq!(found(s, AnswerType::Person), ["FNV"]);
+        assert_eq!(found(s, AnswerType::Person), ["FNV", "workers"]);
         let s = "The talks begin at the historic Ciragan Palace in Istanbul on Monday.";
         assert_eq!(found(s, AnswerType::Place), ["Ciragan Palace", "Istanbul"]);
         let s = r#"The attack, codenamed "Operation Spider's Web," was planned."#;
