@@ -10,7 +10,7 @@ const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "prof", "st", "mt", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm",
     "gov", "sen", "rep", "pres", "rev", "jr", "sr", "inc", "ltd", "corp", "co", "no", "nos", "vs",
     "approx", "dept", "est", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "e.g", "i.e", "cf", "al", "ft", "vol", "op",
+    "oct", "nov", "dec", "e.g", "i.e", "cf", "al", "ft", "vol", "op", "v",
 ];
 
 const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»', '}'];
@@ -193,7 +193,8 @@ mod tests {
     #[test]
     fn splits_sentences_and_keeps_abbreviations() {
         let text = "S.V. Lavrov and M. Rubio spoke. The U.S. envoy said \"no.\" Talks resume \
-                    at 1 p.m. on Monday! Will they? Dr. Smith paid $3.5 billion.";
+                    at 1 p.m. on Monday! Will they? Dr. Smith paid $3.5 billion. It cited FCC v. \
+                    Pacifica Foundation.";
         assert_eq!(
             texts(text, &sentences(text)),
             [
@@ -201,7 +202,8 @@ mod tests {
                 "The U.S. envoy said \"no.\"",
                 "Talks resume at 1 p.m. on Monday!",
                 "Will they?",
-                "Dr. Smith paid $3.5 billion."
+                "Dr. Smith paid $3.5 billion.",
+                "It cited FCC v. Pacifica Foundation."
             ]
         );
     }
