@@ -369,13 +369,7 @@ fn search_pages_with_buttons_and_passages_open_privately() {
 #[test]
 fn reindex_is_deferred_and_finished_by_editing_the_response() {
     let (endpoint, requests) = start_with_rest(&[]);
-    let (_, body) = signed_post(&endpoint.url, &command("reindex", None, "32"), None);
-    let response: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(response["type"], 5, "deferred: {response}");
-
-    let (line, body) = requests
-        .recv_timeout(std::time::Duration::from_secs(30))
-        .expect("a follow-up");
+    let (line, body) = deferred(&endpoint, &requests, &command("reindex", None, "32"));
     assert_eq!(
         line,
         "PATCH /api/v10/webhooks/2000/interaction-token/messages/@original HTTP/1.1"
@@ -449,8 +443,6 @@ fn an_over_long_answer_stays_within_every_limit() {
     );
 }
 
-/// A stand-in for Discord's REST API on loopback: records each request line and body,
-/// answers every request with a message object.
 /// An endpoint over a copy of the shipped corpus that sends follow-ups and alerts to a fake
 /// Discord REST API, whose requests arrive on the receiver.
 fn start_with_rest(
@@ -466,6 +458,23 @@ fn start_with_rest(
     (endpoint, requests)
 }
 
+/// Posts an interaction that is answered later: asserts the immediate reply defers it
+/// (type 5) and returns the follow-up request (line, body) the fake REST API received.
+fn deferred(
+    endpoint: &Endpoint,
+    requests: &std::sync::mpsc::Receiver<(String, String)>,
+    interaction: &str,
+) -> (String, String) {
+    let (_, body) = signed_post(&endpoint.url, interaction, None);
+    let response: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(response["type"], 5, "deferred: {response}");
+    requests
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the follow-up")
+}
+
+/// A stand-in for Discord's REST API on loopback: records each request line and body,
+/// answers every request with a message object.
 fn fake_discord() -> (String, std::sync::mpsc::Receiver<(String, String)>) {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -537,15 +546,11 @@ fn a_new_feed_entry_is_alerted_once_to_a_subscribed_channel() {
         ]}
     ]});
     // Fetching may take longer than Discord waits: deferred, then the response edited.
-    let (_, body) = signed_post(&endpoint.url, &interaction(2, data, "32").to_string(), None);
-    assert_eq!(
-        serde_json::from_str::<Value>(&body).unwrap()["type"],
-        5,
-        "{body}"
+    let (line, body) = deferred(
+        &endpoint,
+        &requests,
+        &interaction(2, data, "32").to_string(),
     );
-    let (line, body) = requests
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the follow-up");
     assert!(
         line.starts_with("PATCH /api/v10/webhooks/2000/interaction-token"),
         "{line}"
@@ -677,11 +682,7 @@ fn an_attached_file_is_fetched_through_the_safe_fetcher_and_indexed() {
 
     // The attachment's URL is on loopback: refused unless the operator allows it.
     let (endpoint, requests) = start_with_rest(&[]);
-    let (_, body) = signed_post(&endpoint.url, &add("32"), None);
-    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["type"], 5);
-    let (_, body) = requests
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the follow-up");
+    let (_, body) = deferred(&endpoint, &requests, &add("32"));
     assert!(body.contains("loopback"), "{body}");
     drop(endpoint);
 
@@ -689,11 +690,7 @@ fn an_attached_file_is_fetched_through_the_safe_fetcher_and_indexed() {
     // Members may not add sources, whatever they attach.
     let (_, body) = signed_post(&endpoint.url, &add("0"), None);
     assert!(body.contains("only moderators"), "{body}");
-    let (_, body) = signed_post(&endpoint.url, &add("32"), None);
-    assert_eq!(serde_json::from_str::<Value>(&body).unwrap()["type"], 5);
-    let (_, body) = requests
-        .recv_timeout(Duration::from_secs(30))
-        .expect("the follow-up");
+    let (_, body) = deferred(&endpoint, &requests, &add("32"));
     assert!(body.contains("Added bridge"), "{body}");
     let (_, body) = signed_post(
         &endpoint.url,
