@@ -420,8 +420,9 @@ fn main_verb_index(lower: &[String]) -> Option<usize> {
 
 /// The thing asked about: the first common word of the phrase the question word opens
 /// ("warplanes" in "how many Russian warplanes", "genre" in "what genre of music"). The
-/// phrase ends at the first function word other than an article or "of": in "what was
-/// culled?" nothing is the focal word.
+/// phrase ends at the first function word other than an article or "of" (in "what was
+/// culled?" nothing is the focal word), and at a type word, which is its head ("what
+/// player punched the ball?" asks for a player, not about punching).
 fn focal_index(words: &[&str], lower: &[String]) -> Option<usize> {
     let wh = lower
         .iter()
@@ -433,16 +434,20 @@ fn focal_index(words: &[&str], lower: &[String]) -> Option<usize> {
         }
         i += 1;
     }
-    (i..lower.len())
-        .take_while(|&j| !is_stop_word(&lower[j]) || PHRASE_LINKS.contains(&lower[j].as_str()))
-        .take_while(|&j| j == i || !TYPE_WORDS.iter().any(|(t, _)| *t == lower[j - 1]))
-        .find(|&j| {
-            let w = lower[j].as_str();
-            !is_stop_word(w)
-                && !QUESTION_WORDS.contains(&w)
-                && !TYPE_WORDS.iter().any(|(t, _)| *t == w)
-                && !words[j].starts_with(char::is_uppercase)
-        })
+    for j in i..lower.len() {
+        let w = lower[j].as_str();
+        if is_stop_word(w) && !PHRASE_LINKS.contains(&w) || TYPE_WORDS.iter().any(|(t, _)| *t == w)
+        {
+            return None;
+        }
+        if !is_stop_word(w)
+            && !QUESTION_WORDS.contains(&w)
+            && !words[j].starts_with(char::is_uppercase)
+        {
+            return Some(j);
+        }
+    }
+    None
 }
 
 /// Function words inside the phrase a question word opens: "how many of the drones".

@@ -568,8 +568,12 @@ fn best_candidate(
     spans::candidates(&text[sentence.clone()])
         .into_iter()
         .filter_map(|c| {
-            let described = if c.described { DESCRIBED_STRENGTH } else { 1.0 };
-            let strength = fit_strength(question.answer_type, c.kind) * described;
+            // A noun for people answers who-questions only: "workers" is no name of a place.
+            let strength = match (c.described, question.answer_type) {
+                (false, wanted) => fit_strength(wanted, c.kind),
+                (true, AnswerType::Person) => DESCRIBED_STRENGTH,
+                (true, _) => 0.0,
+            };
             if strength == 0.0 {
                 return None;
             }
