@@ -50,6 +50,9 @@ const CANDIDATE_EVIDENCE_SHARE: f32 = 0.4;
 /// Each source's best sentences are searched for candidates all the same, so that `also`
 /// can show what every source says.
 const CANDIDATES_PER_SOURCE: usize = 3;
+/// Share of a term's weight a sentence earns when its source's title has the term: a
+/// report or an article is about its title throughout, and says so by "it" or not at all.
+const TITLE_CREDIT: f32 = 0.6;
 /// Share of a name's weight earned by a variant of it ("Russian" for "Russia").
 const VARIANT_CREDIT: f32 = 0.8;
 /// Share of a term's weight earned by a more specific name for it ("bomber" for "warplane").
@@ -204,7 +207,15 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
             let covered: f32 = weighted
                 .iter()
                 .zip(&credits)
-                .map(|(w, c)| c.iter().map(|(_, c)| *c).fold(0.0f32, f32::max) * w.weight)
+                .map(|(w, c)| {
+                    let said = c.iter().map(|(_, c)| *c).fold(0.0f32, f32::max);
+                    let titled = if title_tokens.contains(&w.term.term) {
+                        TITLE_CREDIT
+                    } else {
+                        0.0
+                    };
+                    said.max(titled) * w.weight
+                })
                 .sum();
             let found: Vec<Vec<usize>> = credits
                 .into_iter()
@@ -359,10 +370,14 @@ fn phrases(found: &[Vec<usize>], weighted: &[Weighted], total: f32) -> f32 {
 
 /// How tightly the matched question terms sit together — matched terms per token of the
 /// smallest window holding one of each — and in the question's order ("Ukraine is
-/// demanding" answers "what does Ukraine demand?" better than "demanded that Ukraine").
-/// Neutral 0.5 with fewer than two terms.
+/// demanding" answers "what does Ukraine demand?" better than "demanded that Ukraine"),
+/// scaled by the share of the question's terms matched: two of five words side by side
+/// say less than all five close together. Neutral 0.5 with fewer than two terms.
 fn proximity(found: &[Vec<usize>]) -> f32 {
     let firsts: Vec<usize> = found.iter().filter_map(|f| f.first().copied()).collect();
+    if firsts.len() < 2 {
+        return 0.5;
+    }
     let pairs = firsts.len() * firsts.len().saturating_sub(1) / 2;
     let in_order = (0..firsts.len())
         .flat_map(|i| (i + 1..firsts.len()).map(move |j| (i, j)))
@@ -373,14 +388,13 @@ fn proximity(found: &[Vec<usize>]) -> f32 {
     } else {
         in_order as f32 / pairs as f32
     };
-    tightness(found) * (0.7 + 0.3 * order)
+    let share = firsts.len() as f32 / found.len() as f32;
+    tightness(found) * (0.7 + 0.3 * order) * share
 }
 
+/// Matched terms per token of the smallest window holding one of each.
 fn tightness(found: &[Vec<usize>]) -> f32 {
     let matched: Vec<&Vec<usize>> = found.iter().filter(|f| !f.is_empty()).collect();
-    if matched.len() < 2 {
-        return 0.5;
-    }
     let mut positions: Vec<(usize, usize)> = matched
         .iter()
         .enumerate()
