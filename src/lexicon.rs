@@ -1,6 +1,6 @@
 //! Word lists shared by extraction, indexing and answering: English stop words, the
 //! irregular word forms of WordNet's exception lists, WordNet's more specific names for
-//! concrete nouns, and its nouns for people (`data/wordnet`, WordNet licence).
+//! concrete nouns, its nouns for people and its adverbs (`data/wordnet`, WordNet licence).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -63,6 +63,17 @@ static PERSON_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .lines()
         .collect()
 });
+
+static ADVERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../data/wordnet/adverbs.txt")
+        .lines()
+        .collect()
+});
+
+/// Whether a lower-case word is an adverb: `instead`, `generally`.
+pub fn is_adverb(word: &str) -> bool {
+    ADVERBS.contains(word)
+}
 
 /// Whether a lower-case word, in any inflection, names a kind of person: `owners`.
 pub fn is_person_noun(word: &str) -> bool {

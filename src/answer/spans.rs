@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::question::AnswerType;
-use crate::lexicon::{is_person_noun, is_stop_word};
+use crate::lexicon::{is_adverb, is_person_noun, is_stop_word};
 
 /// A stretch of a sentence that could answer a question of `kind`.
 #[derive(Debug, Clone, PartialEq)]
@@ -222,8 +222,7 @@ fn names(sentence: &str) -> Vec<Candidate> {
         i = j + 1;
         // Drop a capitalised sentence opener, and everything up to the last office or
         // honorific when a name follows it ("Russian Foreign Minister Sergei Lavrov").
-        let mut start =
-            usize::from(run[0].start() == 0 && is_stop_word(&run[0].as_str().to_lowercase()));
+        let mut start = usize::from(run[0].start() == 0 && is_common_opener(run[0].as_str()));
         if let Some(mut title) = run.iter().rposition(|w| TITLES.contains(&w.as_str())) {
             // "Secretary of State", "Minister of Defence": the office's own complement.
             if title + 1 < run.len()
@@ -250,10 +249,10 @@ fn names(sentence: &str) -> Vec<Candidate> {
             .rsplit(' ')
             .take(3)
             .any(|w| PLACE_PREPOSITIONS.contains(&w.to_lowercase().as_str()));
-        let kind = if preposition {
-            AnswerType::Place
-        } else {
-            AnswerType::Person
+        let kind = match head_kind(sentence, &run[start..]) {
+            Some(kind) => kind,
+            None if preposition => AnswerType::Place,
+            None => AnswerType::Person,
         };
         out.push(Candidate {
             kind,
@@ -263,6 +262,140 @@ fn names(sentence: &str) -> Vec<Candidate> {
         });
     }
     out
+}
+
+/// Whether a capitalised sentence opener is a common word rather than a name: "The",
+/// "Instead", "Three".
+fn is_common_opener(word: &str) -> bool {
+    static NUMBER_WORD: LazyLock<Regex> = LazyLock::new(|| regex(format!("(?i)^{SMALL}$")));
+    let lower = word.to_lowercase();
+    is_stop_word(&lower) || is_adverb(&lower) || NUMBER_WORD.is_match(&lower)
+}
+
+/// Heads that make a name a place ("Hudson River", "Levi's Stadium") or a thing, event or
+/// document ("Super Bowl", "Treaty of Paris") rather than anyone who could act.
+const PLACE_HEADS: &[&str] = &[
+    "river",
+    "lake",
+    "sea",
+    "ocean",
+    "bay",
+    "gulf",
+    "strait",
+    "island",
+    "islands",
+    "peninsula",
+    "mountain",
+    "mountains",
+    "valley",
+    "desert",
+    "coast",
+    "basin",
+    "forest",
+    "plain",
+    "plains",
+    "county",
+    "city",
+    "province",
+    "region",
+    "district",
+    "street",
+    "avenue",
+    "road",
+    "square",
+    "park",
+    "airport",
+    "station",
+    "harbour",
+    "harbor",
+    "canal",
+    "stadium",
+    "arena",
+    "bridge",
+    "tower",
+    "palace",
+    "castle",
+    "cathedral",
+    "church",
+    "mosque",
+    "temple",
+    "museum",
+];
+const THING_HEADS: &[&str] = &[
+    "war",
+    "wars",
+    "battle",
+    "siege",
+    "treaty",
+    "act",
+    "law",
+    "bill",
+    "agreement",
+    "accord",
+    "convention",
+    "declaration",
+    "constitution",
+    "charter",
+    "doctrine",
+    "theory",
+    "theorem",
+    "principle",
+    "effect",
+    "bowl",
+    "cup",
+    "prize",
+    "award",
+    "trophy",
+    "medal",
+    "games",
+    "championship",
+    "festival",
+    "crisis",
+    "revolution",
+    "rebellion",
+    "uprising",
+    "massacre",
+    "plague",
+    "pandemic",
+    "epidemic",
+    "program",
+    "programme",
+    "mission",
+    "system",
+    "protocol",
+    "language",
+    "era",
+    "age",
+    "period",
+    "day",
+    "railway",
+    "railroad",
+    "highway",
+    "line",
+];
+
+/// The kind a name's head word gives it: the word before "of" ("Battle of Hastings"),
+/// else the last word before any Roman numeral ("Super Bowl XLI").
+fn head_kind(sentence: &str, run: &[regex::Match]) -> Option<AnswerType> {
+    let roman = |w: &str| {
+        w.trim_end_matches('.')
+            .chars()
+            .all(|c| "IVXLCDM".contains(c))
+    };
+    let of = (0..run.len().saturating_sub(1))
+        .find(|&k| &sentence[run[k].end()..run[k + 1].start()] == " of ");
+    let head = match of {
+        Some(k) => run[k].as_str(),
+        None => run.iter().rev().map(|w| w.as_str()).find(|w| !roman(w))?,
+    };
+    let head = head.trim_end_matches('.').to_lowercase();
+    if PLACE_HEADS.contains(&head.as_str()) {
+        Some(AnswerType::Place)
+    } else if THING_HEADS.contains(&head.as_str()) {
+        Some(AnswerType::Name)
+    } else {
+        None
+    }
 }
 
 /// Nouns for people with up to two modifiers before them: "quantity surveyor",
@@ -387,6 +520,19 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn a_name_is_typed_by_its_head_and_an_opening_adverb_is_no_name() {
+        assert!(found("Instead, he spared them.", AnswerType::Person).is_empty());
+        assert!(found("Three years later it fell.", AnswerType::Person).is_empty());
+        let s = "Isaac Newton signed the Treaty of Easton near the Hudson River at Super Bowl XLI.";
+        assert_eq!(found(s, AnswerType::Person), ["Isaac Newton"]);
+        assert_eq!(
+            found(s, AnswerType::Name),
+            ["Treaty of Easton", "Super Bowl XLI"]
+        );
+        assert_eq!(found(s, AnswerType::Place), ["Hudson River"]);
     }
 
     #[test]

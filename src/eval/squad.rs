@@ -186,8 +186,10 @@ pub fn evaluate(
                     .answer
                     .as_ref()
                     .map_or("no answer".to_string(), |a| format!(
-                        "[{}] {}",
+                        "[{}] ({} #{}) {}",
                         a.text.as_deref().unwrap_or("-"),
+                        a.source.id,
+                        a.passage,
                         a.snippet
                     ))
             );
