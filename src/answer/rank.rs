@@ -387,16 +387,12 @@ fn proximity(found: &[Vec<usize>]) -> f32 {
     if firsts.len() < 2 {
         return 0.5;
     }
-    let pairs = firsts.len() * firsts.len().saturating_sub(1) / 2;
+    let pairs = firsts.len() * (firsts.len() - 1) / 2;
     let in_order = (0..firsts.len())
         .flat_map(|i| (i + 1..firsts.len()).map(move |j| (i, j)))
         .filter(|&(i, j)| firsts[i] < firsts[j])
         .count();
-    let order = if pairs == 0 {
-        1.0
-    } else {
-        in_order as f32 / pairs as f32
-    };
+    let order = in_order as f32 / pairs as f32;
     let share = firsts.len() as f32 / found.len() as f32;
     tightness(found) * (0.7 + 0.3 * order) * share
 }
@@ -914,6 +910,25 @@ mod tests {
         ));
         assert!(!conflict("The delegation is led by Vladimir Medinsky."));
         assert!(!conflict("These delegation members arrived on Sunday."));
+    }
+
+    #[test]
+    fn proximity_counts_the_share_of_terms_matched() {
+        // Positions of five question terms in a sentence; empty: not in it.
+        let two_of_five_adjacent = [vec![3], vec![4], vec![], vec![], vec![]];
+        let five_close = [vec![0], vec![1], vec![3], vec![4], vec![6]];
+        assert!(proximity(&five_close) > proximity(&two_of_five_adjacent));
+        assert_eq!(
+            proximity(&[vec![2], vec![]]),
+            0.5,
+            "neutral below two terms"
+        );
+    }
+
+    #[test]
+    fn figures_agree_on_their_value_and_names_on_their_surname() {
+        assert_ne!(answer_key("3 million"), answer_key("5 million"));
+        assert_eq!(answer_key("Vladimir Medinsky"), answer_key("Medinsky"));
     }
 
     #[test]
