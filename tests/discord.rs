@@ -203,7 +203,7 @@ fn ask_answers_with_a_cited_embed_that_pings_nobody() {
         "{sources}"
     );
     let button = &data["components"][0]["components"][0];
-    assert_eq!(button["custom_id"], "passage:002_e3d4d459c0d831ce:12");
+    assert_eq!(button["custom_id"], "passage:002_e3d4d459c0d831ce:5");
 }
 
 #[test]
@@ -353,7 +353,7 @@ fn search_pages_with_buttons_and_passages_open_privately() {
 
     let (_, body) = signed_post(
         &endpoint.url,
-        &button("passage:002_e3d4d459c0d831ce:12"),
+        &button("passage:002_e3d4d459c0d831ce:5"),
         None,
     );
     let passage: Value = serde_json::from_str(&body).unwrap();

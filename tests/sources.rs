@@ -57,8 +57,8 @@ fn a_page_is_extracted_stored_as_a_file_and_answers_questions() {
     assert_eq!(added["published"], "2025-06-03");
     assert_eq!(added["url"], format!("{}/news/bridge.html", site.url));
     assert_eq!(
-        added["passages"], 3,
-        "only the article's paragraphs: {added}"
+        added["passages"], 1,
+        "the article's three short paragraphs make one passage, navigation none: {added}"
     );
 
     // The file is readable Markdown with where and when it came from.

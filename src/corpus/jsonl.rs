@@ -6,7 +6,7 @@ use std::io::BufRead;
 
 use serde::Deserialize;
 
-use super::{Article, Extracted, PubDate, SourceError, split};
+use super::{Article, Extracted, Passages, PubDate, SourceError, split};
 
 /// One line of an archive, as written.
 #[derive(Debug, Deserialize)]
@@ -83,6 +83,7 @@ fn parse(raw: &str, max_text_bytes: u64) -> Result<Article, SourceError> {
             published,
             paragraphs,
         },
+        Passages::AsGiven,
     )
 }
 

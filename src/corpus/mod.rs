@@ -40,6 +40,17 @@ pub struct Article {
     pub passages: Vec<Range<usize>>,
 }
 
+/// How an article's paragraphs become passages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Passages {
+    /// A short paragraph takes the next ones in until the passage is `MIN_PASSAGE_BYTES`
+    /// long: a news paragraph is often one sentence, too little to find or read alone
+    /// ("Rubio has spoken with his Russian counterpart." needs the next one's "Lavrov").
+    Joined,
+    /// Every paragraph is a passage, as an archive's writer cut them.
+    AsGiven,
+}
+
 /// What a reader extracted before the text is cut into passages.
 #[derive(Debug, Default)]
 pub struct Extracted {
@@ -87,9 +98,9 @@ pub enum SourceError {
 impl Article {
     /// Builds an article from extracted paragraphs; long paragraphs are cut into passages of
     /// whole sentences so that one passage stays a readable unit.
-    pub fn new(id: String, extracted: Extracted) -> Result<Self, SourceError> {
+    pub fn new(id: String, extracted: Extracted, cut: Passages) -> Result<Self, SourceError> {
         let mut body = String::new();
-        let mut passages = Vec::new();
+        let mut passages: Vec<Range<usize>> = Vec::new();
         for paragraph in &extracted.paragraphs {
             let paragraph = split::normalize_whitespace(paragraph);
             if paragraph.is_empty() {
@@ -101,7 +112,16 @@ impl Article {
                 }
                 let start = body.len();
                 body.push_str(&paragraph[chunk]);
-                passages.push(start..body.len());
+                match passages.last_mut() {
+                    Some(last)
+                        if cut == Passages::Joined
+                            && last.len() < split::MIN_PASSAGE_BYTES
+                            && body.len() - last.start <= split::MAX_PASSAGE_BYTES =>
+                    {
+                        last.end = body.len();
+                    }
+                    _ => passages.push(start..body.len()),
+                }
             }
         }
         if passages.is_empty() {
@@ -223,7 +243,7 @@ pub fn read_file(path: &Path, max_bytes: u64) -> Result<Article, SourceError> {
 
 /// Reads article text of a known format (`txt`, `md`, `html`).
 pub fn read_str(id: String, format: &str, text: &str) -> Result<Article, SourceError> {
-    Article::new(id, extract(format, text))
+    Article::new(id, extract(format, text), Passages::Joined)
 }
 
 /// Extracts the article text and metadata of a known format (`txt`, `md`, `html`).
@@ -300,10 +320,30 @@ mod tests {
             ],
             ..Default::default()
         };
-        let article = Article::new("x".into(), extracted).unwrap();
+        let article = Article::new("x".into(), extracted, Passages::AsGiven).unwrap();
         assert_eq!(article.body, "First para. Still first.\n\nSecond.");
         assert_eq!(article.passage(1), Some("Second."));
         assert_eq!(article.passage(2), None);
+    }
+
+    #[test]
+    fn short_paragraphs_join_until_a_passage_is_long_enough() {
+        let long = "A sentence long enough to stand alone as a passage of news. ".repeat(6);
+        let extracted = || Extracted {
+            paragraphs: vec![
+                "Rubio has spoken with his Russian counterpart.".into(),
+                "The contact between Rubio and Lavrov came on Sunday.".into(),
+                long.clone(),
+                "Talks resume on Monday.".into(),
+            ],
+            ..Default::default()
+        };
+        let joined = Article::new("x".into(), extracted(), Passages::Joined).unwrap();
+        assert_eq!(joined.passages.len(), 2, "{:?}", joined.passages);
+        assert!(joined.passage(0).unwrap().ends_with(long.trim()));
+        assert_eq!(joined.passage(1), Some("Talks resume on Monday."));
+        let given = Article::new("x".into(), extracted(), Passages::AsGiven).unwrap();
+        assert_eq!(given.passages.len(), 4);
     }
 
     proptest::proptest! {
@@ -325,7 +365,7 @@ mod tests {
 
     #[test]
     fn an_article_needs_text() {
-        let err = Article::new("x".into(), Extracted::default()).unwrap_err();
+        let err = Article::new("x".into(), Extracted::default(), Passages::Joined).unwrap_err();
         assert_eq!(err, SourceError::NoArticle);
     }
 }

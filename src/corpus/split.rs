@@ -4,6 +4,8 @@ use std::ops::Range;
 
 /// Paragraphs longer than this are cut into passages of whole sentences.
 pub const MAX_PASSAGE_BYTES: usize = 3000;
+/// Shorter paragraphs of an article join the next (about two sentences of news).
+pub const MIN_PASSAGE_BYTES: usize = 300;
 
 /// Words that end with a period without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
@@ -74,6 +76,12 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut iter = text.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
+        // A blank line ends a paragraph, and so its last sentence (or its heading).
+        if i >= start && c == '\n' && text[i + 1..].starts_with('\n') {
+            push_trimmed(text, start..i, &mut out);
+            start = i + 1;
+            continue;
+        }
         if i < start || !matches!(c, '.' | '!' | '?' | '…') {
             continue;
         }
@@ -204,6 +212,19 @@ mod tests {
                 "Will they?",
                 "Dr. Smith paid $3.5 billion.",
                 "It cited FCC v. Pacifica Foundation."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_blank_line_ends_a_sentence() {
+        let text = "Talks in Istanbul\n\nThe delegations met on Monday.\n\nNo deal.";
+        assert_eq!(
+            texts(text, &sentences(text)),
+            [
+                "Talks in Istanbul",
+                "The delegations met on Monday.",
+                "No deal."
             ]
         );
     }
