@@ -14,13 +14,13 @@ use crate::index::{Hit, Index};
 use crate::lexicon::is_stop_word;
 
 const W_COVERAGE: f32 = 0.65;
-const W_CONTEXT: f32 = 0.15;
+const W_CONTEXT: f32 = 0.1;
 const W_PROXIMITY: f32 = 0.1;
 /// Weight of the question's word pairs said as phrases ("theory of immunity").
 const W_PHRASE: f32 = 0.2;
 const W_BM25: f32 = 0.1;
 /// BM25 enters as (score / best score)^BM25_SHARPNESS: the top passages stand out.
-const BM25_SHARPNESS: f32 = 4.0;
+const BM25_SHARPNESS: f32 = 2.0;
 /// Weight of the question terms a neighbouring sentence adds (a snippet may hold two).
 const W_NEIGHBOUR: f32 = 0.2;
 /// A sentence with an answer of the exact type and this confidence stands alone; others
@@ -28,15 +28,16 @@ const W_NEIGHBOUR: f32 = 0.2;
 const ALONE_CONFIDENCE: f32 = 0.9;
 /// For typed questions the evidence score is scaled by `floor + (1 - floor) × fit`: a
 /// sentence without an answer of the wanted type keeps only the floor. It is lowest where
-/// the recogniser is surest of what an answer looks like and the question's words alone
-/// mislead most (names, dates: "who did Rubio speak with?"), higher where answers are often
-/// what it cannot see (places such as "the San Jose State practice facility", counts in
-/// words). Measured on SQuAD and the news questions together.
+/// the recogniser is surest of what an answer looks like (numbers, dates), higher where
+/// answers are often what it cannot see (places such as "the San Jose State practice
+/// facility", people named by their office, things named in lower case). Measured on SQuAD
+/// and the news questions together.
 fn type_floor(kind: AnswerType) -> f32 {
     match kind {
-        AnswerType::Person | AnswerType::Date | AnswerType::Duration => 0.4,
-        AnswerType::Number | AnswerType::Money | AnswerType::Percent | AnswerType::Name => 0.6,
-        AnswerType::Place => 0.7,
+        AnswerType::Date | AnswerType::Duration => 0.55,
+        AnswerType::Number | AnswerType::Money | AnswerType::Percent => 0.6,
+        AnswerType::Person | AnswerType::Place => 0.7,
+        AnswerType::Name => 0.8,
         AnswerType::Description => 1.0,
     }
 }
@@ -457,9 +458,9 @@ fn reward_neighbours(sentences: &mut [Sentence], weights: &[f32]) {
     }
 }
 
-/// An answer that several passages give is more likely right (answer redundancy): each
-/// sentence's score grows with the number of other passages whose candidates say the same.
-/// A passage repeating its own subject ("the Broncos … the Broncos") is one voice.
+/// An answer that several sources give is more likely right (answer redundancy): each
+/// sentence's score grows with the number of other sources whose candidates say the same.
+/// An article repeating its own subject ("the Broncos … the Broncos") is one voice.
 fn reward_redundancy(sentences: &mut [Sentence], hits: &[Hit]) {
     const PER_SUPPORT: f32 = 0.1;
     const MAX_SUPPORT: usize = 3;
@@ -470,15 +471,18 @@ fn reward_redundancy(sentences: &mut [Sentence], hits: &[Hit]) {
             answer_key(&hits[s.hit].text[c.range.clone()])
         })
         .collect();
-    let mut passages = std::collections::HashMap::<&str, HashSet<usize>>::new();
+    let mut sources = std::collections::HashMap::<&str, HashSet<&str>>::new();
     for (s, key) in sentences.iter().zip(&keys) {
         if let Some(key) = key {
-            passages.entry(key).or_default().insert(s.hit);
+            sources
+                .entry(key)
+                .or_default()
+                .insert(hits[s.hit].source.id.as_str());
         }
     }
     for (s, key) in sentences.iter_mut().zip(&keys) {
         if let Some(key) = key {
-            let support = (passages[key.as_str()].len() - 1).min(MAX_SUPPORT);
+            let support = (sources[key.as_str()].len() - 1).min(MAX_SUPPORT);
             s.score *= 1.0 + PER_SUPPORT * support as f32;
         }
     }
