@@ -97,7 +97,8 @@ pub enum SourceError {
 
 impl Article {
     /// Builds an article from extracted paragraphs; long paragraphs are cut into passages of
-    /// whole sentences so that one passage stays a readable unit.
+    /// whole sentences so that one passage stays a readable unit, and short ones join as
+    /// `cut` says.
     pub fn new(id: String, extracted: Extracted, cut: Passages) -> Result<Self, SourceError> {
         let mut body = String::new();
         let mut passages: Vec<Range<usize>> = Vec::new();
