@@ -185,7 +185,8 @@ impl Question {
             } else {
                 Role::Plain
             };
-            let qualifier = pending_qualifier.take();
+            // A name before a verb is its subject ("Genghis Khan send"), qualifying nothing.
+            let qualifier = pending_qualifier.take().filter(|_| role != Role::Verb);
             if role == Role::Proper && (possessive || is_modifier_position(&words, i)) {
                 pending_qualifier = Some(term.clone());
             }
@@ -240,13 +241,15 @@ impl Question {
     /// Whether the corpus must contain a term for the question to be answerable: a name,
     /// or the thing counted ("submarines" in "how many submarines …"). The thing a
     /// what-question names is not: texts give the answer without the category ("Gap" for
-    /// "what clothing company …").
+    /// "what clothing company …"). The question's first word is capitalised whatever it
+    /// is ("Whic", "Unsurprisingly"): it names nothing for sure.
     pub fn requires(&self, term: &QuestionTerm) -> bool {
         let counted = matches!(
             self.answer_type,
             AnswerType::Number | AnswerType::Money | AnswerType::Percent
         );
-        term.role == Role::Proper || term.role == Role::Focal && counted
+        let name = term.role == Role::Proper && !self.text.starts_with(&term.word);
+        name || term.role == Role::Focal && counted
     }
 
     /// Whether an analyzed term is one of the question's.
@@ -499,6 +502,11 @@ mod tests {
             ]
         );
         assert_eq!(q.terms[2].qualifier.as_deref(), Some("russia"));
+        let q = analysed("how many soldiers did Genghis Khan send?");
+        assert!(
+            q.terms.iter().all(|t| t.qualifier.is_none()),
+            "a subject qualifies no verb"
+        );
 
         let q = analysed("how many Russian warplanes were hit?");
         assert_eq!(q.terms[1].role, Role::Focal);
@@ -560,6 +568,10 @@ mod tests {
         assert_eq!(required("how many submarines were hit?"), ["submarines"]);
         assert_eq!(required("who leads Russia's delegation?"), ["Russia"]);
         assert!(required("what clothing company sponsored the game?").is_empty());
+        assert_eq!(
+            required("Whic Carolina Panthers running back was waived?"),
+            ["Carolina", "Panthers"]
+        );
     }
 
     #[test]
