@@ -15,6 +15,7 @@ use crate::corpus::Fingerprint;
 use crate::corpus::dates::{Tense, resolve_relative};
 use crate::index::{Index, IndexError, SearchTerm, SourceInfo};
 pub use question::{AnswerType, Question, QuestionError};
+use question::{QuestionTerm, Role};
 use rank::{Ranked, Sentence};
 
 /// How many passages BM25 hands to sentence ranking: 10, and on a small corpus, where it
@@ -30,6 +31,10 @@ const RELATED: usize = 3;
 const MIN_CONFIDENCE: f32 = 0.3;
 /// The confidence needed when the best sentence has no answer of the asked-for type.
 const MIN_CONFIDENCE_UNTYPED: f32 = 0.5;
+/// The confidence needed when a word of one of the question's names is nowhere in the
+/// corpus but the word beside it is: it is then likely misspelt or abbreviated ("Ghengis
+/// Khan", "Panthers RB"), and the best sentence must say half of the question without it.
+const MIN_CONFIDENCE_NAME_UNSEEN: f32 = 0.5;
 
 /// The engine's reply to one question (the JSON contract of `sitrep ask --json`).
 #[derive(Debug, Clone, Serialize)]
@@ -92,17 +97,35 @@ pub fn ask(index: &Index, text: &str) -> Result<Response, AskError> {
     let hits = index.search(&terms, candidate_passages(index))?;
     let ranked = rank::rank(index, &question, &hits);
 
-    // A name or counted thing the corpus lacks (in every spelling) means no answer.
-    let unseen_required = question.terms.iter().enumerate().any(|(k, t)| {
-        question.requires(t) && index.doc_freq(&t.term) == 0 && !ranked.found_anywhere(k)
-    });
+    // A name or counted thing the corpus lacks (in every spelling) means no answer —
+    // unless it stands beside another word of its name that the corpus has.
+    let found = |k: usize| index.doc_freq(&question.terms[k].term) > 0 || ranked.found_anywhere(k);
+    let beside_found_name = |t: &QuestionTerm| {
+        t.role == Role::Proper
+            && (0..question.terms.len()).any(|k| {
+                let other = &question.terms[k];
+                matches!(other.role, Role::Proper | Role::Number)
+                    && other.position.abs_diff(t.position) == 1
+                    && found(k)
+            })
+    };
+    let unseen: Vec<&QuestionTerm> = (0..question.terms.len())
+        .filter(|&k| question.requires(&question.terms[k]) && !found(k))
+        .map(|k| &question.terms[k])
+        .collect();
     let confident = ranked.best().filter(|best| {
-        let needed = if best.has_answer_type() {
+        let needed = if !unseen.is_empty() {
+            if unseen.iter().all(|t| beside_found_name(t)) {
+                MIN_CONFIDENCE_NAME_UNSEEN
+            } else {
+                f32::INFINITY
+            }
+        } else if best.has_answer_type() {
             MIN_CONFIDENCE
         } else {
             MIN_CONFIDENCE_UNTYPED
         };
-        !unseen_required && best.confidence >= needed
+        best.confidence >= needed
     });
     let Some(best) = confident else {
         return Ok(Response {

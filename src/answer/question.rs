@@ -56,6 +56,8 @@ pub enum Role {
 pub struct QuestionTerm {
     /// The word as written.
     pub word: String,
+    /// Its word's position in the question.
+    pub position: usize,
     /// Its analyzed index term.
     pub term: String,
     pub role: Role,
@@ -209,6 +211,7 @@ impl Question {
             };
             terms.push(QuestionTerm {
                 word: bare.to_string(),
+                position: i,
                 term,
                 role,
                 expansions,
