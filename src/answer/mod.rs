@@ -113,19 +113,16 @@ pub fn ask(index: &Index, text: &str) -> Result<Response, AskError> {
         .filter(|&k| question.requires(&question.terms[k]) && !found(k))
         .map(|k| &question.terms[k])
         .collect();
+    let unanswerable = unseen.iter().any(|t| !beside_found_name(t));
     let confident = ranked.best().filter(|best| {
         let needed = if !unseen.is_empty() {
-            if unseen.iter().all(|t| beside_found_name(t)) {
-                MIN_CONFIDENCE_NAME_UNSEEN
-            } else {
-                f32::INFINITY
-            }
+            MIN_CONFIDENCE_NAME_UNSEEN
         } else if best.has_answer_type() {
             MIN_CONFIDENCE
         } else {
             MIN_CONFIDENCE_UNTYPED
         };
-        best.confidence >= needed
+        !unanswerable && best.confidence >= needed
     });
     let Some(best) = confident else {
         return Ok(Response {
