@@ -83,3 +83,15 @@ fn weekdays_resolve_forwards_and_backwards() {
         (Some("Wednesday"), Some("2025-05-21"))
     );
 }
+
+#[test]
+fn a_misspelt_name_beside_a_known_one_is_answered_an_unknown_name_is_not() {
+    let dir = corpus();
+    // "Neik" is in no article, but "Stam" beside it is: a misspelling of "Niek Stam".
+    let r = common::ask_json(dir.path(), "what did Neik Stam say?");
+    let snippet = r["answer"]["snippet"].as_str().unwrap_or_default();
+    assert!(snippet.contains("not going back"), "{r}");
+    // Neither word of the name is in any article: nobody here said anything.
+    let r = common::ask_json(dir.path(), "what did Pieter Jansen say?");
+    assert!(r["answer"].is_null(), "{r}");
+}

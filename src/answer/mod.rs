@@ -31,9 +31,10 @@ const RELATED: usize = 3;
 const MIN_CONFIDENCE: f32 = 0.3;
 /// The confidence needed when the best sentence has no answer of the asked-for type.
 const MIN_CONFIDENCE_UNTYPED: f32 = 0.5;
-/// The confidence needed when a word of one of the question's names is nowhere in the
-/// corpus but the word beside it is: it is then likely misspelt or abbreviated ("Ghengis
-/// Khan", "Panthers RB"), and the best sentence must say half of the question without it.
+/// The confidence needed, as a share of the question's weight without it, when a word of
+/// one of the question's names is nowhere in the corpus but the word beside it is: it is
+/// then likely misspelt or abbreviated ("Ghengis Khan", "Panthers RB"), and the best
+/// sentence must say half of the rest of the question.
 const MIN_CONFIDENCE_NAME_UNSEEN: f32 = 0.5;
 
 /// The engine's reply to one question (the JSON contract of `sitrep ask --json`).
@@ -109,14 +110,16 @@ pub fn ask(index: &Index, text: &str) -> Result<Response, AskError> {
                     && found(k)
             })
     };
-    let unseen: Vec<&QuestionTerm> = (0..question.terms.len())
+    let unseen: Vec<usize> = (0..question.terms.len())
         .filter(|&k| question.requires(&question.terms[k]) && !found(k))
-        .map(|k| &question.terms[k])
         .collect();
-    let unanswerable = unseen.iter().any(|t| !beside_found_name(t));
+    let unanswerable = unseen
+        .iter()
+        .any(|&k| !beside_found_name(&question.terms[k]));
+    let unseen_share: f32 = unseen.iter().map(|&k| ranked.weight_share(k)).sum();
     let confident = ranked.best().filter(|best| {
         let needed = if !unseen.is_empty() {
-            MIN_CONFIDENCE_NAME_UNSEEN
+            MIN_CONFIDENCE_NAME_UNSEEN * (1.0 - unseen_share)
         } else if best.has_answer_type() {
             MIN_CONFIDENCE
         } else {

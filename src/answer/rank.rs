@@ -23,9 +23,10 @@ const W_BM25: f32 = 0.1;
 const BM25_SHARPNESS: f32 = 2.0;
 /// Weight of the question terms a neighbouring sentence adds (a snippet may hold two).
 const W_NEIGHBOUR: f32 = 0.2;
-/// A sentence with an answer of the exact type and this confidence stands alone; others
-/// get their better neighbour in the snippet.
-const ALONE_CONFIDENCE: f32 = 0.9;
+/// A sentence with an answer of the exact type and full confidence (it, or its passage,
+/// says every word of the question) stands alone; others get their better neighbour in
+/// the snippet, which often holds what they leave unsaid.
+const ALONE_CONFIDENCE: f32 = 1.0;
 /// For typed questions the evidence score is scaled by `floor + (1 - floor) × fit`: a
 /// sentence without an answer of the wanted type keeps only the floor. It is lowest where
 /// the recogniser is surest of what an answer looks like (numbers, dates), higher where
@@ -116,6 +117,8 @@ pub struct Ranked<'h> {
     sentences: Vec<Sentence>,
     /// Indices into `sentences`, best first.
     order: Vec<usize>,
+    /// Each question term's share of the question's weight.
+    weights: Vec<f32>,
 }
 
 /// A sentence scored on its terms, before answer candidates are looked for.
@@ -359,6 +362,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
         hits,
         sentences,
         order,
+        weights,
     }
 }
 
@@ -717,6 +721,11 @@ const PRONOUN_OPENERS: &[&str] = &[
 
 impl<'h> Ranked<'h> {
     /// Whether question term `k` (or a variant of it) occurs in any candidate sentence.
+    /// Question term `k`'s share of the question's weight, which confidence is counted in.
+    pub fn weight_share(&self, k: usize) -> f32 {
+        self.weights[k]
+    }
+
     pub fn found_anywhere(&self, k: usize) -> bool {
         k < 64 && self.sentences.iter().any(|s| s.matched & (1 << k) != 0)
     }
