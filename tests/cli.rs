@@ -175,6 +175,40 @@ fn search_ranks_and_highlights_passages() {
 }
 
 #[test]
+fn equal_scores_rank_by_source_whatever_the_index_layout() {
+    // Forty passages that score the same for "harbour", archived in shuffled order: the
+    // index's own document order is no help.
+    let dir = tempfile::TempDir::new().unwrap();
+    let sources = dir.path().join("sources");
+    std::fs::create_dir(&sources).unwrap();
+    let archive: String = (0..40)
+        .map(|k| (k * 17) % 40)
+        .map(|n| {
+            format!("{{\"id\": \"s{n:02}\", \"text\": \"The harbour at pier{n:02} is closed.\"}}\n")
+        })
+        .collect();
+    std::fs::write(sources.join("archive.jsonl"), archive).unwrap();
+    for limit in [5, 12] {
+        let out = common::sitrep(dir.path())
+            .args(["search", "--json", "--limit", &limit.to_string(), "harbour"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let found: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let ids: Vec<&str> = found
+            .iter()
+            .map(|f| f["source"]["id"].as_str().unwrap())
+            .collect();
+        let expected: Vec<String> = (0..limit).map(|n| format!("s{n:02}")).collect();
+        assert_eq!(ids, expected);
+    }
+}
+
+#[test]
 fn sources_lists_metadata_and_reindex_summarises() {
     let dir = common::corpus_copy();
     let out = common::sitrep(dir.path())

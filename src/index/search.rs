@@ -43,6 +43,9 @@ impl SearchTerm {
     }
 }
 
+/// Past this many, ties fall back to the index's order (a query any passage matches alike).
+const MAX_TIE_FETCH: usize = 1000;
+
 /// A passage found by a search.
 #[derive(Debug, Clone)]
 pub struct Hit {
@@ -146,15 +149,37 @@ impl Index {
             clauses.push((Occur::Should, Box::new(BoostQuery::new(query, t.weight))));
         }
         let searcher = self.reader.searcher();
-        let top = searcher.search(
-            &BooleanQuery::new(clauses),
-            &TopDocs::with_limit(limit)
-                .and_offset(offset)
-                .order_by_score(),
-        )?;
-        top.into_iter()
-            .map(|(score, address)| self.hit(address, score))
-            .collect()
+        let query = BooleanQuery::new(clauses);
+        let end = offset + limit;
+        // Equal scores are ordered by source and passage, not by where the passages sit in
+        // the index's segments, which differs from build to build: fetch until every
+        // passage that ties with the last one asked for is in. Twice as many as asked for
+        // mostly holds them all at once (copies of a wire story tie exactly).
+        let mut fetch = 2 * end;
+        let top = loop {
+            let top = searcher.search(&query, &TopDocs::with_limit(fetch).order_by_score())?;
+            let tie_cut =
+                top.len() == fetch && top.get(end - 1).map(|t| t.0) == top.last().map(|t| t.0);
+            if !tie_cut || fetch >= MAX_TIE_FETCH {
+                break top;
+            }
+            fetch = (fetch * 2).min(MAX_TIE_FETCH);
+        };
+        let last = top.get(end - 1).map(|(score, _)| *score);
+        let mut hits = top
+            .into_iter()
+            .enumerate()
+            .filter(|(i, (score, _))| *i < end || Some(*score) == last)
+            .map(|(_, (score, address))| self.hit(address, score))
+            .collect::<Result<Vec<_>, _>>()?;
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.source.id.cmp(&b.source.id))
+                .then(a.passage.cmp(&b.passage))
+        });
+        hits.truncate(end);
+        Ok(hits.split_off(offset.min(hits.len())))
     }
 
     /// Every passage of one source, in order.
