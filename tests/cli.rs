@@ -189,16 +189,14 @@ fn equal_scores_rank_by_source_whatever_the_index_layout() {
         .collect();
     std::fs::write(sources.join("archive.jsonl"), archive).unwrap();
     for limit in [5, 12] {
-        let out = common::sitrep(dir.path())
-            .args(["search", "--json", "--limit", &limit.to_string(), "harbour"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let found: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let out = common::stdout_of(common::sitrep(dir.path()).args([
+            "search",
+            "--json",
+            "--limit",
+            &limit.to_string(),
+            "harbour",
+        ]));
+        let found: Vec<Value> = serde_json::from_slice(&out).unwrap();
         let ids: Vec<&str> = found
             .iter()
             .map(|f| f["source"]["id"].as_str().unwrap())

@@ -23,17 +23,12 @@ fn dev_questions_are_answered_or_refused_correctly() {
         .map(|c| format!("{}\n", c["q"].as_str().unwrap()))
         .collect();
 
-    let out = common::sitrep(dir.path())
-        .args(["ask", "--jsonl"])
-        .write_stdin(questions)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = common::stdout_of(
+        common::sitrep(dir.path())
+            .args(["ask", "--jsonl"])
+            .write_stdin(questions),
     );
-    let answers: Vec<Value> = String::from_utf8(out.stdout)
+    let answers: Vec<Value> = String::from_utf8(out)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())

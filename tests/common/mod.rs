@@ -33,18 +33,21 @@ pub fn sitrep(index: &Path) -> Command {
     cmd
 }
 
-/// Runs `sitrep ask --json` and parses the answer.
-pub fn ask_json(index: &Path, question: &str) -> serde_json::Value {
-    let out = sitrep(index)
-        .args(["ask", "--json", question])
-        .output()
-        .expect("run");
+/// Runs a command that must succeed (its stderr shown if not) and returns its stdout.
+pub fn stdout_of(cmd: &mut Command) -> Vec<u8> {
+    let out = cmd.output().expect("run");
     assert!(
         out.status.success(),
-        "ask failed: {}",
+        "command failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).expect("JSON answer")
+    out.stdout
+}
+
+/// Runs `sitrep ask --json` and parses the answer.
+pub fn ask_json(index: &Path, question: &str) -> serde_json::Value {
+    let out = stdout_of(sitrep(index).args(["ask", "--json", question]));
+    serde_json::from_slice(&out).expect("JSON answer")
 }
 
 /// The extracted text of a shipped source, as the index holds it.
