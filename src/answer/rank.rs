@@ -720,12 +720,12 @@ const PRONOUN_OPENERS: &[&str] = &[
 ];
 
 impl<'h> Ranked<'h> {
-    /// Whether question term `k` (or a variant of it) occurs in any candidate sentence.
     /// Question term `k`'s share of the question's weight, which confidence is counted in.
     pub fn weight_share(&self, k: usize) -> f32 {
         self.weights[k]
     }
 
+    /// Whether question term `k` (or a variant of it) occurs in any candidate sentence.
     pub fn found_anywhere(&self, k: usize) -> bool {
         k < 64 && self.sentences.iter().any(|s| s.matched & (1 << k) != 0)
     }
