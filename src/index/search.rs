@@ -165,11 +165,12 @@ impl Index {
             }
             fetch = (fetch * 2).min(MAX_TIE_FETCH);
         };
-        let last = top.get(end - 1).map(|(score, _)| *score);
+        // Past `end`, only the passages tying with the last one can still make the cut.
+        let last = top.get(end - 1).map(|t| t.0);
         let mut hits = top
             .into_iter()
             .enumerate()
-            .filter(|(i, (score, _))| *i < end || Some(*score) == last)
+            .take_while(|(i, (score, _))| *i < end || Some(*score) == last)
             .map(|(_, (score, address))| self.hit(address, score))
             .collect::<Result<Vec<_>, _>>()?;
         hits.sort_by(|a, b| {
