@@ -134,12 +134,12 @@ fn is_abbreviation(sentence_so_far: &str, bytes: &[u8], dot: usize) -> bool {
     if word.is_empty() {
         return false;
     }
-    // Initials and dotted abbreviations: "M.", "S.V.", "U.S."
+    // Initials and dotted abbreviations: "M.", "S.V.", "U.S.", "p.m.", "a.m."
     let letters: Vec<&str> = word.split('.').collect();
     if letters
         .iter()
         .all(|l| l.chars().count() == 1 && l.chars().all(char::is_alphabetic))
-        && word.chars().next().is_some_and(char::is_uppercase)
+        && (letters.len() > 1 || word.chars().next().is_some_and(char::is_uppercase))
     {
         return true;
     }
@@ -212,6 +212,16 @@ mod tests {
                 "Will they?",
                 "Dr. Smith paid $3.5 billion.",
                 "It cited FCC v. Pacifica Foundation."
+            ]
+        );
+        // Issue 18: a time before a capitalised word did not end its sentence.
+        let times =
+            "It collapsed at 10:50 p.m. Moscow time on May 31. Talks began at 9 a.m. Monday.";
+        assert_eq!(
+            texts(times, &sentences(times)),
+            [
+                "It collapsed at 10:50 p.m. Moscow time on May 31.",
+                "Talks began at 9 a.m. Monday."
             ]
         );
     }
