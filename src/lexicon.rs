@@ -1,6 +1,7 @@
 //! Word lists shared by extraction, indexing and answering: English stop words, the
 //! irregular word forms of WordNet's exception lists, WordNet's more specific names for
-//! concrete nouns, its nouns for people and its adverbs (`data/wordnet`, WordNet licence).
+//! concrete nouns, its nouns for people and its adverbs (`data/wordnet`, WordNet licence);
+//! and the words people type in chat for what reports name (`data/aliases.tsv`, ours).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
@@ -69,6 +70,46 @@ static ADVERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .lines()
         .collect()
 });
+
+/// The two kinds of line of `data/aliases.tsv`: groups of names that stand for one
+/// another, and chat words with what reports write for them.
+struct Aliases {
+    names: HashMap<&'static str, Vec<&'static str>>,
+    words: HashMap<&'static str, Vec<&'static str>>,
+}
+
+static ALIASES: LazyLock<Aliases> = LazyLock::new(|| {
+    let mut aliases = Aliases {
+        names: HashMap::new(),
+        words: HashMap::new(),
+    };
+    for line in include_str!("../data/aliases.tsv").lines() {
+        let mut fields = line.split('\t');
+        match (fields.next(), fields.collect::<Vec<_>>()) {
+            (Some("name"), group) => {
+                for name in &group {
+                    let others = group.iter().copied().filter(|n| n != name).collect();
+                    aliases.names.insert(name, others);
+                }
+            }
+            (Some("word"), fields) if fields.len() >= 2 => {
+                aliases.words.insert(fields[0], fields[1..].to_vec());
+            }
+            _ => {}
+        }
+    }
+    aliases
+});
+
+/// The other names of a lower-case name's group: `kremlin` → `russia moscow`.
+pub fn other_names(name: &str) -> &'static [&'static str] {
+    ALIASES.names.get(name).map_or(&[], Vec::as_slice)
+}
+
+/// What reports write for a word people type, in any inflection: `UAVs` → `drone`.
+pub fn report_words(word: &str) -> &'static [&'static str] {
+    lookup(&ALIASES.words, word)
+}
 
 /// Whether a lower-case word is an adverb: `instead`, `generally`.
 pub fn is_adverb(word: &str) -> bool {

@@ -111,12 +111,42 @@ enum EvalCmd {
         /// Ask only the first N questions.
         #[arg(long)]
         limit: Option<usize>,
-        /// Write every question whose snippet misses the answer to this file.
+        /// Write every answerable question whose snippet misses the answer to this file.
         #[arg(long, value_name = "FILE")]
         failures: Option<PathBuf>,
+        /// Index only the even paragraphs of each article; the questions on odd ones whose
+        /// answer is in no indexed paragraph must get no answer. Adds the refused share and
+        /// a risk–coverage table.
+        #[arg(long)]
+        unanswerable: bool,
+        /// Write each question's confidence features and whether its best snippet was
+        /// right to this file (JSONL, for `sitrep eval calibrate`).
+        #[arg(long, value_name = "FILE")]
+        features: Option<PathBuf>,
         /// Print the figures as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// A question set of one's own over the index (`--index`): lines of {"q", "expect":
+    /// [accepted…] or null, "source": id prefix?}. Prints right and refused, and the misses.
+    Questions {
+        /// The question set (JSONL).
+        file: PathBuf,
+        /// Write each question's confidence features and whether its best snippet was
+        /// right to this file (JSONL, for `sitrep eval calibrate`).
+        #[arg(long, value_name = "FILE")]
+        features: Option<PathBuf>,
+    },
+    /// Fit the answer probability on feature files (`eval squad --features`) with folds
+    /// split by article; print the held-out reliability table, its expected calibration
+    /// error and the fitted weights.
+    Calibrate {
+        /// Feature files (JSONL).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Number of folds.
+        #[arg(long, default_value_t = 5)]
+        folds: usize,
     },
 }
 
@@ -194,7 +224,9 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
     let layout = Layout::new(&settings.index_dir);
     match &cli.command {
         Cmd::Reindex => return reindex(&layout, &settings),
-        Cmd::Eval { benchmark } => return eval(benchmark),
+        Cmd::Eval { benchmark } if !matches!(benchmark, EvalCmd::Questions { .. }) => {
+            return eval(benchmark);
+        }
         Cmd::Bench {
             squad,
             passages,
@@ -345,6 +377,9 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
             let handler = Arc::new(handler(&layout, &settings, live)?);
             tokio::runtime::Runtime::new()?.block_on(serve(mode, handler, &settings))?;
         }
+        Cmd::Eval {
+            benchmark: EvalCmd::Questions { file, features },
+        } => return eval_questions(&live.get(), &file, features.as_deref()),
         Cmd::Reindex | Cmd::Eval { .. } | Cmd::Bench { .. } => {
             unreachable!("handled above")
         }
@@ -497,32 +532,93 @@ fn parse_key(hex: &str) -> anyhow::Result<[u8; 32]> {
     Ok(key)
 }
 
-/// `sitrep eval squad FILE`: indexes SQuAD in a temporary directory, prints the figures.
+/// `sitrep eval …`: the figures of a benchmark.
 fn eval(benchmark: &EvalCmd) -> anyhow::Result<ExitCode> {
-    let EvalCmd::Squad {
-        file,
-        limit,
-        failures,
-        json,
-    } = benchmark;
-    let work = std::env::temp_dir().join(format!("sitrep-squad-{}", std::process::id()));
-    let sink: Box<dyn Write> = match failures {
+    match benchmark {
+        EvalCmd::Squad {
+            file,
+            limit,
+            failures,
+            unanswerable,
+            features,
+            json,
+        } => {
+            let options = sitrep::eval::squad::Options {
+                limit: *limit,
+                unanswerable: *unanswerable,
+            };
+            eval_squad(
+                file,
+                &options,
+                failures.as_deref(),
+                features.as_deref(),
+                *json,
+            )
+        }
+        EvalCmd::Calibrate { files, folds } => calibrate(files, *folds),
+        EvalCmd::Questions { .. } => unreachable!("asked over the live index"),
+    }
+}
+
+/// `sitrep eval questions FILE`: the question set's figures and misses.
+fn eval_questions(
+    index: &sitrep::index::Index,
+    file: &std::path::Path,
+    features: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
+    let cases = sitrep::eval::questions::load(file)?;
+    let report = sitrep::eval::questions::evaluate(index, &cases, sink(features)?)?;
+    for failure in &report.failures {
+        println!("{failure}");
+    }
+    println!(
+        "answerable: {} of {} right ({:.3}); unanswerable: {} of {} refused ({:.3})",
+        report.right,
+        report.answerable,
+        report.right as f64 / report.answerable.max(1) as f64,
+        report.refused,
+        report.unanswerable,
+        report.refused as f64 / report.unanswerable.max(1) as f64
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A file to write to, or nowhere.
+fn sink(path: Option<&std::path::Path>) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match path {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path)
                 .with_context(|| format!("cannot create {}", path.display()))?,
         )),
         None => Box::new(std::io::sink()),
-    };
+    })
+}
+
+/// `sitrep eval squad FILE`: indexes SQuAD in a temporary directory, prints the figures.
+fn eval_squad(
+    file: &std::path::Path,
+    options: &sitrep::eval::squad::Options,
+    failures: Option<&std::path::Path>,
+    features: Option<&std::path::Path>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let work = std::env::temp_dir().join(format!("sitrep-squad-{}", std::process::id()));
     let started = std::time::Instant::now();
-    let report = sitrep::eval::squad::evaluate(file, &work, *limit, sink);
+    let report =
+        sitrep::eval::squad::evaluate(file, &work, options, sink(failures)?, sink(features)?);
     let _ = std::fs::remove_dir_all(&work);
     let report = report?;
-    if *json {
+    if json {
         println!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "SQuAD open corpus: {} articles, {} passages, {} questions in {:.1} s",
+        "SQuAD open corpus{}: {} articles, {} passages, {} answerable questions in {:.1} s",
+        if options.unanswerable {
+            " (even paragraphs)"
+        } else {
+            ""
+        },
         report.articles,
         report.passages,
         report.overall.questions,
@@ -545,6 +641,63 @@ fn eval(benchmark: &EvalCmd) -> anyhow::Result<ExitCode> {
     println!(
         "longest snippet: {} sentences",
         report.max_snippet_sentences
+    );
+    if options.unanswerable {
+        println!(
+            "unanswerable: {} questions, {:.3} refused (at probability {})",
+            report.unanswerable,
+            report.refused,
+            sitrep::answer::MIN_PROBABILITY
+        );
+        println!(
+            "{:>9} {:>9} {:>9} {:>9} {:>9}",
+            "threshold", "answered", "precision", "S@1", "refused"
+        );
+        for c in &report.risk_coverage {
+            println!(
+                "{:>9.2} {:>9.3} {:>9.3} {:>9.3} {:>9.3}",
+                c.threshold, c.answered, c.precision, c.s_at_1, c.refused
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sitrep eval calibrate FILE…`: the held-out reliability table and the fitted weights.
+fn calibrate(files: &[PathBuf], folds: usize) -> anyhow::Result<ExitCode> {
+    let c = sitrep::eval::calibrate::calibrate(files, folds.max(2))?;
+    println!(
+        "{} questions of {} articles, {}-fold by article; held-out predictions:",
+        c.questions, c.groups, c.folds
+    );
+    println!(
+        "{:>11} {:>6} {:>9} {:>9}",
+        "probability", "count", "predicted", "observed"
+    );
+    for b in &c.bins {
+        println!(
+            "{:>4.1}–{:<6.1} {:>6} {:>9.3} {:>9.3}",
+            b.lower, b.upper, b.count, b.predicted, b.observed
+        );
+    }
+    println!("ECE {:.4}, log loss {:.4}", c.ece, c.log_loss);
+    println!(
+        "held out: {:>9} {:>9} {:>9}",
+        "threshold", "right", "refused"
+    );
+    for r in &c.risk_coverage {
+        println!(
+            "          {:>9.2} {:>9.3} {:>9.3}",
+            r.threshold, r.right, r.refused
+        );
+    }
+    println!("fitted on all (src/answer/confidence.rs):");
+    println!("const BIAS: f32 = {:.4};", c.bias);
+    let weights: Vec<String> = c.weights.iter().map(|w| format!("{w:.4}")).collect();
+    println!(
+        "const WEIGHTS: [f32; {}] = [{}];",
+        weights.len(),
+        weights.join(", ")
     );
     Ok(ExitCode::SUCCESS)
 }

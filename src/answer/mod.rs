@@ -2,6 +2,7 @@
 //! coverage, answer type, proximity and qualifier agreement → a verbatim, cited snippet
 //! with an answer span, the other sources' answers, or an honest "no answer".
 
+pub mod confidence;
 pub mod question;
 mod rank;
 pub mod spans;
@@ -14,8 +15,8 @@ use serde::Serialize;
 use crate::corpus::Fingerprint;
 use crate::corpus::dates::{Tense, resolve_relative};
 use crate::index::{Index, IndexError, SearchTerm, SourceInfo};
+pub use confidence::Features;
 pub use question::{AnswerType, Question, QuestionError};
-use question::{QuestionTerm, Role};
 use rank::{Ranked, Sentence};
 
 /// How many passages BM25 hands to sentence ranking: 10, and on a small corpus, where it
@@ -27,15 +28,10 @@ fn candidate_passages(index: &Index) -> usize {
 const ALSO: usize = 4;
 /// How many nearest passages to list when there is no answer.
 const RELATED: usize = 3;
-/// Below this confidence the engine says it does not know.
-const MIN_CONFIDENCE: f32 = 0.3;
-/// The confidence needed when the best sentence has no answer of the asked-for type.
-const MIN_CONFIDENCE_UNTYPED: f32 = 0.5;
-/// The confidence needed, as a share of the question's weight without it, when a word of
-/// one of the question's names is nowhere in the corpus but the word beside it is: it is
-/// then likely misspelt or abbreviated ("Ghengis Khan", "Panthers RB"), and the best
-/// sentence must say half of the rest of the question.
-const MIN_CONFIDENCE_NAME_UNSEEN: f32 = 0.5;
+/// Below this estimated probability that the snippet answers the question, the engine
+/// says it does not know. Chosen from the held-out risk–coverage tables (BENCHMARKS.md):
+/// it refuses 0.83 of the SQuAD questions the corpus cannot answer.
+pub const MIN_PROBABILITY: f32 = 0.4;
 
 /// The engine's reply to one question (the JSON contract of `sitrep ask --json`).
 #[derive(Debug, Clone, Serialize)]
@@ -92,60 +88,55 @@ pub enum AskError {
 
 /// Answers one question from the index.
 pub fn ask(index: &Index, text: &str) -> Result<Response, AskError> {
+    Ok(ask_with(index, text, MIN_PROBABILITY)?.0)
+}
+
+/// Answers one question when the best sentence's probability reaches `min_probability`,
+/// and returns what that probability was estimated from (none when no sentence can
+/// answer: nothing found, or a name the corpus lacks).
+pub fn ask_with(
+    index: &Index,
+    text: &str,
+    min_probability: f32,
+) -> Result<(Response, Option<Features>), AskError> {
     let mut question = Question::analyse(text)?;
     question.back_off_unseen(|term| index.doc_freq(term));
+    question.drop_misspelt_names(|term| index.doc_freq(term) > 0);
     let terms = search_terms(index, &question);
     let hits = index.search(&terms, candidate_passages(index))?;
     let ranked = rank::rank(index, &question, &hits);
 
-    // A name or counted thing the corpus lacks (in every spelling) means no answer —
-    // unless it stands beside another word of its name that the corpus has.
+    // A name or counted thing the corpus lacks (in every spelling) means no answer.
     let found = |k: usize| index.doc_freq(&question.terms[k].term) > 0 || ranked.found_anywhere(k);
-    let beside_found_name = |t: &QuestionTerm| {
-        t.role == Role::Proper
-            && (0..question.terms.len()).any(|k| {
-                let other = &question.terms[k];
-                matches!(other.role, Role::Proper | Role::Number)
-                    && other.position.abs_diff(t.position) == 1
-                    && found(k)
-            })
-    };
-    let unseen: Vec<usize> = (0..question.terms.len())
-        .filter(|&k| question.requires(&question.terms[k]) && !found(k))
-        .collect();
-    let unanswerable = unseen
-        .iter()
-        .any(|&k| !beside_found_name(&question.terms[k]));
-    let unseen_share: f32 = unseen.iter().map(|&k| ranked.weight_share(k)).sum();
-    let confident = ranked.best().filter(|best| {
-        let needed = if !unseen.is_empty() {
-            MIN_CONFIDENCE_NAME_UNSEEN * (1.0 - unseen_share)
-        } else if best.has_answer_type() {
-            MIN_CONFIDENCE
-        } else {
-            MIN_CONFIDENCE_UNTYPED
-        };
-        !unanswerable && best.confidence >= needed
-    });
+    let unanswerable =
+        (0..question.terms.len()).any(|k| question.requires(&question.terms[k]) && !found(k));
+    let probability = |s: &Sentence| Features::of(&question, &ranked, s).probability();
+    let verified = ranked.best_verified(&question).filter(|_| !unanswerable);
+    let features = verified.map(|best| Features::of(&question, &ranked, best));
+    let confident = verified
+        .zip(features.as_ref())
+        .filter(|(_, f)| f.probability() >= min_probability)
+        .map(|(best, _)| best);
     let Some(best) = confident else {
-        return Ok(Response {
-            question: question.text,
+        let response = Response {
+            question: question.text.clone(),
             answer: None,
             also: Vec::new(),
             related: ranked
                 .per_passage()
                 .take(RELATED)
-                .map(|s| cite(&ranked, s, false))
+                .map(|s| cite(&ranked, s, probability(s), false))
                 .collect(),
-        });
+        };
+        return Ok((response, features));
     };
 
-    let answer = cite(&ranked, best, true);
+    let answer = cite(&ranked, best, probability(best), true);
     let also = ranked
-        .other_sources(best)
+        .other_sources(&question, best)
         .take(ALSO)
         .map(|s| {
-            let mut cited = cite(&ranked, s, true);
+            let mut cited = cite(&ranked, s, probability(s), true);
             cited.agrees = match (&answer.text, &cited.text) {
                 // Dates agree only when both resolve to a day: "Monday" and "1pm" may both hold.
                 _ if question.answer_type == AnswerType::Date => {
@@ -163,13 +154,13 @@ pub fn ask(index: &Index, text: &str) -> Result<Response, AskError> {
             cited
         })
         .collect();
-    Ok(Response {
+    let response = Response {
         question: question.text.clone(),
         answer: Some(answer),
         also,
         related: Vec::new(),
-    }
-    .with_copies_folded())
+    };
+    Ok((response.with_copies_folded(), features))
 }
 
 impl Response {
@@ -197,7 +188,7 @@ impl Response {
 }
 
 /// Builds the citation of a ranked sentence: the sentence (or two) and its span.
-fn cite(ranked: &Ranked, sentence: &Sentence, with_span: bool) -> Cited {
+fn cite(ranked: &Ranked, sentence: &Sentence, probability: f32, with_span: bool) -> Cited {
     let hit = &ranked.hits[sentence.hit];
     let (snippet_range, span) = ranked.snippet(sentence);
     let snippet = hit.text[snippet_range.clone()].to_string();
@@ -217,7 +208,7 @@ fn cite(ranked: &Ranked, sentence: &Sentence, with_span: bool) -> Cited {
     Cited {
         text,
         snippet,
-        score: rounded(sentence.score),
+        score: rounded(probability),
         source: (*hit.source).clone(),
         passage: hit.passage,
         date,

@@ -3,7 +3,9 @@
 use serde::Serialize;
 
 use crate::index::analyzer;
-use crate::lexicon::{is_stop_word, related_nouns, verb_synonyms};
+use crate::lexicon::{
+    is_person_noun, is_stop_word, other_names, related_nouns, report_words, verb_synonyms,
+};
 
 /// Longest question accepted, in characters.
 pub const MAX_QUESTION_CHARS: usize = 500;
@@ -68,8 +70,9 @@ pub struct QuestionTerm {
     /// the corpus never has the word itself, as verb synonyms collide with common nouns.
     pub synonyms: Vec<String>,
     /// The proper-noun term that qualifies it ("russia" for "delegation" in "Russia's
-    /// delegation"), if any.
-    pub qualifier: Option<String>,
+    /// delegation"), then the terms of the names that stand for it ("moscow",
+    /// "kremlin"); empty if none.
+    pub qualifiers: Vec<String>,
 }
 
 impl QuestionTerm {
@@ -151,14 +154,15 @@ impl Question {
         if chars > MAX_QUESTION_CHARS {
             return Err(QuestionError::TooLong(chars));
         }
-        let words = words(trimmed);
+        let expanded = expand_contractions(trimmed);
+        let words = words(&expanded);
         let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
         let (answer_type, type_word) = answer_type(&words, &lower);
         let focal = focal_index(&words, &lower);
         let verb = main_verb_index(&lower);
 
         let mut terms: Vec<QuestionTerm> = Vec::new();
-        let mut pending_qualifier: Option<String> = None;
+        let mut pending_qualifier: Vec<String> = Vec::new();
         for (i, word) in words.iter().enumerate() {
             let possessive = word.ends_with("'s") || word.ends_with("’s");
             let bare = word.trim_end_matches("'s").trim_end_matches("’s");
@@ -172,7 +176,9 @@ impl Question {
             let Some(term) = analyzer::terms(bare).into_iter().map(|t| t.term).next() else {
                 continue;
             };
-            let capitalised = bare.chars().next().is_some_and(char::is_uppercase);
+            // A chat abbreviation ("UAVs", "POWs") is a common noun, however it is written.
+            let capitalised = bare.chars().next().is_some_and(char::is_uppercase)
+                && report_words(&low).is_empty();
             let role = if Some(i) == type_word {
                 Role::TypeWord
             } else if bare.chars().all(|c| c.is_ascii_digit()) {
@@ -188,9 +194,16 @@ impl Question {
                 Role::Plain
             };
             // A name before a verb is its subject ("Genghis Khan send"), qualifying nothing.
-            let qualifier = pending_qualifier.take().filter(|_| role != Role::Verb);
+            let qualifiers = std::mem::take(&mut pending_qualifier);
+            let qualifiers = if role == Role::Verb {
+                Vec::new()
+            } else {
+                qualifiers
+            };
             if role == Role::Proper && (possessive || is_modifier_position(&words, i)) {
-                pending_qualifier = Some(term.clone());
+                pending_qualifier = std::iter::once(term.clone())
+                    .chain(analyzed_all(other_names(&low)))
+                    .collect();
             }
             if terms.iter().any(|t| t.term == term) {
                 continue;
@@ -203,12 +216,18 @@ impl Question {
                     .filter(|t| *t != term)
                     .collect()
             };
-            let (expansions, synonyms) = match role {
+            let (mut expansions, synonyms) = match role {
                 Role::Focal | Role::Plain | Role::Verb => {
                     (analyzed(related_nouns(&low)), analyzed(verb_synonyms(&low)))
                 }
+                Role::Proper => (analyzed(other_names(&low)), Vec::new()),
                 _ => (Vec::new(), Vec::new()),
             };
+            for word in analyzed(report_words(&low)) {
+                if !expansions.contains(&word) {
+                    expansions.push(word);
+                }
+            }
             terms.push(QuestionTerm {
                 word: bare.to_string(),
                 position: i,
@@ -216,9 +235,10 @@ impl Question {
                 role,
                 expansions,
                 synonyms,
-                qualifier,
+                qualifiers,
             });
         }
+        qualify_by_of(&words, &mut terms);
         if terms.is_empty() {
             return Err(QuestionError::NoContent);
         }
@@ -241,6 +261,31 @@ impl Question {
         }
     }
 
+    /// Drops a word of a name that the corpus lacks in every spelling when it stands beside
+    /// a word of the name the corpus has: "Neik Stam" is a misspelling of "Niek Stam", and
+    /// is searched as "Stam".
+    pub fn drop_misspelt_names(&mut self, known: impl Fn(&str) -> bool) {
+        let is_known = |t: &QuestionTerm| known(&t.term) || t.expansions.iter().any(|e| known(e));
+        let misspelt: Vec<bool> = self
+            .terms
+            .iter()
+            .map(|t| {
+                t.role == Role::Proper
+                    && !is_known(t)
+                    && self.terms.iter().any(|o| {
+                        matches!(o.role, Role::Proper | Role::Number)
+                            && o.position.abs_diff(t.position) == 1
+                            && is_known(o)
+                    })
+            })
+            .collect();
+        let mut k = 0;
+        self.terms.retain(|_| {
+            k += 1;
+            !misspelt[k - 1]
+        });
+    }
+
     /// Whether the corpus must contain a term for the question to be answerable: a name,
     /// or the thing counted ("submarines" in "how many submarines …"). The thing a
     /// what-question names is not: texts give the answer without the category ("Gap" for
@@ -258,6 +303,53 @@ impl Question {
     /// Whether an analyzed term is one of the question's.
     pub fn has_term(&self, term: &str) -> bool {
         self.terms.iter().any(|t| t.term == term)
+    }
+}
+
+/// The analyzed terms of words.
+fn analyzed_all(words: &[&str]) -> impl Iterator<Item = String> {
+    words
+        .iter()
+        .filter_map(|w| analyzer::terms(w).into_iter().next().map(|t| t.term))
+}
+
+/// Spells out a question word's contraction as people type it in chat: "who's" → "who is",
+/// "where'd" → "where did", "whats" → "what is".
+fn expand_contractions(text: &str) -> String {
+    static CONTRACTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(who|what|where|when|why|how|which)(?:['’](s|re|d|ll|ve)|(s))\b")
+            .expect("valid pattern")
+    });
+    CONTRACTION
+        .replace_all(text, |c: &regex::Captures| {
+            let verb = match c.get(2).or(c.get(3)).map_or("", |m| m.as_str()) {
+                "re" | "RE" => "are",
+                "d" | "D" => "did",
+                "ll" | "LL" => "will",
+                "ve" | "VE" => "have",
+                _ => "is",
+            };
+            format!("{} {verb}", &c[1])
+        })
+        .into_owned()
+}
+
+/// A name after "of" qualifies the word before it: "the president of France".
+fn qualify_by_of(words: &[&str], terms: &mut [QuestionTerm]) {
+    for k in 1..terms.len() {
+        let (name, word) = (&terms[k], &terms[k - 1]);
+        let of_between = name.position == word.position + 2
+            && words[word.position + 1].eq_ignore_ascii_case("of");
+        if name.role == Role::Proper
+            && word.role != Role::Proper
+            && word.qualifiers.is_empty()
+            && of_between
+        {
+            let qualifiers = std::iter::once(name.term.clone())
+                .chain(analyzed_all(other_names(&name.word.to_lowercase())))
+                .collect();
+            terms[k - 1].qualifiers = qualifiers;
+        }
     }
 }
 
@@ -281,7 +373,7 @@ fn answer_type(words: &[&str], lower: &[String]) -> (AnswerType, Option<usize>) 
     use AnswerType::*;
     let at = |i: usize| lower.get(i).map(String::as_str).unwrap_or("");
     let Some(wh) = lower.iter().position(|w| WH_WORDS.contains(&w.as_str())) else {
-        return (Description, None);
+        return phrase_type(words, lower, 0).unwrap_or((Description, None));
     };
     match at(wh) {
         // "who is Rustem Umerov?" asks for a description of a name, not for another name.
@@ -335,10 +427,64 @@ fn answer_type(words: &[&str], lower: &[String]) -> (AnswerType, Option<usize>) 
             }
             match TYPE_WORDS.iter().find(|(word, _)| *word == at(i)) {
                 Some(&(_, kind)) => (kind, Some(i)),
-                None => (Description, None),
+                None => phrase_type(words, lower, i).unwrap_or((Description, None)),
             }
         }
     }
+}
+
+/// The answer type a noun phrase asks for when it opens a question without a question
+/// word ("death toll in the Bryansk crash?") or follows "what" ("what is the death
+/// toll?"): the name of a person ("name of the negotiator", "the negotiator's name") asks
+/// for a person and of a place for a place, any other name for a name; otherwise the
+/// phrase's type word ("toll", "leader"), if it has one.
+fn phrase_type(
+    words: &[&str],
+    lower: &[String],
+    from: usize,
+) -> Option<(AnswerType, Option<usize>)> {
+    let bare = |i: usize| {
+        lower[i]
+            .trim_end_matches("'s")
+            .trim_end_matches("’s")
+            .to_string()
+    };
+    // The noun phrase starting at the first content word from `i`.
+    let phrase = |i: usize| {
+        let start = (i..lower.len()).find(|&i| !is_stop_word(&lower[i]))?;
+        let end = (start..lower.len())
+            .find(|&i| is_stop_word(&lower[i]) && !PHRASE_LINKS.contains(&lower[i].as_str()))
+            .unwrap_or(lower.len());
+        Some((start, end))
+    };
+    let (start, end) = phrase(from)?;
+    let common =
+        |i: &usize| !is_stop_word(&lower[*i]) && !words[*i].starts_with(char::is_uppercase);
+    let type_of = |i: usize| {
+        TYPE_WORDS
+            .iter()
+            .find(|(word, _)| *word == bare(i))
+            .map(|&(_, kind)| kind)
+    };
+    if let Some(n) = (start..end).find(|&i| matches!(bare(i).as_str(), "name" | "names")) {
+        let head = if lower.get(n + 1).is_some_and(|w| w == "of") {
+            phrase(n + 2).and_then(|(start, end)| (start..end).rev().find(common))
+        } else {
+            (start..n).rev().find(common)
+        };
+        let kind = match head {
+            Some(h) if is_person_noun(&bare(h)) => AnswerType::Person,
+            Some(h) => match type_of(h) {
+                Some(kind @ (AnswerType::Person | AnswerType::Place)) => kind,
+                _ => AnswerType::Name,
+            },
+            None => AnswerType::Name,
+        };
+        return Some((kind, None));
+    }
+    (start..end)
+        .filter(common)
+        .find_map(|i| Some((type_of(i)?, Some(i))))
 }
 
 /// "who is/was X" where X is only a name: "who is Rustem Umerov?".
@@ -398,6 +544,8 @@ const TYPE_WORDS: &[(&str, AnswerType)] = &[
     ("number", AnswerType::Number),
     ("amount", AnswerType::Number),
     ("population", AnswerType::Number),
+    ("toll", AnswerType::Number),
+    ("tally", AnswerType::Number),
     ("cost", AnswerType::Money),
     ("price", AnswerType::Money),
 ];
@@ -432,7 +580,10 @@ fn main_verb_index(lower: &[String]) -> Option<usize> {
 fn focal_index(words: &[&str], lower: &[String]) -> Option<usize> {
     let wh = lower
         .iter()
-        .position(|w| matches!(w.as_str(), "how" | "what" | "which"))?;
+        .position(|w| matches!(w.as_str(), "how" | "what" | "which" | "who"))?;
+    if lower[wh] == "who" {
+        return who_focal_index(words, lower, wh);
+    }
     let mut i = wh + 1;
     if lower.get(wh).map(String::as_str) == Some("how") {
         if !matches!(lower.get(i).map(String::as_str), Some("many" | "much")) {
@@ -448,12 +599,30 @@ fn focal_index(words: &[&str], lower: &[String]) -> Option<usize> {
         }
         if !is_stop_word(w)
             && !QUESTION_WORDS.contains(&w)
-            && !words[j].starts_with(char::is_uppercase)
+            && (!words[j].starts_with(char::is_uppercase) || !report_words(w).is_empty())
         {
             return Some(j);
         }
     }
     None
+}
+
+/// The head of "who is [the] X": the last common word of the phrase after the verb
+/// ("president" in "who is the president of France?", "negotiator" in "who is Russia's
+/// top negotiator?").
+fn who_focal_index(words: &[&str], lower: &[String], wh: usize) -> Option<usize> {
+    if !BE_FORMS.contains(&lower.get(wh + 1)?.as_str()) {
+        return None;
+    }
+    let start = wh + 2;
+    let end = (start..lower.len())
+        .find(|&i| is_stop_word(&lower[i]) && !PHRASE_LINKS.contains(&lower[i].as_str()))
+        .unwrap_or(lower.len());
+    (start..end).rev().find(|&i| {
+        !is_stop_word(&lower[i])
+            && !QUESTION_WORDS.contains(&lower[i].as_str())
+            && !words[i].starts_with(char::is_uppercase)
+    })
 }
 
 /// Function words inside the phrase a question word opens: "how many of the drones".
@@ -486,6 +655,19 @@ mod tests {
             ("what did Zelensky call the outcome?", AnswerType::Name),
             ("which union called the strike?", AnswerType::Person),
             ("drone strike damage", AnswerType::Description),
+            // As people type them in chat.
+            ("who's Russia's top negotiator?", AnswerType::Person),
+            ("where's the second round happening?", AnswerType::Place),
+            ("whats the death toll", AnswerType::Number),
+            (
+                "what's the name of Ukraine's defence minister?",
+                AnswerType::Person,
+            ),
+            ("death toll in the Bryansk crash?", AnswerType::Number),
+            ("name of the Russian negotiator?", AnswerType::Person),
+            ("the Russian negotiator's name", AnswerType::Person),
+            ("name of the operation?", AnswerType::Name),
+            ("whose drones were they?", AnswerType::Person),
         ];
         for (q, expected) in cases {
             assert_eq!(analysed(q).answer_type, expected, "{q}");
@@ -504,10 +686,10 @@ mod tests {
                 ("deleg", Role::Plain)
             ]
         );
-        assert_eq!(q.terms[2].qualifier.as_deref(), Some("russia"));
+        assert_eq!(q.terms[2].qualifiers, ["russia", "moscow", "kremlin"]);
         let q = analysed("how many soldiers did Genghis Khan send?");
         assert!(
-            q.terms.iter().all(|t| t.qualifier.is_none()),
+            q.terms.iter().all(|t| t.qualifiers.is_empty()),
             "a subject qualifies no verb"
         );
 
@@ -575,6 +757,18 @@ mod tests {
             required("Whic Carolina Panthers running back was waived?"),
             ["Carolina", "Panthers"]
         );
+    }
+
+    #[test]
+    fn chat_words_are_common_nouns_searched_as_reports_say_them() {
+        let q = analysed("how many UAVs hit the airbases?");
+        let uavs = &q.terms[0];
+        assert_eq!((uavs.word.as_str(), uavs.role), ("UAVs", Role::Focal));
+        assert!(uavs.expansions.contains(&"drone".to_string()));
+        let q = analysed("who leads the Kremlin's team?");
+        let team = q.terms.iter().find(|t| t.word == "team").unwrap();
+        assert!(team.qualifiers.contains(&"russia".to_string()));
+        assert!(team.expansions.contains(&"deleg".to_string()));
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::spans::{self, fit_strength};
 use crate::corpus::split;
 use crate::index::analyzer::{self, Term};
 use crate::index::{Hit, Index};
-use crate::lexicon::is_stop_word;
+use crate::lexicon::{is_person_noun, is_stop_word};
 
 const W_COVERAGE: f32 = 0.65;
 const W_CONTEXT: f32 = 0.1;
@@ -73,12 +73,37 @@ pub struct Sentence {
     /// Share of the question's weight found in the sentence (plus half of what only its
     /// passage has): below the engine's threshold there is no answer.
     pub confidence: f32,
+    /// What the answer's probability is estimated from.
+    pub evidence: Evidence,
     pub answer_type: AnswerType,
     /// The best answer candidate, as a byte range in the passage text.
     pub candidate: Option<Candidate>,
     /// Which question terms it has (bit k: term k).
     matched: u64,
+    /// Which question terms it, its passage or its source's title has.
+    said_around: u64,
     type_factor: f32,
+}
+
+/// Measures of how well a sentence answers the question, beside its score.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    /// Share of the question's weight the sentence itself says.
+    pub coverage: f32,
+    /// Share of the question's weight that neither the sentence, its passage nor its
+    /// source's title says.
+    pub absent: f32,
+    /// The IDF of the most specific question term the sentence does not say (0: it says
+    /// them all).
+    pub missing_idf: f32,
+    /// Share of the question's terms the sentence (or its title) says, unweighted.
+    pub matched_share: f32,
+    /// Its answer candidate's fit: type × closeness to the question's terms (0: none).
+    pub fit: f32,
+    /// It speaks of the question's thing with another qualifier.
+    pub conflict: bool,
+    /// Other sources whose candidates say the same answer.
+    pub support: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +114,9 @@ pub struct Candidate {
     pub strength: f32,
     /// The question's focal term stands right beside it ("117 drones").
     pub beside_focal: bool,
+    /// The focal term stands within a short phrase of it ("Niek Stam, the FNV's lead
+    /// negotiator").
+    pub near_focal: bool,
 }
 
 impl Candidate {
@@ -119,10 +147,14 @@ pub struct Ranked<'h> {
     order: Vec<usize>,
     /// Each question term's share of the question's weight.
     weights: Vec<f32>,
+    /// The IDF of the question's most specific term, and the sum over its terms.
+    pub top_idf: f32,
+    pub idf_total: f32,
 }
 
 /// A sentence scored on its terms, before answer candidates are looked for.
 struct Draft {
+    said_around: u64,
     hit: usize,
     index: usize,
     range: Range<usize>,
@@ -132,6 +164,10 @@ struct Draft {
     found: Vec<Vec<usize>>,
     evidence: f32,
     confidence: f32,
+    coverage: f32,
+    absent: f32,
+    missing_idf: f32,
+    matched_share: f32,
     conflict: bool,
 }
 
@@ -194,6 +230,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                     || tokens.iter().any(|t| matches(w, t, &hit.text).is_some())
             })
             .collect();
+        let said_around = bits(in_passage.iter().copied());
         for (i, range) in split::sentences(&hit.text).into_iter().enumerate() {
             let first = tokens.partition_point(|t| t.range.start < range.start);
             let last = tokens.partition_point(|t| t.range.end <= range.end);
@@ -234,6 +271,25 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                 .sum();
             let coverage = covered / total;
             let context = context / total;
+            let absent: f32 = weighted
+                .iter()
+                .zip(&in_passage)
+                .filter(|(_, p)| !**p)
+                .map(|(w, _)| w.weight)
+                .sum::<f32>()
+                / total;
+            let unsaid = |(w, f): &(&Weighted, &Vec<usize>)| {
+                f.is_empty() && !title_tokens.contains(&w.term.term)
+            };
+            let missing_idf = weighted
+                .iter()
+                .zip(&found)
+                .filter(unsaid)
+                .map(|(w, _)| w.idf)
+                .fold(0.0, f32::max);
+            let matched_share = 1.0
+                - weighted.iter().zip(&found).filter(unsaid).count() as f32
+                    / weighted.len().max(1) as f32;
             let conflict = qualifier_conflict(question, &sentence_tokens, &hit.text);
             let evidence = W_COVERAGE * coverage
                 + W_PHRASE * phrases(&found, &weighted, total)
@@ -254,6 +310,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                 confidence *= 0.5;
             }
             drafts.push(Draft {
+                said_around,
                 hit: h,
                 index: i,
                 range,
@@ -261,6 +318,10 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                 found,
                 evidence,
                 confidence,
+                coverage,
+                absent,
+                missing_idf,
+                matched_share,
                 conflict,
             });
         }
@@ -291,6 +352,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
         .collect();
     let mut sentences = Vec::with_capacity(drafts.len());
     for Draft {
+        said_around,
         hit: h,
         index: i,
         range,
@@ -298,6 +360,10 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
         found,
         evidence,
         confidence,
+        coverage,
+        absent,
+        missing_idf,
+        matched_share,
         conflict,
     } in drafts
     {
@@ -317,6 +383,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                 )
             })
             .flatten();
+        let fit = candidate.as_ref().map_or(0.0, |(_, value)| *value);
         let type_fit = match (&candidate, question.answer_type) {
             (_, AnswerType::Description) => 1.0,
             (Some((_, strength)), _) => *strength,
@@ -325,19 +392,25 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
         let floor = type_floor(question.answer_type);
         let type_factor = floor + (1.0 - floor) * type_fit;
         let score = evidence * type_factor - if conflict { CONFLICT_PENALTY } else { 0.0 };
-        let matched: u64 = found
-            .iter()
-            .enumerate()
-            .filter(|(k, f)| !f.is_empty() && *k < 64)
-            .fold(0, |m, (k, _)| m | 1 << k);
+        let matched = bits(found.iter().map(|f| !f.is_empty()));
         sentences.push(Sentence {
             matched,
+            said_around,
             type_factor,
             hit: h,
             index: i,
             range,
             score,
             confidence,
+            evidence: Evidence {
+                coverage,
+                absent,
+                missing_idf,
+                matched_share,
+                fit,
+                conflict,
+                support: 0,
+            },
             answer_type: question.answer_type,
             candidate: candidate.map(|(c, _)| c),
         });
@@ -363,7 +436,16 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
         sentences,
         order,
         weights,
+        top_idf: weighted.iter().map(|w| w.idf).fold(0.0, f32::max),
+        idf_total: weighted.iter().map(|w| w.idf).sum(),
     }
+}
+
+/// A set of question terms as bits (term k: bit k; terms past 64 are left out).
+fn bits(has: impl Iterator<Item = bool>) -> u64 {
+    has.enumerate()
+        .filter(|&(k, has)| has && k < 64)
+        .fold(0, |m, (k, _)| m | 1 << k)
 }
 
 /// The weighted share of the question's word pairs (consecutive terms) that the sentence
@@ -487,6 +569,7 @@ fn reward_redundancy(sentences: &mut [Sentence], hits: &[Hit]) {
     for (s, key) in sentences.iter_mut().zip(&keys) {
         if let Some(key) = key {
             let support = (sources[key.as_str()].len() - 1).min(MAX_SUPPORT);
+            s.evidence.support = support;
             s.score *= 1.0 + PER_SUPPORT * support as f32;
         }
     }
@@ -567,15 +650,17 @@ fn one_edit_apart(a: &str, b: &str) -> bool {
 /// and the question's own qualifier is nowhere in the sentence.
 fn qualifier_conflict(question: &Question, tokens: &[&Term], text: &str) -> bool {
     question.terms.iter().any(|q| {
-        let Some(qualifier) = &q.qualifier else {
+        if q.qualifiers.is_empty() {
             return false;
-        };
-        let has_qualifier = tokens
-            .iter()
-            .any(|t| t.term == *qualifier || same_name(qualifier, &t.term));
+        }
+        let has_qualifier = tokens.iter().any(|t| {
+            q.qualifiers
+                .iter()
+                .any(|qualifier| t.term == *qualifier || same_name(qualifier, &t.term))
+        });
         !has_qualifier
             && tokens.iter().enumerate().any(|(k, t)| {
-                t.term == q.term
+                (t.term == q.term || q.expansions.contains(&t.term))
                     && tokens[..k]
                         .iter()
                         .rev()
@@ -671,11 +756,34 @@ fn best_candidate(
             // How far after a figure its noun may stand: "dozens of Russian strategic
             // bombers"; a figure of another type must stand right before it.
             let reach = if strength == 1.0 { 3 } else { 1 };
-            let beside_focal = focal.is_some_and(|f| {
-                found[f]
+            let focal_within = |after: usize, before: usize| {
+                focal.is_some_and(|f| {
+                    found[f].iter().any(|&k| {
+                        k >= last && k - last <= after || k < first && k + before >= first
+                    })
+                })
+            };
+            let beside_focal = focal_within(reach, 2);
+            let near_focal = focal_within(5, 4);
+            // "41 Russian warplanes" counts warplanes, not the drones asked about: the
+            // first common word after the figure is a plural that is not the focal word.
+            let counts_other = question.answer_type == AnswerType::Number
+                && focal.is_some()
+                && !beside_focal
+                && tokens
                     .iter()
-                    .any(|&k| k >= last && k - last <= reach || k < first && k + 2 >= first)
-            });
+                    .skip(last)
+                    .take(reach)
+                    .find(|t| {
+                        !is_stop_word(&t.term)
+                            && !text[t.range.clone()].starts_with(char::is_uppercase)
+                    })
+                    .is_some_and(|t| {
+                        text[t.range.clone()].ends_with('s') && !question.has_term(&t.term)
+                    });
+            if counts_other {
+                return None;
+            }
             // "how many drones": a number far from "drones", when "drones" is in the
             // sentence, counts something else.
             let beside_anchor = anchor >= 0.75;
@@ -708,6 +816,7 @@ fn best_candidate(
                     hedged: c.hedged,
                     strength,
                     beside_focal,
+                    near_focal,
                 },
                 value.min(1.0),
             ))
@@ -730,8 +839,125 @@ impl<'h> Ranked<'h> {
         k < 64 && self.sentences.iter().any(|s| s.matched & (1 << k) != 0)
     }
 
-    pub fn best(&self) -> Option<&Sentence> {
-        self.order.first().map(|&i| &self.sentences[i])
+    /// The best sentence that passes `verified`.
+    pub fn best_verified(&self, question: &Question) -> Option<&Sentence> {
+        self.order
+            .iter()
+            .map(|&i| &self.sentences[i])
+            .find(|s| self.verified(question, s))
+    }
+
+    /// Whether a sentence may be given as the answer: its snippet holds an answer of the
+    /// type asked for (not one the question already says) in the relation asked about, and
+    /// it does not speak of the thing asked about with another qualifier (Ukraine's
+    /// delegation for Russia's).
+    pub fn verified(&self, question: &Question, s: &Sentence) -> bool {
+        let typed = s.answer_type != AnswerType::Description;
+        let has_answer = !typed || self.answer_of(s).is_some_and(|c| c.strength >= 0.6);
+        has_answer && self.in_relation(question, s) && !s.evidence.conflict
+    }
+
+    /// A who-question about a kind of person ("the president of France", "Russia's top
+    /// negotiator") is answered by a name near that word ("President Emmanuel Macron",
+    /// "Niek Stam, the FNV's lead negotiator"). A name that qualifies the thing asked about
+    /// ("of France", "Russia's") must be said in the sentence holding the answer or next
+    /// to it.
+    fn in_relation(&self, question: &Question, s: &Sentence) -> bool {
+        let Some(answer) = self.answer_sentence(s) else {
+            return s.answer_type == AnswerType::Description;
+        };
+        let candidate = answer.candidate.as_ref();
+        let needs_near = s.answer_type == AnswerType::Person
+            && question
+                .terms
+                .iter()
+                .any(|t| t.role == Role::Focal && is_person_noun(&t.word.to_lowercase()));
+        let around = [answer.index.checked_sub(1), Some(answer.index + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.neighbour(answer, i))
+            .fold(answer.matched, |m, n| m | n.matched);
+        let qualifiers_said = question
+            .terms
+            .iter()
+            .filter(|t| !t.qualifiers.is_empty())
+            .filter_map(|t| {
+                question
+                    .terms
+                    .iter()
+                    .position(|q| q.term == t.qualifiers[0])
+            })
+            .all(|k| k >= 64 || around & (1 << k) != 0);
+        qualifiers_said && (!needs_near || candidate.is_some_and(|c| c.near_focal))
+    }
+
+    /// Whether the sentence itself says the question's focal term (false if it has none).
+    pub fn says_focal(&self, question: &Question, s: &Sentence) -> bool {
+        question
+            .terms
+            .iter()
+            .enumerate()
+            .any(|(k, t)| t.role == Role::Focal && k < 64 && s.matched & (1 << k) != 0)
+    }
+
+    /// Whether a typed question's focal term (the thing asked about) is missing from the
+    /// sentence's passage, in every word the engine knows for it.
+    pub fn focal_unsaid(&self, question: &Question, s: &Sentence) -> bool {
+        s.answer_type != AnswerType::Description
+            && question
+                .terms
+                .iter()
+                .enumerate()
+                .any(|(k, t)| t.role == Role::Focal && k < 64 && s.said_around & (1 << k) == 0)
+    }
+
+    /// The answer candidate its snippet shows: its own, or its next sentence's when it has
+    /// none and the question asks for a type.
+    fn answer_of<'s>(&'s self, s: &'s Sentence) -> Option<&'s Candidate> {
+        self.answer_sentence(s)?.candidate.as_ref()
+    }
+
+    /// The sentence of its snippet that holds the answer candidate, if any.
+    fn answer_sentence<'s>(&'s self, s: &'s Sentence) -> Option<&'s Sentence> {
+        if s.candidate.is_some() {
+            Some(s)
+        } else if s.answer_type != AnswerType::Description {
+            self.neighbour(s, s.index + 1)
+                .filter(|n| n.candidate.is_some())
+        } else {
+            None
+        }
+    }
+
+    /// The sentence at `index` of the same passage.
+    fn neighbour(&self, s: &Sentence, index: usize) -> Option<&Sentence> {
+        self.sentences
+            .iter()
+            .find(|o| o.hit == s.hit && o.index == index)
+    }
+
+    /// The best score of a rival of `best`: a sentence of another passage whose answer
+    /// neither is `best`'s nor is said in `best`'s passage (sources that agree, or one
+    /// naming the city where the other names the palace, support it rather than compete).
+    /// How far `best` stands out of its rivals.
+    pub fn rival_score(&self, best: &Sentence) -> f32 {
+        let span = |s: &Sentence| {
+            let c = s.candidate.as_ref()?;
+            Some(&self.hits[s.hit].text[c.range.clone()])
+        };
+        let best_key = span(best).and_then(answer_key);
+        let best_passage = self.hits[best.hit].text.to_lowercase();
+        let agrees = |s: &Sentence| {
+            span(s).is_some_and(|text| {
+                answer_key(text) == best_key || best_passage.contains(&text.to_lowercase())
+            })
+        };
+        self.order
+            .iter()
+            .map(|&i| &self.sentences[i])
+            .filter(|s| s.hit != best.hit)
+            .find(|s| best_key.is_none() || !agrees(s))
+            .map_or(0.0, |s| s.score)
     }
 
     /// The best sentence of each passage, in BM25 order.
@@ -745,9 +971,11 @@ impl<'h> Ranked<'h> {
     }
 
     /// Sentences of other sources that answer the same question, best first: one per
-    /// source and distinct answer ("dozens" and "around 40" from one report both count).
+    /// source and distinct answer ("dozens" and "around 40" from one report both count),
+    /// each verified as the main answer is.
     pub fn other_sources<'a>(
         &'a self,
+        question: &'a Question,
         best: &'a Sentence,
     ) -> impl Iterator<Item = &'a Sentence> + 'a {
         let key = |s: &Sentence| {
@@ -782,6 +1010,7 @@ impl<'h> Ranked<'h> {
                 let same_source_without_span =
                     key.1.is_none() && seen.iter().any(|(id, _)| *id == key.0);
                 let ok = answers
+                    && self.verified(question, s)
                     && s.confidence >= 0.3
                     && self.hits[s.hit].source.id != best_source
                     && !same_source_without_span
@@ -796,14 +1025,11 @@ impl<'h> Ranked<'h> {
     /// The snippet (one sentence, or two when the answer or the subject spills over) and
     /// the answer span, as byte ranges in the passage text.
     pub fn snippet(&self, s: &Sentence) -> (Range<usize>, Option<Range<usize>>) {
-        let neighbour = |index: usize| {
-            self.sentences
-                .iter()
-                .find(|o| o.hit == s.hit && o.index == index)
-        };
         if s.candidate.is_none()
             && s.answer_type != AnswerType::Description
-            && let Some(next) = neighbour(s.index + 1).filter(|n| n.candidate.is_some())
+            && let Some(next) = self
+                .neighbour(s, s.index + 1)
+                .filter(|n| n.candidate.is_some())
         {
             return (
                 s.range.start..next.range.end,
@@ -819,14 +1045,14 @@ impl<'h> Ranked<'h> {
         let span = s.candidate.as_ref().map(|c| c.range.clone());
         if PRONOUN_OPENERS.contains(&first_word.as_str())
             && s.index > 0
-            && let Some(previous) = neighbour(s.index - 1)
+            && let Some(previous) = self.neighbour(s, s.index - 1)
         {
             return (previous.range.start..s.range.end, span);
         }
         let alone = s.candidate.as_ref().is_some_and(|c| c.is_exact_type())
             && s.confidence >= ALONE_CONFIDENCE;
-        let previous = s.index.checked_sub(1).and_then(neighbour);
-        let better_neighbour = match (previous, neighbour(s.index + 1)) {
+        let previous = s.index.checked_sub(1).and_then(|i| self.neighbour(s, i));
+        let better_neighbour = match (previous, self.neighbour(s, s.index + 1)) {
             (Some(p), Some(n)) => Some(if p.score > n.score { p } else { n }),
             (p, n) => p.or(n),
         };

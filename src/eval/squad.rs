@@ -13,7 +13,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::{self, Response};
+use crate::answer::{self, Features, Response};
 use crate::corpus::split;
 use crate::index::{self, Index, IndexError, Layout};
 
@@ -34,15 +34,18 @@ impl Dataset {
         serde_json::from_str(&text).map_err(|e| read_error(e.to_string()))
     }
 
-    /// The articles as a sitrep JSONL archive: an article a line, paragraphs as passages.
-    pub fn archive(&self) -> String {
+    /// The articles as a sitrep JSONL archive: an article a line, the paragraphs that
+    /// `keep` takes (by their position in the article) as passages.
+    pub fn archive(&self, keep: impl Fn(usize) -> bool) -> String {
         self.data
             .iter()
             .map(|a| {
                 let text = a
                     .paragraphs
                     .iter()
-                    .map(|p| p.context.trim())
+                    .enumerate()
+                    .filter(|(i, _)| keep(*i))
+                    .map(|(_, p)| p.context.trim())
                     .collect::<Vec<_>>()
                     .join("\n\n");
                 serde_json::json!({"id": a.title, "title": a.title.replace('_', " "), "text": text})
@@ -54,7 +57,11 @@ impl Dataset {
 
     /// Every question, in file order.
     pub fn questions(&self) -> impl Iterator<Item = &str> {
-        self.qas().map(|qa| qa.question.as_str())
+        self.data
+            .iter()
+            .flat_map(|a| &a.paragraphs)
+            .flat_map(|p| &p.qas)
+            .map(|qa| qa.question.as_str())
     }
 
     /// Every paragraph's text.
@@ -64,13 +71,6 @@ impl Dataset {
             .flat_map(|a| &a.paragraphs)
             .map(|p| p.context.as_str())
     }
-
-    fn qas(&self) -> impl Iterator<Item = &Qa> {
-        self.data
-            .iter()
-            .flat_map(|a| &a.paragraphs)
-            .flat_map(|p| &p.qas)
-    }
 }
 
 /// Builds an index of the dataset in `work`.
@@ -78,11 +78,20 @@ pub fn index_dataset(
     dataset: &Dataset,
     work: &Path,
 ) -> Result<(Index, crate::index::BuildReport), EvalError> {
+    index_paragraphs(dataset, work, |_| true)
+}
+
+/// Builds an index of the paragraphs `keep` takes in `work`.
+fn index_paragraphs(
+    dataset: &Dataset,
+    work: &Path,
+    keep: impl Fn(usize) -> bool,
+) -> Result<(Index, crate::index::BuildReport), EvalError> {
     let layout = Layout::new(work);
     let sources = layout.sources();
     std::fs::create_dir_all(&sources).map_err(|e| IndexError::io(&sources, e))?;
     let archive = sources.join("squad.jsonl");
-    std::fs::write(&archive, dataset.archive()).map_err(|e| IndexError::io(&archive, e))?;
+    std::fs::write(&archive, dataset.archive(keep)).map_err(|e| IndexError::io(&archive, e))?;
     let build = index::build(&layout, u64::MAX, |_| {})?;
     let index = Index::open(&layout)?.expect("just built");
     Ok((index, build))
@@ -114,10 +123,22 @@ struct Accepted {
 /// One question and what the engine did with it.
 struct Outcome {
     kind: &'static str,
+    /// Its answer is in the index (always, but with `--unanswerable`).
+    answerable: bool,
+    /// The best snippet contains an accepted answer, whether or not it is given.
     snippet_hit: bool,
     span_hit: bool,
-    null: bool,
+    /// The estimated probability of the best snippet (none: no sentence could answer).
+    probability: Option<f32>,
+    features: Option<Features>,
     sentences: usize,
+}
+
+impl Outcome {
+    /// Whether the engine answers at this threshold.
+    fn answered(&self, threshold: f32) -> bool {
+        self.probability.is_some_and(|p| p >= threshold)
+    }
 }
 
 /// Figures for a group of questions.
@@ -132,14 +153,35 @@ pub struct Figures {
     pub null: f64,
 }
 
+/// One row of the risk–coverage table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    pub threshold: f32,
+    /// Share of all questions answered.
+    pub answered: f64,
+    /// Share of the answered whose snippet holds an accepted answer.
+    pub precision: f64,
+    /// S@1 of the answerable questions.
+    pub s_at_1: f64,
+    /// Share of the unanswerable questions refused.
+    pub refused: f64,
+}
+
 /// The evaluation's results.
 #[derive(Debug, Serialize)]
 pub struct Report {
     pub articles: usize,
     pub passages: usize,
+    /// The answerable questions.
     pub overall: Figures,
     /// By question word: who, what, when, where, which, why, how many, how much, how, other.
     pub by_question_word: BTreeMap<&'static str, Figures>,
+    /// With `--unanswerable`: questions whose answer is in no indexed paragraph.
+    pub unanswerable: usize,
+    /// The share of them refused.
+    pub refused: f64,
+    /// Answered share, precision, S@1 and refusals for a range of probability thresholds.
+    pub risk_coverage: Vec<Coverage>,
     /// Most sentences in any snippet.
     pub max_snippet_sentences: usize,
 }
@@ -153,31 +195,66 @@ pub enum EvalError {
     /// Building or opening the index failed.
     #[error(transparent)]
     Index(#[from] IndexError),
+    /// The features file could not be written.
+    #[error("cannot write the features: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+/// How to evaluate.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// Ask only the first N questions.
+    pub limit: Option<usize>,
+    /// Index only the even paragraphs of each article: the questions on odd paragraphs
+    /// whose answers are in no indexed paragraph have no answer in the corpus.
+    pub unanswerable: bool,
+}
+
+/// A question to ask, with its article and whether the index holds its answer.
+struct Case<'d> {
+    qa: &'d Qa,
+    article: &'d str,
+    answerable: bool,
 }
 
 /// Loads SQuAD from `file`, indexes it in `work` (which must be empty or absent), and asks
-/// every question (the first `limit`, if given). Failures are written to `failures`.
+/// every question. Missed answerable questions are written to `failures`, and each
+/// question's features and whether its best snippet was right to `features` (JSONL, for
+/// `sitrep eval calibrate`).
 pub fn evaluate(
     file: &Path,
     work: &Path,
-    limit: Option<usize>,
+    options: &Options,
     mut failures: impl Write,
+    mut features: impl Write,
 ) -> Result<Report, EvalError> {
     let dataset = Dataset::load(file)?;
-    let (index, build) = index_dataset(&dataset, work)?;
-
-    let questions: Vec<&Qa> = dataset.qas().take(limit.unwrap_or(usize::MAX)).collect();
-    let outcomes = ask_all(&index, &questions);
+    let keep = |i: usize| !options.unanswerable || i.is_multiple_of(2);
+    let (index, build) = index_paragraphs(&dataset, work, keep)?;
+    let mut cases = cases(&dataset, keep);
+    cases.truncate(options.limit.unwrap_or(usize::MAX));
+    let (outcomes, responses) = ask_all(&index, &cases);
 
     let mut by_word: BTreeMap<&'static str, Vec<&Outcome>> = BTreeMap::new();
-    for ((qa, response), outcome) in questions.iter().zip(&outcomes.1).zip(&outcomes.0) {
+    for ((case, response), outcome) in cases.iter().zip(&responses).zip(&outcomes) {
+        let row = serde_json::json!({
+            "group": case.article,
+            "answerable": case.answerable,
+            "label": u8::from(outcome.snippet_hit),
+            "features": outcome.features,
+        });
+        writeln!(features, "{row}")?;
+        if !case.answerable {
+            continue;
+        }
         by_word.entry(outcome.kind).or_default().push(outcome);
-        if !outcome.snippet_hit {
+        if !(outcome.snippet_hit && outcome.answered(answer::MIN_PROBABILITY)) {
             let _ = writeln!(
                 failures,
                 "{}\n  expected: {}\n  got: {}",
-                qa.question,
-                qa.answers
+                case.qa.question,
+                case.qa
+                    .answers
                     .iter()
                     .map(|a| a.text.as_str())
                     .collect::<Vec<_>>()
@@ -185,8 +262,13 @@ pub fn evaluate(
                 response
                     .answer
                     .as_ref()
-                    .map_or("no answer".to_string(), |a| format!(
-                        "[{}] ({} #{}) {}",
+                    .map_or("nothing".to_string(), |a| format!(
+                        "{}[{}] ({} #{}) {}",
+                        if outcome.answered(answer::MIN_PROBABILITY) {
+                            ""
+                        } else {
+                            "(refused) "
+                        },
                         a.text.as_deref().unwrap_or("-"),
                         a.source.id,
                         a.passage,
@@ -195,27 +277,86 @@ pub fn evaluate(
             );
         }
     }
+    let (answerable, unanswerable): (Vec<&Outcome>, Vec<&Outcome>) =
+        outcomes.iter().partition(|o| o.answerable);
+    let refused = |t: f32| share(&unanswerable, |o| !o.answered(t));
+    let risk_coverage = (0..=19)
+        .map(|k| k as f32 * 0.05)
+        .map(|t| {
+            let answered: Vec<&Outcome> = outcomes.iter().filter(|o| o.answered(t)).collect();
+            Coverage {
+                threshold: t,
+                answered: answered.len() as f64 / outcomes.len().max(1) as f64,
+                precision: share(&answered, |o| o.snippet_hit),
+                s_at_1: figures(answerable.iter().copied(), t).s_at_1,
+                refused: refused(t),
+            }
+        })
+        .collect();
     Ok(Report {
         articles: dataset.data.len(),
         passages: build.passages(),
-        overall: figures(outcomes.0.iter()),
+        overall: figures(answerable.iter().copied(), answer::MIN_PROBABILITY),
         by_question_word: by_word
             .into_iter()
-            .map(|(k, v)| (k, figures(v.into_iter())))
+            .map(|(k, v)| (k, figures(v.into_iter(), answer::MIN_PROBABILITY)))
             .collect(),
-        max_snippet_sentences: outcomes.0.iter().map(|o| o.sentences).max().unwrap_or(0),
+        unanswerable: unanswerable.len(),
+        refused: refused(answer::MIN_PROBABILITY),
+        risk_coverage,
+        max_snippet_sentences: outcomes
+            .iter()
+            .filter(|o| o.answered(answer::MIN_PROBABILITY))
+            .map(|o| o.sentences)
+            .max()
+            .unwrap_or(0),
     })
 }
 
+/// The questions of the dataset in file order: those on kept paragraphs are answerable;
+/// of the others, those whose every accepted answer is missing from the kept paragraphs
+/// are unanswerable, and the rest are left out.
+fn cases(dataset: &Dataset, keep: impl Fn(usize) -> bool) -> Vec<Case<'_>> {
+    let indexed: Vec<String> = dataset
+        .data
+        .iter()
+        .flat_map(|a| a.paragraphs.iter().enumerate())
+        .filter(|(i, _)| keep(*i))
+        .map(|(_, p)| normalize(&p.context))
+        .collect();
+    let absent = |qa: &Qa| {
+        qa.answers.iter().all(|a| {
+            let answer = normalize(&a.text);
+            !indexed.iter().any(|p| p.contains(&answer))
+        })
+    };
+    let mut cases = Vec::new();
+    for article in &dataset.data {
+        for (i, paragraph) in article.paragraphs.iter().enumerate() {
+            for qa in &paragraph.qas {
+                let answerable = keep(i);
+                if answerable || absent(qa) {
+                    cases.push(Case {
+                        qa,
+                        article: &article.title,
+                        answerable,
+                    });
+                }
+            }
+        }
+    }
+    cases
+}
+
 /// Asks every question on all cores.
-fn ask_all(index: &Index, questions: &[&Qa]) -> (Vec<Outcome>, Vec<Response>) {
+fn ask_all(index: &Index, cases: &[Case]) -> (Vec<Outcome>, Vec<Response>) {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = questions.len().div_ceil(threads).max(1);
+    let chunk = cases.len().div_ceil(threads).max(1);
     let results: Vec<(Outcome, Response)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = questions
+        let handles: Vec<_> = cases
             .chunks(chunk)
             .map(|part| {
-                scope.spawn(move || part.iter().map(|qa| judge(index, qa)).collect::<Vec<_>>())
+                scope.spawn(move || part.iter().map(|c| judge(index, c)).collect::<Vec<_>>())
             })
             .collect();
         handles
@@ -226,16 +367,21 @@ fn ask_all(index: &Index, questions: &[&Qa]) -> (Vec<Outcome>, Vec<Response>) {
     results.into_iter().unzip()
 }
 
-fn judge(index: &Index, qa: &Qa) -> (Outcome, Response) {
-    let response = answer::ask(index, &qa.question).unwrap_or_else(|_| Response {
-        question: qa.question.clone(),
-        answer: None,
-        also: Vec::new(),
-        related: Vec::new(),
+/// Asks a question with no threshold, so that its best snippet is judged at every one.
+fn judge(index: &Index, case: &Case) -> (Outcome, Response) {
+    let qa = case.qa;
+    let (response, features) = answer::ask_with(index, &qa.question, 0.0).unwrap_or_else(|_| {
+        let response = Response {
+            question: qa.question.clone(),
+            answer: None,
+            also: Vec::new(),
+            related: Vec::new(),
+        };
+        (response, None)
     });
     let accepted: Vec<String> = qa.answers.iter().map(|a| normalize(&a.text)).collect();
     let (snippet_hit, span_hit, sentences) = match &response.answer {
-        Some(a) => {
+        Some(a) if case.answerable => {
             let snippet = normalize(&a.snippet);
             let text = a.text.as_deref().map(normalize);
             (
@@ -244,27 +390,34 @@ fn judge(index: &Index, qa: &Qa) -> (Outcome, Response) {
                 split::sentences(&a.snippet).len(),
             )
         }
+        Some(a) => (false, false, split::sentences(&a.snippet).len()),
         None => (false, false, 0),
     };
     let outcome = Outcome {
         kind: question_word(&qa.question),
+        answerable: case.answerable,
         snippet_hit,
         span_hit,
-        null: response.answer.is_none(),
+        probability: features.as_ref().map(Features::probability),
+        features,
         sentences,
     };
     (outcome, response)
 }
 
-fn figures<'a>(outcomes: impl Iterator<Item = &'a Outcome>) -> Figures {
+/// The share of `outcomes` for which `f` holds (0 of none).
+fn share(outcomes: &[&Outcome], f: impl Fn(&Outcome) -> bool) -> f64 {
+    outcomes.iter().filter(|o| f(o)).count() as f64 / outcomes.len().max(1) as f64
+}
+
+/// Figures of answerable questions, answered at `threshold`.
+fn figures<'a>(outcomes: impl Iterator<Item = &'a Outcome>, threshold: f32) -> Figures {
     let outcomes: Vec<&Outcome> = outcomes.collect();
-    let n = outcomes.len().max(1) as f64;
-    let share = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|o| f(o)).count() as f64 / n;
     Figures {
         questions: outcomes.len(),
-        s_at_1: share(|o| o.snippet_hit),
-        a_at_1: share(|o| o.span_hit),
-        null: share(|o| o.null),
+        s_at_1: share(&outcomes, |o| o.answered(threshold) && o.snippet_hit),
+        a_at_1: share(&outcomes, |o| o.answered(threshold) && o.span_hit),
+        null: share(&outcomes, |o| !o.answered(threshold)),
     }
 }
 

@@ -1,0 +1,85 @@
+//! The answer's probability: a logistic model over what ranking measured of the best
+//! sentence, fitted by `sitrep eval calibrate` on answerable and unanswerable questions
+//! with folds split by article (see BENCHMARKS.md).
+
+use serde::{Deserialize, Serialize};
+
+use super::question::{AnswerType, Question};
+use super::rank::{Ranked, Sentence};
+
+/// The features the probability is estimated from, in the order of `WEIGHTS`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Features(pub Vec<f32>);
+
+/// The names of the features, for reports.
+pub const NAMES: [&str; 19] = [
+    "confidence",
+    "coverage",
+    "absent",
+    "missing_idf_share",
+    "missing_idf",
+    "matched_share",
+    "fit",
+    "typed_without_answer",
+    "focal_unsaid",
+    "focal_in_sentence",
+    "beside_focal",
+    "description",
+    "figure_or_date",
+    "person_or_place",
+    "score",
+    "margin",
+    "bm25",
+    "passage_rank",
+    "support",
+];
+
+/// Fitted by `sitrep eval calibrate` (bias first, then one weight per feature of `NAMES`).
+const BIAS: f32 = -3.2263;
+const WEIGHTS: [f32; 19] = [
+    -3.2522, 1.0218, -2.8247, 0.7333, 0.3047, 1.2639, -0.6324, 0.6182, 0.3040, 0.5076, -0.0364,
+    -0.4024, 0.8562, 0.4679, 4.0091, 7.4023, 0.2158, 0.7125, -0.4470,
+];
+
+impl Features {
+    /// What ranking measured of `best`.
+    pub fn of(question: &Question, ranked: &Ranked, best: &Sentence) -> Features {
+        use AnswerType::*;
+        let e = &best.evidence;
+        let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        let kind = best.answer_type;
+        let hit = &ranked.hits[best.hit];
+        Features(vec![
+            best.confidence,
+            e.coverage,
+            e.absent,
+            e.missing_idf / ranked.top_idf.max(f32::EPSILON),
+            e.missing_idf / 10.0,
+            e.matched_share,
+            e.fit,
+            flag(kind != Description && !best.has_answer_type()),
+            flag(ranked.focal_unsaid(question, best)),
+            flag(ranked.says_focal(question, best)),
+            flag(best.candidate.as_ref().is_some_and(|c| c.beside_focal)),
+            flag(kind == Description),
+            flag(matches!(kind, Number | Money | Percent | Date | Duration)),
+            flag(matches!(kind, Person | Place)),
+            best.score,
+            best.score - ranked.rival_score(best),
+            hit.score / ranked.idf_total.max(f32::EPSILON),
+            1.0 / (1.0 + best.hit as f32),
+            e.support as f32,
+        ])
+    }
+
+    /// The estimated probability that the sentence answers the question.
+    pub fn probability(&self) -> f32 {
+        probability(BIAS, &WEIGHTS, &self.0)
+    }
+}
+
+/// The logistic function of a linear score.
+pub fn probability(bias: f32, weights: &[f32], x: &[f32]) -> f32 {
+    let z = bias + weights.iter().zip(x).map(|(w, x)| w * x).sum::<f32>();
+    1.0 / (1.0 + (-z).exp())
+}

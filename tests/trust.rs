@@ -1,0 +1,56 @@
+//! Questions as people type them in chat, on the shipped corpus: each is answered with the
+//! right span or refused, never with a plausible wrong quote (issue 18's examples).
+
+mod common;
+
+use serde_json::Value;
+
+/// `(question, accepted spans, must answer)`: an empty list means the sources do not say.
+const CASES: &[(&str, &[&str], bool)] = &[
+    ("who is leading Ukraine's team?", &["Umerov"], true),
+    ("who is the president of France?", &[], false),
+    ("who's Russia's top negotiator?", &["Medinsky"], false),
+    (
+        "where's the second round happening?",
+        &["Istanbul", "Ciragan"],
+        false,
+    ),
+    (
+        "what's the name of Ukraine's defence minister?",
+        &["Umerov"],
+        true,
+    ),
+    ("how many UAVs hit the airbases?", &["117"], false),
+];
+
+#[test]
+fn chat_questions_are_answered_right_or_refused() {
+    let dir = common::corpus_copy();
+    let questions: String = CASES.iter().map(|(q, ..)| format!("{q}\n")).collect();
+    let out = common::stdout_of(
+        common::sitrep(dir.path())
+            .args(["ask", "--jsonl"])
+            .write_stdin(questions),
+    );
+    let answers: Vec<Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), CASES.len(), "one answer per question");
+
+    let mut failures = Vec::new();
+    for ((question, accepted, must_answer), response) in CASES.iter().zip(&answers) {
+        let answer = &response["answer"];
+        let ok = if answer.is_null() {
+            !must_answer
+        } else {
+            let span = answer["text"].as_str().unwrap_or("");
+            accepted.iter().any(|a| span.contains(a))
+        };
+        if !ok {
+            failures.push(format!("{question}\n   got {answer}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
