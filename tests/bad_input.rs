@@ -118,6 +118,30 @@ fn manifest_adds_what_files_do_not_say() {
 }
 
 #[test]
+fn import_into_a_new_index_creates_it_and_skips_only_the_bad_utf8_line() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let index = dir.path().join("new-index");
+    let file = dir.path().join("archive.jsonl");
+    let mut archive = br#"{"id": "ferry-1", "text": "The ferry carried 212 passengers."}"#.to_vec();
+    archive.extend_from_slice(b"\n\xff\n");
+    archive.extend_from_slice(br#"{"id": "ferry-2", "text": "The bridge opened in 1998."}"#);
+    archive.push(b'\n');
+    std::fs::write(&file, archive).unwrap();
+    common::sitrep(&index)
+        .args(["sources", "import"])
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("imported 2 articles")
+                .and(predicate::str::contains("(1 lines left out)")),
+        )
+        .stderr(predicate::str::contains("archive.jsonl:2: invalid record"));
+    let r = common::ask_json(&index, "when did the bridge open?");
+    assert_eq!(r["answer"]["text"], "1998", "{r}");
+}
+
+#[test]
 fn bulk_import_reports_bad_lines_and_indexes_the_rest() {
     let dir = common::corpus_copy();
     let file = dir.path().join("archive.jsonl");

@@ -28,21 +28,46 @@ pub struct Line {
     pub article: Result<Article, SourceError>,
 }
 
-/// Reads an archive line by line; blank lines are skipped, a read error ends it.
+/// Reads an archive line by line; blank lines are skipped. A line that is not UTF-8 is
+/// reported and the next ones read; a read error is reported and ends it.
 pub fn lines(reader: impl BufRead, max_text_bytes: u64) -> impl Iterator<Item = Line> {
+    let invalid = |message: String| SourceError::InvalidRecord { message };
+    let mut failed = false;
     reader
-        .lines()
+        .split(b'\n')
         .enumerate()
-        .map_while(|(i, line)| line.ok().map(|l| (i + 1, l)))
-        .filter(|(_, raw)| !raw.trim().is_empty())
-        .map(move |(number, raw)| {
-            let article = parse(&raw, max_text_bytes);
-            Line {
+        .map_while(move |(i, bytes)| {
+            if failed {
+                return None;
+            }
+            let number = i + 1;
+            let line = |raw: String, article| Line {
                 number,
                 raw,
                 article,
-            }
+            };
+            Some(match bytes.map(String::from_utf8) {
+                Ok(Ok(mut raw)) => {
+                    if raw.ends_with('\r') {
+                        raw.pop();
+                    }
+                    if raw.trim().is_empty() {
+                        return Some(None);
+                    }
+                    let article = parse(&raw, max_text_bytes);
+                    Some(line(raw, article))
+                }
+                Ok(Err(_)) => Some(line(String::new(), Err(invalid("not valid UTF-8".into())))),
+                Err(e) => {
+                    failed = true;
+                    Some(line(
+                        String::new(),
+                        Err(invalid(format!("cannot read: {e}"))),
+                    ))
+                }
+            })
         })
+        .flatten()
 }
 
 fn parse(raw: &str, max_text_bytes: u64) -> Result<Article, SourceError> {
@@ -90,6 +115,20 @@ fn parse(raw: &str, max_text_bytes: u64) -> Result<Article, SourceError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_reported_and_the_rest_read() {
+        let archive = b"{\"id\": \"a\", \"text\": \"One.\"}\n\xff\n{\"id\": \"b\", \"text\": \"Two.\"}\r\n{\"id\": \"c\", \"text\": \"Three.\"}\n";
+        let read: Vec<Line> = lines(&archive[..], 1 << 20).collect();
+        let numbers = |ok: bool| -> Vec<usize> {
+            read.iter()
+                .filter(|l| l.article.is_ok() == ok)
+                .map(|l| l.number)
+                .collect()
+        };
+        assert_eq!(numbers(true), [1, 3, 4]);
+        assert_eq!(numbers(false), [2]);
+    }
 
     #[test]
     fn reads_good_lines_and_numbers_bad_ones() {

@@ -26,6 +26,8 @@ pub fn import(
     progress: impl FnMut(BuildEvent),
 ) -> Result<Imported, IndexError> {
     let input = std::fs::File::open(file).map_err(|e| IndexError::io(file, e))?;
+    // A new index directory has no sources folder yet.
+    std::fs::create_dir_all(layout.sources()).map_err(|e| IndexError::io(&layout.sources(), e))?;
     let archive = free_name(&layout.sources(), file);
     let mut good = Vec::new();
     let mut rejected = Vec::new();
