@@ -27,8 +27,9 @@ pub fn import(
 ) -> Result<Imported, IndexError> {
     let input = std::fs::File::open(file).map_err(|e| IndexError::io(file, e))?;
     // A new index directory has no sources folder yet.
-    std::fs::create_dir_all(layout.sources()).map_err(|e| IndexError::io(&layout.sources(), e))?;
-    let archive = free_name(&layout.sources(), file);
+    let sources = layout.sources();
+    std::fs::create_dir_all(&sources).map_err(|e| IndexError::io(&sources, e))?;
+    let archive = free_name(&sources, file);
     let mut good = Vec::new();
     let mut rejected = Vec::new();
     for line in jsonl::lines(BufReader::new(input), max_source_bytes) {
