@@ -90,3 +90,25 @@ fn killed_reindex_leaves_the_old_index_answering() {
     );
     assert!(left.contains(&before));
 }
+
+#[test]
+fn a_corrupt_current_is_reported_and_a_reindex_replaces_it() {
+    let dir = common::corpus_copy();
+    common::sitrep(dir.path()).arg("reindex").assert().success();
+    let generations = || std::fs::read_dir(dir.path().join("generations")).unwrap().count();
+    assert_eq!(generations(), 1);
+
+    for garbage in [&b"\xff\xfe\x00junk"[..], b"../../etc\n0\n", b""] {
+        std::fs::write(dir.path().join("CURRENT"), garbage).unwrap();
+        common::sitrep(dir.path())
+            .args(["ask", "how many drones were used?"])
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains("CURRENT is corrupt"));
+        common::sitrep(dir.path()).arg("reindex").assert().success();
+        let r = common::ask_json(dir.path(), "how many drones were used?");
+        assert_eq!(r["answer"]["text"], "117", "{r}");
+    }
+    // Each rebuild removed the generation nothing names any more, but the last it replaced.
+    assert!(generations() <= 2, "{} generations left", generations());
+}

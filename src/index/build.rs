@@ -42,6 +42,11 @@ pub fn build(
     let _lock = lock(layout)?;
     let manifest = Manifest::load(&sources_dir)?;
     let files = corpus::source_files(&sources_dir).map_err(|e| IndexError::io(&sources_dir, e))?;
+    // A rebuild starts from the sources whatever `CURRENT` holds.
+    let previous = layout.current().unwrap_or_else(|error| {
+        tracing::warn!(%error, "replacing a corrupt CURRENT");
+        None
+    });
 
     let name = format!(
         "{}-{}",
@@ -50,9 +55,47 @@ pub fn build(
     );
     let dir = layout.generations().join(&name);
     fs::create_dir_all(&dir).map_err(|e| IndexError::io(&dir, e))?;
+    let built = build_generation(
+        &dir,
+        &name,
+        &files,
+        &manifest,
+        max_source_bytes,
+        started,
+        &mut progress,
+    );
+    let report = match built {
+        Ok(report) => report,
+        Err(error) => {
+            // A failed build leaves nothing behind.
+            let _ = fs::remove_dir_all(&dir);
+            return Err(error);
+        }
+    };
+    swap_current(
+        layout,
+        &Pointer {
+            generation: name.clone(),
+            revision: 0,
+        },
+    )?;
+    remove_stale_generations(layout, &name, previous.as_deref());
+    Ok(report)
+}
 
+/// Writes a complete generation into `dir`: every source's passages, committed, and the
+/// report beside them.
+fn build_generation(
+    dir: &Path,
+    name: &str,
+    files: &[std::path::PathBuf],
+    manifest: &Manifest,
+    max_source_bytes: u64,
+    started: Instant,
+    progress: &mut impl FnMut(BuildEvent),
+) -> Result<BuildReport, IndexError> {
     let (schema, fields) = Fields::schema();
-    let index = TantivyIndex::create_in_dir(&dir, schema)?;
+    let index = TantivyIndex::create_in_dir(dir, schema)?;
     index
         .tokenizers()
         .register(analyzer::NAME, analyzer::analyzer());
@@ -62,7 +105,7 @@ pub fn build(
     let mut sources = Vec::with_capacity(files.len());
     let mut text_bytes = 0u64;
     let mut first_origin: HashMap<String, String> = HashMap::new();
-    for path in &files {
+    for path in files {
         for loaded in corpus::read_source(path, max_source_bytes) {
             let article =
                 loaded
@@ -104,7 +147,7 @@ pub fn build(
     writer.wait_merging_threads()?;
 
     let report = BuildReport {
-        generation: name.clone(),
+        generation: name.to_string(),
         built_at: chrono::Utc::now(),
         elapsed_ms: started.elapsed().as_millis() as u64,
         text_bytes,
@@ -115,17 +158,7 @@ pub fn build(
         &report_path,
         &serde_json::to_vec_pretty(&report).expect("report serializes"),
     )?;
-    sync_dir(&dir)?;
-
-    let previous = layout.current()?;
-    swap_current(
-        layout,
-        &Pointer {
-            generation: name.clone(),
-            revision: 0,
-        },
-    )?;
-    remove_stale_generations(layout, &name, previous.as_deref());
+    sync_dir(dir)?;
     Ok(report)
 }
 

@@ -71,24 +71,35 @@ impl Layout {
         Ok(self.pointer()?.map(|p| p.generation))
     }
 
-    /// The live generation and its revision, if an index has been built.
+    /// The live generation and its revision, if an index has been built. A `CURRENT` that
+    /// names no generation (a broken disk, a hand edit) is an error, never a path.
     pub fn pointer(&self) -> Result<Option<Pointer>, IndexError> {
-        match std::fs::read_to_string(self.current_file()) {
-            Ok(text) => {
-                let mut lines = text.lines();
-                let generation = lines.next().unwrap_or("").trim().to_string();
-                let revision = lines
-                    .next()
-                    .and_then(|r| r.trim().parse().ok())
-                    .unwrap_or(0);
-                Ok(Some(Pointer {
-                    generation,
-                    revision,
-                }))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(IndexError::io(self.current_file(), e)),
+        let path = self.current_file();
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(IndexError::io(path, e)),
+        };
+        let corrupt = || IndexError::CorruptPointer(path.clone());
+        let text = String::from_utf8(bytes).map_err(|_| corrupt())?;
+        let mut lines = text.lines();
+        let generation = lines.next().unwrap_or("").trim().to_string();
+        let is_name = !generation.is_empty()
+            && !generation.starts_with('.')
+            && generation
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !is_name {
+            return Err(corrupt());
         }
+        let revision = lines
+            .next()
+            .and_then(|r| r.trim().parse().ok())
+            .unwrap_or(0);
+        Ok(Some(Pointer {
+            generation,
+            revision,
+        }))
     }
 }
 
@@ -203,6 +214,9 @@ pub enum IndexError {
     /// An import file had no usable line.
     #[error("{0}: no line is a usable article record")]
     NothingToImport(PathBuf),
+    /// `CURRENT` does not name a generation.
+    #[error("{0} is corrupt: run `sitrep reindex` to rebuild the index from its sources")]
+    CorruptPointer(PathBuf),
     /// The build report beside the index is unreadable.
     #[error("corrupt build report {path}: {message}")]
     Report { path: PathBuf, message: String },
