@@ -95,7 +95,11 @@ fn killed_reindex_leaves_the_old_index_answering() {
 fn a_corrupt_current_is_reported_and_a_reindex_replaces_it() {
     let dir = common::corpus_copy();
     common::sitrep(dir.path()).arg("reindex").assert().success();
-    let generations = || std::fs::read_dir(dir.path().join("generations")).unwrap().count();
+    let generations = || {
+        std::fs::read_dir(dir.path().join("generations"))
+            .unwrap()
+            .count()
+    };
     assert_eq!(generations(), 1);
 
     for garbage in [&b"\xff\xfe\x00junk"[..], b"../../etc\n0\n", b""] {

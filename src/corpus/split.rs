@@ -4,6 +4,9 @@ use std::ops::Range;
 
 /// Paragraphs longer than this are cut into passages of whole sentences.
 pub const MAX_PASSAGE_BYTES: usize = 3000;
+/// Longer runs without a sentence end (a scrape with no punctuation, a hostile page) are
+/// cut at spaces into pieces of at most this, so that no passage or snippet grows with them.
+pub const MAX_SENTENCE_BYTES: usize = 1000;
 /// Shorter paragraphs of an article join the next (about two sentences of news).
 pub const MIN_PASSAGE_BYTES: usize = 300;
 
@@ -115,13 +118,37 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// Pushes `range` trimmed, cut into pieces of at most `MAX_SENTENCE_BYTES`.
 fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
     let slice = &text[range.clone()];
     let lead = slice.len() - slice.trim_start().len();
     let trimmed = slice.trim();
-    if !trimmed.is_empty() {
-        let s = range.start + lead;
-        out.push(s..s + trimmed.len());
+    if trimmed.is_empty() {
+        return;
+    }
+    let mut start = range.start + lead;
+    let end = start + trimmed.len();
+    while end - start > MAX_SENTENCE_BYTES {
+        let piece = &text[start..];
+        let limit = (0..=MAX_SENTENCE_BYTES)
+            .rev()
+            .find(|&i| piece.is_char_boundary(i))
+            .unwrap_or(0);
+        // The last space within the limit; a hard cut where a word is longer than it.
+        let cut = piece[..limit]
+            .rfind(char::is_whitespace)
+            .filter(|&i| i > 0)
+            .unwrap_or(limit);
+        let cut = if cut == 0 {
+            piece.chars().next().map_or(1, char::len_utf8)
+        } else {
+            cut
+        };
+        out.push(start..start + piece[..cut].trim_end().len());
+        start += cut + (piece[cut..].len() - piece[cut..].trim_start().len());
+    }
+    if start < end {
+        out.push(start..end);
     }
 }
 
@@ -223,6 +250,24 @@ mod tests {
                 "It collapsed at 10:50 p.m. Moscow time on May 31.",
                 "Talks began at 9 a.m. Monday."
             ]
+        );
+    }
+
+    #[test]
+    fn a_run_without_sentence_ends_is_cut_at_spaces() {
+        let text = format!("{}{}", "word ".repeat(1000), "x".repeat(2500));
+        let pieces = sentences(&text);
+        assert!(
+            pieces.iter().all(|r| r.len() <= MAX_SENTENCE_BYTES),
+            "{pieces:?}"
+        );
+        assert!(pieces.iter().all(|r| !text[r.clone()].starts_with(' ')));
+        let joined: String = pieces.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
+        assert!(
+            chunk_paragraph(&text, MAX_PASSAGE_BYTES)
+                .iter()
+                .all(|r| r.len() <= MAX_PASSAGE_BYTES)
         );
     }
 
