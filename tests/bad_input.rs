@@ -189,7 +189,12 @@ fn bulk_import_reports_bad_lines_and_indexes_the_rest() {
 fn a_source_of_one_endless_sentence_gives_short_passages_and_snippets() {
     let dir = common::corpus_copy();
     // About 1.5 MB and one sentence; every clause differs, as in a real page.
-    let clause = |n: usize| format!("boat {n} waited by the harbour wall for {} minutes ", n % 97);
+    let clause = |n: usize| {
+        format!(
+            "boat {n} waited by the harbour wall for {} minutes ",
+            n % 97
+        )
+    };
     let mut text: String = (0..15_000).map(clause).collect();
     text.push_str("and the ferry carried 212 passengers across the bay ");
     text.extend((15_000..30_000).map(clause));

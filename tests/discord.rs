@@ -367,6 +367,28 @@ fn search_pages_with_buttons_and_passages_open_privately() {
 }
 
 #[test]
+fn forged_buttons_get_a_reply_and_the_endpoint_keeps_serving() {
+    let endpoint = start(common::corpus_copy(), &[]);
+    for forged in [
+        "search:18446744073709551615:x",
+        "search:4000000000000000000:Russia",
+        "passage:002_e3d4d459c0d831ce:18446744073709551615",
+        "passage::0",
+        "nonsense",
+    ] {
+        let (status, body) = signed_post(&endpoint.url, &button(forged), None);
+        assert_eq!(status, 200, "{forged}: {body}");
+        assert!(!body.contains("went wrong"), "{forged}: {body}");
+    }
+    let (status, _) = signed_post(
+        &endpoint.url,
+        &command("ask", Some(("question", "how many drones were used?")), "0"),
+        None,
+    );
+    assert_eq!(status, 200, "still serving after the forged buttons");
+}
+
+#[test]
 fn reindex_is_deferred_and_finished_by_editing_the_response() {
     let (endpoint, requests) = start_with_rest(&[]);
     let (line, body) = deferred(&endpoint, &requests, &command("reindex", None, "32"));

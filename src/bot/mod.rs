@@ -17,6 +17,8 @@ use crate::track::{self, AlertBody, Brief, Channel, Kind, Subscription, TrackErr
 
 /// Passages listed by `search`.
 pub const SEARCH_LIMIT: usize = 5;
+/// The last page a search can be turned to; a button asking for more is forged.
+pub const MAX_SEARCH_PAGE: usize = 200;
 
 /// Who sent a command, and from where.
 #[derive(Debug, Clone)]
@@ -227,8 +229,13 @@ impl Handler {
                 answer::ask(&live.get(), &question).map_err(ask_error)?,
             )),
             Command::Search { query, page } => Reply::Passages {
-                found: answer::search(&live.get(), &query, SEARCH_LIMIT, page * SEARCH_LIMIT)
-                    .map_err(ask_error)?,
+                found: answer::search(
+                    &live.get(),
+                    &query,
+                    SEARCH_LIMIT,
+                    page.min(MAX_SEARCH_PAGE) * SEARCH_LIMIT,
+                )
+                .map_err(ask_error)?,
                 query,
                 page,
             },

@@ -215,6 +215,7 @@ impl Discord {
         if let Some(rest) = id.strip_prefix("search:")
             && let Some((page, query)) = rest.split_once(':')
             && let Ok(page) = page.parse()
+            && page <= crate::bot::MAX_SEARCH_PAGE
         {
             // Turn the page in place.
             let command = Command::Search {

@@ -149,8 +149,11 @@ impl Index {
             clauses.push((Occur::Should, Box::new(BoostQuery::new(query, t.weight))));
         }
         let searcher = self.reader.searcher();
+        if offset as u64 >= searcher.num_docs() {
+            return Ok(Vec::new());
+        }
         let query = BooleanQuery::new(clauses);
-        let end = offset + limit;
+        let end = offset + limit.min(searcher.num_docs() as usize);
         // Equal scores are ordered by source and passage, not by where the passages sit in
         // the index's segments, which differs from build to build: fetch until every
         // passage that ties with the last one asked for is in. Twice as many as asked for
