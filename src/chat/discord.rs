@@ -774,6 +774,17 @@ pub fn router(discord: Arc<Discord>, verifier: Verifier) -> axum::Router {
 
 type EndpointState = (Arc<Discord>, Arc<Verifier>);
 
+/// How far a request's timestamp may be from our clock: Discord's requests arrive within
+/// seconds, a replayed one later.
+const MAX_CLOCK_SKEW_SECS: i64 = 300;
+
+/// Whether a signature timestamp (Unix seconds) is close to now.
+fn is_recent(timestamp: &str) -> bool {
+    timestamp
+        .parse::<i64>()
+        .is_ok_and(|t| (chrono::Utc::now().timestamp() - t).abs() <= MAX_CLOCK_SKEW_SECS)
+}
+
 /// Verifies the signature over the raw body first; only then parses the interaction.
 async fn endpoint(
     State((discord, verifier)): State<EndpointState>,
@@ -789,7 +800,7 @@ async fn endpoint(
     let signature = header("X-Signature-Ed25519");
     let timestamp = header("X-Signature-Timestamp");
     if signature.is_empty()
-        || timestamp.is_empty()
+        || !is_recent(timestamp)
         || verifier.verify(signature, timestamp, &body).is_err()
     {
         return (StatusCode::UNAUTHORIZED, "invalid request signature").into_response();
