@@ -119,6 +119,7 @@ fn unsafe_and_unusable_urls_are_refused_with_reasons() {
         &["127.0.0.1", "loopback"],
     );
     refused("file:///etc/passwd", "true", &["only http and https"]);
+    refused(&site_url("/to-file"), "127.0.0.1", &["only http and https"]);
     refused(&site_url("/missing.html"), "127.0.0.1", &["answered 404"]);
     // Nothing was added, and the index still answers.
     assert_eq!(sources_json(dir.path()).len(), 3);

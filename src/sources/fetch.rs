@@ -236,10 +236,12 @@ impl Fetcher {
                         url: url.to_string(),
                         message: format!("redirect ({status}) without a location"),
                     })?;
-                url = url.join(location).map_err(|_| FetchError::Redirect {
+                let next = url.join(location).map_err(|_| FetchError::Redirect {
                     url: url.to_string(),
                     message: format!("redirect to an invalid location {location:?}"),
                 })?;
+                // A redirect is held to what a moderator may add: http(s) with a host.
+                url = parse(next.as_str())?;
                 continue;
             }
             if status == reqwest::StatusCode::NOT_MODIFIED {
@@ -452,7 +454,17 @@ pub fn internal(ip: IpAddr) -> Option<&'static str> {
             if let Some(v4) = ip.to_ipv4_mapped() {
                 return internal_v4(v4);
             }
-            let first = ip.segments()[0];
+            let segments = ip.segments();
+            let embedded = |hi: u16, lo: u16| Ipv4Addr::from(((hi as u32) << 16) | lo as u32);
+            // IPv4-compatible (::127.0.0.1) and 6to4 (2002:7f00:1::) forms carry an IPv4
+            // address that decides; `::` and `::1` themselves are caught below.
+            if segments[..6] == [0; 6] && segments[6] != 0 {
+                return internal_v4(embedded(segments[6], segments[7]));
+            }
+            if segments[0] == 0x2002 {
+                return internal_v4(embedded(segments[1], segments[2]));
+            }
+            let first = segments[0];
             if ip.is_loopback() {
                 Some("loopback")
             } else if ip.is_unspecified() {
@@ -463,10 +475,9 @@ pub fn internal(ip: IpAddr) -> Option<&'static str> {
                 Some("link-local")
             } else if ip.is_multicast() {
                 Some("multicast")
-            } else if ip.segments()[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+            } else if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
                 // NAT64: the embedded IPv4 address decides.
-                let [.., hi, lo] = ip.segments();
-                internal_v4(Ipv4Addr::from(((hi as u32) << 16) | lo as u32))
+                internal_v4(embedded(segments[6], segments[7]))
             } else if first == 0x2001 && ip.segments()[1] == 0x0db8 {
                 Some("documentation")
             } else {
@@ -521,11 +532,20 @@ mod tests {
             "fe80::1",
             "::ffff:127.0.0.1",
             "64:ff9b::a9fe:a9fe",
+            "::7f00:1",
+            "::127.0.0.1",
+            "2002:7f00:1::",
+            "2002:a00:1::1",
         ];
         for ip in internal_ones {
             assert!(internal(ip.parse().unwrap()).is_some(), "{ip}");
         }
-        for ip in ["93.184.215.14", "2606:4700::1111", "8.8.8.8"] {
+        for ip in [
+            "93.184.215.14",
+            "2606:4700::1111",
+            "8.8.8.8",
+            "2002:808:808::1",
+        ] {
             assert_eq!(internal(ip.parse().unwrap()), None, "{ip}");
         }
     }

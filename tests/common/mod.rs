@@ -132,6 +132,7 @@ impl NewsSite {
                                 .into_response(),
                             "/image.png" => ([(header::CONTENT_TYPE, "image/png")], vec![0x89u8, b'P', b'N', b'G']).into_response(),
                             "/to-private" => (StatusCode::FOUND, [(header::LOCATION, "http://10.0.0.1/admin")]).into_response(),
+                            "/to-file" => (StatusCode::FOUND, [(header::LOCATION, "file:///etc/passwd")]).into_response(),
                             "/to-article" => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, "/news/bridge.html")]).into_response(),
                             path => match site.pages.get(path) {
                                 Some((title, published, paragraphs)) => {
