@@ -205,3 +205,26 @@ fn a_source_of_one_endless_sentence_gives_short_passages_and_snippets() {
     assert!(snippet.contains("212"), "{r}");
     assert!(snippet.len() <= 2000, "snippet of {} bytes", snippet.len());
 }
+
+#[test]
+fn a_link_out_of_the_sources_folder_is_reported_and_not_quoted() {
+    let dir = common::corpus_copy();
+    let outside = tempfile::TempDir::new().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(
+        &secret,
+        "The vault code of the harbour office is 4242, the clerk said.\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&secret, dir.path().join("sources/linked.txt")).unwrap();
+    common::sitrep(dir.path())
+        .arg("reindex")
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("linked.txt")
+                .and(predicate::str::contains("outside the sources folder")),
+        );
+    let r = common::ask_json(dir.path(), "what is the vault code of the harbour office?");
+    assert!(!r.to_string().contains("4242"), "{r}");
+}

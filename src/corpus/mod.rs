@@ -69,6 +69,9 @@ pub enum SourceError {
     /// The file could not be read at all.
     #[error("cannot read file: {message}")]
     Io { message: String },
+    /// The file is a link that leads out of the sources folder.
+    #[error("a link to {target}, outside the sources folder: copy the file in instead")]
+    OutsideFolder { target: String },
     /// The file has no bytes (or only whitespace).
     #[error("file is empty")]
     Empty,
@@ -182,6 +185,15 @@ pub fn read_source(path: &Path, max_bytes: u64) -> Box<dyn Iterator<Item = Loade
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned();
+    if let Some(target) = link_out_of_folder(path) {
+        return Box::new(std::iter::once(Loaded {
+            origin: file_name,
+            id: source_id(path),
+            article: Err(SourceError::OutsideFolder {
+                target: target.display().to_string(),
+            }),
+        }));
+    }
     let is_archive = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
@@ -283,6 +295,21 @@ pub fn source_id(path: &Path) -> String {
 
 /// The article files in a sources directory, sorted by name; the manifest and hidden files
 /// are not articles.
+/// Where a symbolic link leads, if that is outside the folder holding it: a source must
+/// not quote any file of the machine it can be linked to.
+fn link_out_of_folder(path: &Path) -> Option<PathBuf> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return None;
+    }
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let folder = path.parent().and_then(|p| std::fs::canonicalize(p).ok());
+    match folder {
+        Some(folder) if target.starts_with(&folder) => None,
+        _ => Some(target),
+    }
+}
+
 pub fn source_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir)? {
