@@ -80,19 +80,28 @@ fn broken_sources_are_reported_and_skipped() {
 }
 
 #[test]
-fn a_broken_manifest_is_a_clear_error_and_keeps_the_old_index() {
+fn a_broken_manifest_or_front_matter_is_reported_and_the_rest_indexed() {
     let dir = common::corpus_copy();
-    common::sitrep(dir.path()).arg("reindex").assert().success();
+    let sources = dir.path().join("sources");
     std::fs::write(
-        dir.path().join("sources/manifest.toml"),
+        sources.join("manifest.toml"),
         "[sources.x]\nnot_a_field = 1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        sources.join("ferry.md"),
+        "---\ntitle: [unclosed\n---\nThe ferry carried 212 passengers across the bay.\n",
     )
     .unwrap();
     common::sitrep(dir.path())
         .arg("reindex")
         .assert()
-        .failure()
-        .stderr(predicate::str::contains("invalid manifest.toml"));
+        .success()
+        .stderr(
+            predicate::str::contains("invalid manifest.toml")
+                .and(predicate::str::contains("ferry.md"))
+                .and(predicate::str::contains("front matter is not valid YAML")),
+        );
     assert_eq!(
         common::ask_json(dir.path(), "how many drones were used?")["answer"]["text"],
         "117"

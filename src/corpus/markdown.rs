@@ -59,6 +59,14 @@ pub fn extract(text: &str) -> Extracted {
     }
 }
 
+/// Why a source's front matter cannot be read, if it has one that cannot.
+pub fn front_matter_error(text: &str) -> Option<String> {
+    let front = split_front_matter(text).0?;
+    serde_norway::from_str::<FrontMatter>(front)
+        .err()
+        .map(|e| e.to_string())
+}
+
 /// A Markdown source: `front` as YAML front matter, then each paragraph escaped so that
 /// reading the file back yields exactly these paragraphs.
 pub fn write(front: &FrontMatter, paragraphs: &[String]) -> String {
@@ -174,6 +182,14 @@ mod tests {
             proptest::prop_assert_eq!(e.title.as_deref(), Some("T: a \"title\""));
             proptest::prop_assert_eq!(e.paragraphs, paragraphs);
         }
+    }
+
+    #[test]
+    fn broken_front_matter_is_an_error_with_its_reason() {
+        assert_eq!(front_matter_error("---\ntitle: Fine\n---\nText.\n"), None);
+        assert_eq!(front_matter_error("No front matter.\n"), None);
+        let error = front_matter_error("---\ntitle: [unclosed\n---\nText.\n");
+        assert!(error.is_some_and(|e| !e.is_empty()));
     }
 
     #[test]

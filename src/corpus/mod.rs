@@ -18,7 +18,7 @@ use serde::Serialize;
 
 pub use dates::PubDate;
 pub use fingerprint::Fingerprint;
-pub use manifest::{FeedMeta, Manifest, ManifestError, SourceMeta};
+pub use manifest::{FILE_NAME as MANIFEST_FILE, FeedMeta, Manifest, ManifestError, SourceMeta};
 pub use markdown::{FrontMatter, write as write_markdown};
 
 /// File extensions sitrep reads as article sources (`jsonl`: an archive of many).
@@ -90,6 +90,9 @@ pub enum SourceError {
     /// Extraction found no article text, only navigation or boilerplate.
     #[error("no article text found (only navigation, links or boilerplate)")]
     NoArticle,
+    /// A Markdown source's front matter is not valid YAML.
+    #[error("front matter is not valid YAML: {message}")]
+    FrontMatter { message: String },
     /// A line of a JSONL archive is not a usable article record.
     #[error("invalid record: {message}")]
     InvalidRecord { message: String },
@@ -256,6 +259,11 @@ pub fn read_file(path: &Path, max_bytes: u64) -> Result<Article, SourceError> {
 
 /// Reads article text of a known format (`txt`, `md`, `html`).
 pub fn read_str(id: String, format: &str, text: &str) -> Result<Article, SourceError> {
+    if matches!(format, "md" | "markdown")
+        && let Some(message) = markdown::front_matter_error(text)
+    {
+        return Err(SourceError::FrontMatter { message });
+    }
     Article::new(id, extract(format, text), Passages::Joined)
 }
 

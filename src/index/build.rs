@@ -40,7 +40,18 @@ pub fn build(
         return Err(IndexError::NoSources(sources_dir));
     }
     let _lock = lock(layout)?;
-    let manifest = Manifest::load(&sources_dir)?;
+    // A broken manifest is reported like a broken source, and the build goes on without it.
+    let (manifest, manifest_error) = match Manifest::load(&sources_dir) {
+        Ok(manifest) => (manifest, None),
+        Err(error) => {
+            tracing::warn!(%error, "building without the manifest");
+            let name = corpus::MANIFEST_FILE.to_string();
+            (
+                Manifest::default(),
+                Some(SourceReport::failed(name.clone(), name, &error)),
+            )
+        }
+    };
     let files = corpus::source_files(&sources_dir).map_err(|e| IndexError::io(&sources_dir, e))?;
     // A rebuild starts from the sources whatever `CURRENT` holds.
     let previous = layout.current().unwrap_or_else(|error| {
@@ -57,9 +68,9 @@ pub fn build(
     fs::create_dir_all(&dir).map_err(|e| IndexError::io(&dir, e))?;
     let built = build_generation(
         &dir,
-        &name,
         &files,
         &manifest,
+        manifest_error.into_iter().collect(),
         max_source_bytes,
         started,
         &mut progress,
@@ -83,13 +94,13 @@ pub fn build(
     Ok(report)
 }
 
-/// Writes a complete generation into `dir`: every source's passages, committed, and the
-/// report beside them.
+/// Writes a complete generation into `dir` (named for it): every source's passages,
+/// committed, and the report beside them, after `sources`, the reports made before.
 fn build_generation(
     dir: &Path,
-    name: &str,
     files: &[std::path::PathBuf],
     manifest: &Manifest,
+    mut sources: Vec<SourceReport>,
     max_source_bytes: u64,
     started: Instant,
     progress: &mut impl FnMut(BuildEvent),
@@ -102,7 +113,6 @@ fn build_generation(
     let mut writer = index.writer::<TantivyDocument>(WRITER_HEAP_BYTES)?;
 
     progress(BuildEvent::Started { total: files.len() });
-    let mut sources = Vec::with_capacity(files.len());
     let mut text_bytes = 0u64;
     let mut first_origin: HashMap<String, String> = HashMap::new();
     for path in files {
@@ -147,7 +157,11 @@ fn build_generation(
     writer.wait_merging_threads()?;
 
     let report = BuildReport {
-        generation: name.to_string(),
+        generation: dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned(),
         built_at: chrono::Utc::now(),
         elapsed_ms: started.elapsed().as_millis() as u64,
         text_bytes,

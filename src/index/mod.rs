@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::{PubDate, SourceError};
+use crate::corpus::PubDate;
 
 pub use build::{BuildEvent, build};
 pub use import::{Imported, import};
@@ -175,7 +175,7 @@ impl SourceReport {
 }
 
 impl SourceReport {
-    fn failed(id: String, file: String, error: &SourceError) -> Self {
+    fn failed(id: String, file: String, error: &dyn std::fmt::Display) -> Self {
         SourceReport {
             id,
             file,
