@@ -237,3 +237,39 @@ fn a_link_out_of_the_sources_folder_is_reported_and_not_quoted() {
     let r = common::ask_json(dir.path(), "what is the vault code of the harbour office?");
     assert!(!r.to_string().contains("4242"), "{r}");
 }
+
+#[test]
+fn control_characters_in_names_and_text_never_reach_the_terminal() {
+    let dir = common::corpus_copy();
+    let sources = dir.path().join("sources");
+    std::fs::write(
+        sources.join("two\nlines.txt"),
+        "The ferry carried 212 passengers.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        sources.join("escapes.txt"),
+        "The \x1b[2J\x1b[31mlighthouse\x1b[0m keeper counted 45 ships in the bay.\n",
+    )
+    .unwrap();
+    let out = common::sitrep(dir.path()).arg("reindex").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("two\\nlines.txt") && stderr.contains("rename the file"),
+        "{stderr}"
+    );
+    let listing = common::stdout_of(common::sitrep(dir.path()).arg("sources"));
+    let listing = String::from_utf8(listing).unwrap();
+    assert!(
+        listing.lines().any(|l| l.contains("two\\nlines.txt")) && !listing.contains("two\nlines"),
+        "{listing}"
+    );
+    let answer = common::stdout_of(
+        common::sitrep(dir.path()).args(["ask", "how many ships did the lighthouse keeper count?"]),
+    );
+    let answer = String::from_utf8(answer).unwrap();
+    assert!(
+        answer.contains("45") && !answer.contains('\x1b'),
+        "{answer:?}"
+    );
+}

@@ -13,6 +13,9 @@ mod text;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use serde::Serialize;
 
@@ -72,6 +75,9 @@ pub enum SourceError {
     /// The file is a link that leads out of the sources folder.
     #[error("a link to {target}, outside the sources folder: copy the file in instead")]
     OutsideFolder { target: String },
+    /// The file's name holds a line break or another control character.
+    #[error("the file name holds control characters (a line break?): rename the file")]
+    ControlInName,
     /// The file has no bytes (or only whitespace).
     #[error("file is empty")]
     Empty,
@@ -109,7 +115,7 @@ impl Article {
         let mut body = String::new();
         let mut passages: Vec<Range<usize>> = Vec::new();
         for paragraph in &extracted.paragraphs {
-            let paragraph = split::normalize_whitespace(paragraph);
+            let paragraph = without_controls(&split::normalize_whitespace(paragraph));
             if paragraph.is_empty() {
                 continue;
             }
@@ -134,11 +140,12 @@ impl Article {
         if passages.is_empty() {
             return Err(SourceError::NoArticle);
         }
+        let clean = |field: Option<String>| field.map(|f| without_controls(&f));
         Ok(Article {
             id,
-            title: extracted.title,
-            outlet: extracted.outlet,
-            url: extracted.url,
+            title: clean(extracted.title),
+            outlet: clean(extracted.outlet),
+            url: clean(extracted.url),
             published: extracted.published,
             body,
             passages,
@@ -183,11 +190,25 @@ pub struct Loaded {
 /// Reads a source file: one article, or one per line of a JSONL archive. `max_bytes`
 /// caps an article file, or the text of each archived article.
 pub fn read_source(path: &Path, max_bytes: u64) -> Box<dyn Iterator<Item = Loaded>> {
-    let file_name = path
-        .file_name()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .into_owned();
+    let raw_name = path.file_name().unwrap_or_default().to_string_lossy();
+    // Shown with escapes: a name is printed in listings, one line per source.
+    let file_name: String = raw_name
+        .chars()
+        .flat_map(|c| {
+            let escaped = c.is_control().then(|| c.escape_debug().to_string());
+            escaped
+                .unwrap_or_else(|| c.to_string())
+                .chars()
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if file_name != raw_name {
+        return Box::new(std::iter::once(Loaded {
+            id: file_name.clone(),
+            origin: file_name,
+            article: Err(SourceError::ControlInName),
+        }));
+    }
     if let Some(target) = link_out_of_folder(path) {
         return Box::new(std::iter::once(Loaded {
             origin: file_name,
@@ -294,6 +315,19 @@ pub fn decode(bytes: &[u8]) -> Result<&str, SourceError> {
     })
 }
 
+/// Text without terminal escape sequences or other control characters: article text is
+/// quoted to terminals and chat clients, and must not drive them.
+pub fn without_controls(text: &str) -> String {
+    static ESCAPES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?)").expect("valid regex")
+    });
+    ESCAPES
+        .replace_all(text, "")
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
+}
+
 /// A file source's id: its file stem.
 pub fn source_id(path: &Path) -> String {
     path.file_stem()
@@ -334,6 +368,15 @@ pub fn source_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_escapes_and_control_characters_are_removed() {
+        assert_eq!(
+            without_controls("Red \x1b[31mALERT\x1b[0m\x07 and \x1b]0;title\x07done\u{9b}."),
+            "Red ALERT and done."
+        );
+        assert_eq!(without_controls("Kyiv – Moscow\n"), "Kyiv – Moscow\n");
+    }
 
     #[test]
     fn decode_rejects_bad_input_with_reasons() {
