@@ -513,7 +513,7 @@ async fn serve(mode: ServeCmd, handler: Arc<Handler>, settings: &Settings) -> an
                 "sitrep: Discord interactions endpoint on http://{}",
                 listener.local_addr()?
             );
-            axum::serve(listener, discord::router(bot, verifier)).await?;
+            discord::serve(listener, discord::router(bot, verifier)).await?;
             Ok(())
         }
     }

@@ -5,7 +5,7 @@ mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{Value, json};
@@ -410,6 +410,46 @@ fn forged_buttons_get_a_reply_and_the_endpoint_keeps_serving() {
         None,
     );
     assert_eq!(status, 200, "still serving after the forged buttons");
+}
+
+#[test]
+fn slow_clients_are_cut_off() {
+    use std::io::{Read, Write};
+    let endpoint = start(common::corpus_copy(), &[]);
+    let address = endpoint.url.trim_start_matches("http://").to_string();
+    // Headers that never end, and a body that never comes.
+    let mut stalled = Vec::new();
+    for partial in [
+        "POST /interactions HTTP/1.1\r\nHost: x\r\n".to_string(),
+        format!(
+            "POST /interactions HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\nX-Signature-Timestamp: {}\r\n\r\n{{",
+            now()
+        ),
+    ] {
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream.write_all(partial.as_bytes()).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(40)))
+            .unwrap();
+        stalled.push(stream);
+    }
+    let started = Instant::now();
+    for mut stream in stalled {
+        let mut reply = Vec::new();
+        // The server answers (408) or closes; either ends the read well before 40 s.
+        let _ = stream.read_to_end(&mut reply);
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "held for {:?}",
+            started.elapsed()
+        );
+    }
+    let (status, _) = signed_post(
+        &endpoint.url,
+        &command("ask", Some(("question", "how many drones were used?")), "0"),
+        None,
+    );
+    assert_eq!(status, 200);
 }
 
 #[test]

@@ -5,8 +5,8 @@
 
 use std::fmt::Write as _;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -764,6 +764,47 @@ impl Embed {
     }
 }
 
+/// How long a client may take to send a request's headers, and then its body.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections served at once; more are closed on arrival until one ends.
+const MAX_CONNECTIONS: usize = 512;
+/// The largest interaction body read (Discord's are a few kB).
+const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// Serves the interactions endpoint on `listener`: a slow client is cut off after
+/// `HEADER_TIMEOUT` (headers) or `BODY_TIMEOUT` (body), and at most `MAX_CONNECTIONS` are
+/// open at once, so slow or idle connections cannot pile up.
+pub async fn serve(listener: tokio::net::TcpListener, router: axum::Router) -> std::io::Result<()> {
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(error) => {
+                // Out of file descriptors and the like: wait, then accept again.
+                tracing::warn!(%error, "cannot accept a connection");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            tracing::warn!("{MAX_CONNECTIONS} connections open: closing a new one");
+            continue;
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection ended");
+            }
+            drop(slot);
+        });
+    }
+}
+
 /// The HTTP interactions endpoint.
 pub fn router(discord: Arc<Discord>, verifier: Verifier) -> axum::Router {
     axum::Router::new()
@@ -789,8 +830,17 @@ fn is_recent(timestamp: &str) -> bool {
 async fn endpoint(
     State((discord, verifier)): State<EndpointState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Response {
+    let body = match tokio::time::timeout(BODY_TIMEOUT, axum::body::to_bytes(body, MAX_BODY_BYTES))
+        .await
+    {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => {
+            return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
+        }
+        Err(_) => return (StatusCode::REQUEST_TIMEOUT, "request body too slow").into_response(),
+    };
     let header = |name: &str| {
         headers
             .get(name)
