@@ -233,10 +233,21 @@ fn bot_id() -> OwnedUserId {
 
 /// An encrypted room created by `owner` (power level 100) with the bot invited and joined.
 async fn encrypted_room_with_bot(owner: &Person) -> Room {
+    let room = encrypted_room_inviting_bot(owner).await;
+    bot_joined(room).await
+}
+
+/// An encrypted room created by `owner` (power level 100) with the bot invited.
+async fn encrypted_room_inviting_bot(owner: &Person) -> Room {
     let mut request = matrix_sdk::ruma::api::client::room::create_room::v3::Request::new();
     request.invite = vec![bot_id()];
     let room = owner.client.create_room(request).await.unwrap();
     room.enable_encryption().await.unwrap();
+    room
+}
+
+/// `room` once the bot is among its members; fails after a minute.
+async fn bot_joined(room: Room) -> Room {
     let started = Instant::now();
     loop {
         let members = room.members(RoomMemberships::JOIN).await.unwrap();
@@ -525,6 +536,24 @@ async fn logs_in_with_an_access_token() {
         .await
         .expect("an answer");
     assert!(body.contains("388"), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invite_sent_before_the_bot_starts_is_accepted() {
+    let synapse = tokio::task::spawn_blocking(Synapse::start).await.unwrap();
+    synapse.register("sitrep", "bot-password");
+    let mut alice = person(&synapse, "alice").await;
+    // The usual order: invite the bot, then start it.
+    let room = encrypted_room_inviting_bot(&alice).await;
+    let index = common::corpus_copy();
+    let store = tempfile::TempDir::new().unwrap();
+    let _bot = Bot::start(&synapse, index.path(), store.path());
+    let room = bot_joined(room).await;
+    let question = ask(&room, "sitrep: how many drones were used?").await;
+    let (_, body) = reply_to(&mut alice, &question, Duration::from_secs(60))
+        .await
+        .expect("an answer");
+    assert!(body.contains("117"), "{body}");
 }
 
 /// Sends `text` as a Markdown file captioned `caption` (encrypted, as the room is).

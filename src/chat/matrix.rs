@@ -94,6 +94,7 @@ pub async fn run(config: Config, handler: Arc<Handler>) -> anyhow::Result<()> {
             async move { bot.on_message(event, room, client).await }
         },
     );
+    bot.answer_pending_invites(&client).await;
     let mut delay = Duration::from_secs(1);
     loop {
         // sync() returns only on an error; the store keeps the token to resume from.
@@ -294,7 +295,23 @@ impl Bot {
         {
             return;
         }
-        if !invite_allowed(&self.config.inviters, &event.sender) {
+        self.answer_invite(room, &event.sender).await;
+    }
+
+    /// Answers the invites that arrived while the bot was offline or starting: the event
+    /// handler sees only those that come after.
+    async fn answer_pending_invites(&self, client: &Client) {
+        for room in client.invited_rooms() {
+            match room.invite_details().await {
+                Ok(invite) => self.answer_invite(room, &invite.inviter_id).await,
+                Err(error) => tracing::warn!(room = %room.room_id(), %error, "unreadable invite"),
+            }
+        }
+    }
+
+    /// Joins a room the bot is invited to if `sender` may invite it, else declines.
+    async fn answer_invite(&self, room: Room, sender: &UserId) {
+        if !invite_allowed(&self.config.inviters, sender) {
             tracing::info!(room = %room.room_id(), "invite declined (sender not allowed)");
             let _ = room.leave().await;
             return;
