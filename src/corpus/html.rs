@@ -79,12 +79,11 @@ fn tags(html: &str) -> impl Iterator<Item = (String, bool, std::ops::Range<usize
     std::iter::from_fn(move || {
         loop {
             let start = at + html[at..].find('<')?;
-            let end = start
-                + html[start..]
-                    .find('>')
-                    .map_or(html.len() - start, |e| e + 1);
+            // The tag runs to its '>', or to the end of an unfinished page.
+            let close = html[start..].find('>').map(|e| start + e);
+            let end = close.map_or(html.len(), |c| c + 1);
             at = end;
-            let inner = &html[start + 1..end.saturating_sub(1).max(start + 1)];
+            let inner = &html[start + 1..close.unwrap_or(html.len())];
             let closing = inner.starts_with('/');
             let name: String = inner
                 .trim_start_matches('/')
