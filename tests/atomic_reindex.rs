@@ -116,3 +116,69 @@ fn a_corrupt_current_is_reported_and_a_reindex_replaces_it() {
     // Each rebuild removed the generation nothing names any more, but the last it replaced.
     assert!(generations() <= 2, "{} generations left", generations());
 }
+
+#[test]
+fn an_add_or_remove_cut_off_by_a_crash_is_repaired_at_the_next_start() {
+    let dir = common::corpus_copy();
+    common::sitrep(dir.path()).arg("reindex").assert().success();
+    let sources = dir.path().join("sources");
+    let pending = dir.path().join("PENDING");
+    let listed = || {
+        let out = common::stdout_of(common::sitrep(dir.path()).args(["sources", "--json"]));
+        serde_json::from_slice::<Vec<serde_json::Value>>(&out).unwrap()
+    };
+    let ferry =
+        "The ferry carried 212 passengers across the bay on Tuesday, the harbour master said.\n";
+
+    // A complete add leaves no marker behind.
+    let upload = dir.path().join("ferry.txt");
+    std::fs::write(&upload, ferry).unwrap();
+    common::sitrep(dir.path())
+        .args(["sources", "add"])
+        .arg(&upload)
+        .assert()
+        .success();
+    assert!(!pending.exists());
+    let added = listed()
+        .into_iter()
+        .find(|s| s["id"].as_str().unwrap().starts_with("ferry"))
+        .expect("the ferry is listed");
+    let file = added["file"].as_str().unwrap().to_string();
+
+    // Killed after the index changed, before its report was written: the report lacks the
+    // source, and the marker is still there.
+    let generation = std::fs::read_to_string(dir.path().join("CURRENT")).unwrap();
+    let report_path = dir
+        .path()
+        .join("generations")
+        .join(generation.lines().next().unwrap())
+        .join("report.json");
+    let mut report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report_path).unwrap()).unwrap();
+    report["sources"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|s| s["file"] != file.as_str());
+    std::fs::write(&report_path, report.to_string()).unwrap();
+    std::fs::write(&pending, "add").unwrap();
+    std::fs::write(sources.join(".half-written.txt.part"), "The ferry").unwrap();
+    assert!(
+        listed().iter().any(|s| s["file"] == file.as_str()),
+        "listed after recovery"
+    );
+    assert!(!pending.exists() && !sources.join(".half-written.txt.part").exists());
+    // Adding the same text again is refused: one copy, not two.
+    common::sitrep(dir.path())
+        .args(["sources", "add"])
+        .arg(&upload)
+        .assert()
+        .failure();
+    assert_eq!(listed().len(), 4);
+
+    // Killed after the file was removed, before the index forgot it.
+    std::fs::remove_file(sources.join(&file)).unwrap();
+    std::fs::write(&pending, "remove").unwrap();
+    let r = common::ask_json(dir.path(), "how many passengers did the ferry carry?");
+    assert!(r["answer"].is_null(), "{r}");
+    assert_eq!(listed().len(), 3);
+}

@@ -190,19 +190,8 @@ pub struct Loaded {
 /// Reads a source file: one article, or one per line of a JSONL archive. `max_bytes`
 /// caps an article file, or the text of each archived article.
 pub fn read_source(path: &Path, max_bytes: u64) -> Box<dyn Iterator<Item = Loaded>> {
-    let raw_name = path.file_name().unwrap_or_default().to_string_lossy();
-    // Shown with escapes: a name is printed in listings, one line per source.
-    let file_name: String = raw_name
-        .chars()
-        .flat_map(|c| {
-            let escaped = c.is_control().then(|| c.escape_debug().to_string());
-            escaped
-                .unwrap_or_else(|| c.to_string())
-                .chars()
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    if file_name != raw_name {
+    let file_name = shown_name(path);
+    if file_name != path.file_name().unwrap_or_default().to_string_lossy() {
         return Box::new(std::iter::once(Loaded {
             id: file_name.clone(),
             origin: file_name,
@@ -326,6 +315,25 @@ pub fn without_controls(text: &str) -> String {
         .chars()
         .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
         .collect()
+}
+
+/// A source file's name as reports show it: control characters escaped, since a name is
+/// printed in listings, one line per source.
+pub fn shown_name(path: &Path) -> String {
+    let mut shown = String::new();
+    for c in path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .chars()
+    {
+        if c.is_control() {
+            shown.extend(c.escape_debug());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 /// A file source's id: its file stem.

@@ -8,6 +8,8 @@
 //!                          the revision counts incremental updates made in place
 //!   generations/<name>/    tantivy files + report.json, complete before CURRENT names it
 //!   reindex.lock           held by the one running build
+//!   PENDING                present while a source is added or removed; a start that finds
+//!                          it rebuilds from sources/ (the change was cut off)
 //! ```
 
 pub mod analyzer;
@@ -55,6 +57,11 @@ impl Layout {
 
     fn generations(&self) -> PathBuf {
         self.root.join("generations")
+    }
+
+    /// Present while a change of the sources and the index is under way.
+    fn pending_file(&self) -> PathBuf {
+        self.root.join("PENDING")
     }
 
     fn lock_file(&self) -> PathBuf {
@@ -231,6 +238,36 @@ impl IndexError {
     }
 }
 
+/// Runs `change`, a change of the sources folder and the index together, so that a crash
+/// midway is repaired at the next start: a marker written first and removed after tells
+/// `open_or_build` to rebuild from the files.
+pub fn guarded<T>(
+    layout: &Layout,
+    what: &str,
+    change: impl FnOnce() -> T,
+) -> Result<T, IndexError> {
+    build::replace_durably(&layout.pending_file(), what.as_bytes())?;
+    let result = change();
+    let pending = layout.pending_file();
+    std::fs::remove_file(&pending).map_err(|e| IndexError::io(pending, e))?;
+    Ok(result)
+}
+
+/// Rebuilds after an interrupted change: half-written files go, the rest is indexed.
+fn recover(layout: &Layout, max_source_bytes: u64) -> Result<(), IndexError> {
+    let sources = layout.sources();
+    for entry in std::fs::read_dir(&sources).map_err(|e| IndexError::io(&sources, e))? {
+        let path = entry.map_err(|e| IndexError::io(&sources, e))?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        if name.starts_with('.') && name.ends_with(".part") {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    build(layout, max_source_bytes, |_| {})?;
+    let pending = layout.pending_file();
+    std::fs::remove_file(&pending).map_err(|e| IndexError::io(pending, e))
+}
+
 /// Opens a generation's tantivy index with sitrep's analyzer registered, and its fields.
 fn open_generation(dir: &Path) -> Result<(tantivy::Index, schema::Fields), IndexError> {
     let index = tantivy::Index::open_in_dir(dir)?;
@@ -248,7 +285,21 @@ pub fn open_or_build(
     on_build: impl FnOnce(),
 ) -> Result<Index, IndexError> {
     if let Some(index) = Index::open(layout)? {
-        return Ok(index);
+        if !layout.pending_file().exists() {
+            return Ok(index);
+        }
+        // A change of the sources was cut off midway (a file written but not indexed, or
+        // indexed but not reported): the files are the truth, so the index is rebuilt from
+        // them. Should that fail (a read-only replica, a build running), the index as it
+        // is keeps serving and the next start tries again.
+        tracing::warn!("a change of the sources was interrupted: rebuilding the index");
+        return match recover(layout, max_source_bytes) {
+            Ok(()) => Index::open(layout)?.ok_or_else(|| IndexError::NoSources(layout.sources())),
+            Err(error) => {
+                tracing::warn!(%error, "cannot rebuild; serving the index as it is");
+                Ok(index)
+            }
+        };
     }
     on_build();
     build(layout, max_source_bytes, |_| {})?;

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::corpus::{
     self, Article, Extracted, FeedMeta, FrontMatter, Manifest, ManifestError, SourceError,
 };
-use crate::index::{BuildReport, Change, IndexError, Live, SourceReport};
+use crate::index::{self, BuildReport, Change, IndexError, Live, SourceReport};
 use crate::state::{self, State, StateError};
 use fetch::{Expect, FetchError, Fetched, Fetcher, Validators};
 
@@ -216,10 +216,10 @@ impl Sources {
         self.refuse_duplicate_text(&article)?;
         let id = self.free_id(&slug(&corpus::source_id(path)))?;
         let file = format!("{id}.{extension}");
-        self.write_source(&file, bytes)?;
         let added_by = format!("upload by {added_by}");
-        self.index_file(
+        self.add_source_file(
             &file,
+            bytes,
             &Origin {
                 url: None,
                 feed: None,
@@ -317,19 +317,22 @@ impl Sources {
             });
         }
         let path = sources_dir.join(&source.file);
-        match std::fs::remove_file(&path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => {
-                return Err(SourcesError::Io {
-                    path: path.display().to_string(),
-                    source,
-                });
+        let removed = index::guarded(self.live.layout(), &format!("remove {id}"), || {
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => {
+                    return Err(SourcesError::Io {
+                        path: path.display().to_string(),
+                        source,
+                    });
+                }
             }
-        }
-        let report = self
-            .live
-            .update(vec![Change::Remove { id: id.to_string() }])?;
+            Ok(self
+                .live
+                .update(vec![Change::Remove { id: id.to_string() }])?)
+        })?;
+        let report = removed?;
         self.state
             .connection()
             .execute("DELETE FROM fetched WHERE source_id = ?1", [id])
@@ -623,8 +626,22 @@ impl Sources {
         self.refuse_duplicate_text(&article)?;
         let id = self.free_id(&base)?;
         let file = format!("{id}.md");
-        self.write_source(&file, text.as_bytes())?;
-        self.index_file(&file, origin)
+        self.add_source_file(&file, text.as_bytes(), origin)
+    }
+
+    /// Writes a new source file and indexes it, as one change that a crash cannot leave
+    /// half done (see `index::guarded`).
+    fn add_source_file(
+        &self,
+        file: &str,
+        bytes: &[u8],
+        origin: &Origin,
+    ) -> Result<SourceReport, SourcesError> {
+        let layout = self.live.layout();
+        index::guarded(layout, &format!("add {file}"), || {
+            self.write_source(file, bytes)?;
+            self.index_file(file, origin)
+        })?
     }
 
     /// Indexes a file just written to the sources, and records where it came from.
