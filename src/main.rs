@@ -393,7 +393,7 @@ fn handler(layout: &Layout, settings: &Settings, live: Live) -> anyhow::Result<H
         .state
         .clone()
         .unwrap_or_else(|| layout.root().join("state.sqlite"));
-    let state = Arc::new(State::open(&state_path)?);
+    let state = Arc::new(State::open_or_memory(&state_path));
     let fetcher = Fetcher {
         allow_internal: settings.fetch_allow_private.clone(),
         max_bytes: settings.max_source_bytes,

@@ -78,6 +78,8 @@ pub struct StateError {
 pub struct State {
     path: PathBuf,
     connection: Mutex<Connection>,
+    /// Why the state file could not be opened, when an empty in-memory state stands in.
+    unavailable: Option<String>,
 }
 
 impl State {
@@ -98,7 +100,31 @@ impl State {
         Ok(State {
             path: path.to_path_buf(),
             connection: Mutex::new(connection),
+            unavailable: None,
         })
+    }
+
+    /// Opens the state file, or, if it cannot be opened (corrupt, unreadable), an empty
+    /// state in memory so that questions are still answered; `unavailable` then says why.
+    pub fn open_or_memory(path: &Path) -> State {
+        let error = match State::open(path) {
+            Ok(state) => return state,
+            Err(error) => error,
+        };
+        tracing::error!(%error, "state file unusable: tracking is unavailable until it is repaired or moved away");
+        let connection = Connection::open_in_memory()
+            .and_then(|c| c.execute_batch(SCHEMA).map(|()| c))
+            .expect("an in-memory database opens");
+        State {
+            path: path.to_path_buf(),
+            connection: Mutex::new(connection),
+            unavailable: Some(error.to_string()),
+        }
+    }
+
+    /// Why the state file is not in use, if it is not.
+    pub fn unavailable(&self) -> Option<&str> {
+        self.unavailable.as_deref()
     }
 
     /// The connection, for one module's statements.

@@ -453,6 +453,27 @@ fn slow_clients_are_cut_off() {
 }
 
 #[test]
+fn a_corrupt_state_file_stops_tracking_not_answers() {
+    let dir = common::corpus_copy();
+    std::fs::write(
+        dir.path().join("state.sqlite"),
+        b"this is not a SQLite database at all, not even close",
+    )
+    .unwrap();
+    let endpoint = start(dir, &[]);
+    let (status, body) = signed_post(
+        &endpoint.url,
+        &command("ask", Some(("question", "how many drones were used?")), "0"),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("117"), "{body}");
+    let track = subcommand("track", "add", ("query", "Bryansk bridge"), "32");
+    let (_, body) = signed_post(&endpoint.url, &track, None);
+    assert!(body.contains("tracking is unavailable"), "{body}");
+}
+
+#[test]
 fn reindex_is_deferred_and_finished_by_editing_the_response() {
     let (endpoint, requests) = start_with_rest(&[]);
     let (line, body) = deferred(&endpoint, &requests, &command("reindex", None, "32"));

@@ -96,6 +96,11 @@ pub enum UserError {
     /// A rebuild is already running.
     #[error("a reindex is already running; try again when it has finished")]
     Busy,
+    /// The state file is unusable, so tracking is off; questions still work.
+    #[error(
+        "tracking is unavailable right now (its state file is damaged); questions still work, and the moderators can find the details in the log"
+    )]
+    TrackingUnavailable,
     /// Something broke on our side; it has been logged.
     #[error("something went wrong on my side; the moderators can find the details in the log")]
     Internal,
@@ -223,6 +228,17 @@ impl Handler {
 
     fn run(&self, actor: &Actor, command: Command) -> Result<Reply, UserError> {
         let live = self.live();
+        let tracking = matches!(
+            command,
+            Command::Tracked
+                | Command::TrackSearch { .. }
+                | Command::TrackQuestion { .. }
+                | Command::Untrack { .. }
+                | Command::Brief { .. }
+        );
+        if tracking && self.tracker.unavailable() {
+            return Err(UserError::TrackingUnavailable);
+        }
         let by = format!("{}:{}", actor.platform, actor.user);
         Ok(match command {
             Command::Ask { question } => Reply::Answer(Box::new(

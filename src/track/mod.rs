@@ -136,6 +136,11 @@ impl Tracker {
         }
     }
 
+    /// Whether tracking cannot work now: the state file could not be opened.
+    pub fn unavailable(&self) -> bool {
+        self.state.unavailable().is_some()
+    }
+
     /// Adds a standing search or question for a channel. Everything already indexed counts
     /// as seen: only later reporting alerts.
     pub fn subscribe(
