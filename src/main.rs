@@ -211,10 +211,26 @@ fn main() -> ExitCode {
     match run(Cli::parse(), settings) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("sitrep: {error:#}");
+            eprintln!("sitrep: {}", said_once(&error));
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes on one line, each said once: a cause whose text its context
+/// already quotes ("x.jsonl: No such file or directory") is not repeated.
+fn said_once(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain().map(ToString::to_string) {
+        if text.contains(&cause) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&cause);
+    }
+    text
 }
 
 fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {

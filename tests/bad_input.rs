@@ -273,3 +273,20 @@ fn control_characters_in_names_and_text_never_reach_the_terminal() {
         "{answer:?}"
     );
 }
+
+#[test]
+fn an_error_is_said_once() {
+    let dir = tempfile::TempDir::new().unwrap();
+    let out = common::sitrep(dir.path())
+        .args(["sources", "import", "/nonexistent/archive.jsonl"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr.matches("No such file or directory").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
