@@ -13,6 +13,8 @@ pub struct Live {
     current: RwLock<Arc<Index>>,
     /// One rebuild at a time within the process (the file lock covers other processes).
     rebuilding: Mutex<()>,
+    /// One reopening at a time: requests that notice a new generation together open it once.
+    reopening: Mutex<()>,
 }
 
 impl Live {
@@ -28,11 +30,18 @@ impl Live {
             max_source_bytes,
             current: RwLock::new(Arc::new(index)),
             rebuilding: Mutex::new(()),
+            reopening: Mutex::new(()),
         })
     }
 
     /// The newest complete generation. If reopening fails, the old one keeps serving.
     pub fn get(&self) -> Arc<Index> {
+        let index = self.current.read().expect("index lock").clone();
+        if !index.is_outdated() {
+            return index;
+        }
+        let _one_at_a_time = self.reopening.lock().unwrap_or_else(|e| e.into_inner());
+        // Another request may have opened it while this one waited.
         let index = self.current.read().expect("index lock").clone();
         if !index.is_outdated() {
             return index;
