@@ -270,7 +270,9 @@ fn recover(layout: &Layout, max_source_bytes: u64) -> Result<(), IndexError> {
 
 /// Opens a generation's tantivy index with sitrep's analyzer registered, and its fields.
 fn open_generation(dir: &Path) -> Result<(tantivy::Index, schema::Fields), IndexError> {
-    let index = tantivy::Index::open_in_dir(dir)?;
+    let directory =
+        tantivy::directory::MmapDirectory::open(dir).map_err(|e| IndexError::Tantivy(e.into()))?;
+    let index = tantivy::Index::open(ReadOnlyTolerant(directory))?;
     index
         .tokenizers()
         .register(analyzer::NAME, analyzer::analyzer());
@@ -304,4 +306,72 @@ pub fn open_or_build(
     on_build();
     build(layout, max_source_bytes, |_| {})?;
     Index::open(layout)?.ok_or_else(|| IndexError::NoSources(layout.sources()))
+}
+
+/// A generation's directory that may sit on a read-only file system (a replica): there a
+/// reader's lock file cannot be created, and none is needed, since nothing can write.
+#[derive(Debug, Clone)]
+struct ReadOnlyTolerant(tantivy::directory::MmapDirectory);
+
+impl tantivy::Directory for ReadOnlyTolerant {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> Result<
+        std::sync::Arc<dyn tantivy::directory::FileHandle>,
+        tantivy::directory::error::OpenReadError,
+    > {
+        self.0.get_file_handle(path)
+    }
+
+    fn delete(&self, path: &Path) -> Result<(), tantivy::directory::error::DeleteError> {
+        self.0.delete(path)
+    }
+
+    fn exists(&self, path: &Path) -> Result<bool, tantivy::directory::error::OpenReadError> {
+        self.0.exists(path)
+    }
+
+    fn open_write(
+        &self,
+        path: &Path,
+    ) -> Result<tantivy::directory::WritePtr, tantivy::directory::error::OpenWriteError> {
+        self.0.open_write(path)
+    }
+
+    fn atomic_read(
+        &self,
+        path: &Path,
+    ) -> Result<Vec<u8>, tantivy::directory::error::OpenReadError> {
+        self.0.atomic_read(path)
+    }
+
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> std::io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+
+    fn sync_directory(&self) -> std::io::Result<()> {
+        self.0.sync_directory()
+    }
+
+    fn acquire_lock(
+        &self,
+        lock: &tantivy::directory::Lock,
+    ) -> Result<tantivy::directory::DirectoryLock, tantivy::directory::error::LockError> {
+        match self.0.acquire_lock(lock) {
+            Err(tantivy::directory::error::LockError::IoError(error))
+                if error.kind() == std::io::ErrorKind::ReadOnlyFilesystem =>
+            {
+                Ok(tantivy::directory::DirectoryLock::from(Box::new(())))
+            }
+            other => other,
+        }
+    }
+
+    fn watch(
+        &self,
+        callback: tantivy::directory::WatchCallback,
+    ) -> tantivy::Result<tantivy::directory::WatchHandle> {
+        self.0.watch(callback)
+    }
 }
