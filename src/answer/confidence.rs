@@ -11,30 +11,8 @@ use super::rank::{Ranked, Sentence};
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Features(pub Vec<f32>);
 
-/// The names of the features, for reports.
-pub const NAMES: [&str; 19] = [
-    "confidence",
-    "coverage",
-    "absent",
-    "missing_idf_share",
-    "missing_idf",
-    "matched_share",
-    "fit",
-    "typed_without_answer",
-    "focal_unsaid",
-    "focal_in_sentence",
-    "beside_focal",
-    "description",
-    "figure_or_date",
-    "person_or_place",
-    "score",
-    "margin",
-    "bm25",
-    "passage_rank",
-    "support",
-];
-
-/// Fitted by `sitrep eval calibrate` (bias first, then one weight per feature of `NAMES`).
+/// Fitted by `sitrep eval calibrate`: the bias, then one weight per feature of
+/// `Features::of`, in its order.
 const BIAS: f32 = -3.2263;
 const WEIGHTS: [f32; 19] = [
     -3.2522, 1.0218, -2.8247, 0.7333, 0.3047, 1.2639, -0.6324, 0.6182, 0.3040, 0.5076, -0.0364,
@@ -57,6 +35,7 @@ impl Features {
             e.missing_idf / 10.0,
             e.matched_share,
             e.fit,
+            // A typed question answered by a sentence without a span of its type.
             flag(kind != Description && !best.has_answer_type()),
             flag(ranked.focal_unsaid(question, best)),
             flag(ranked.says_focal(question, best)),
@@ -65,8 +44,11 @@ impl Features {
             flag(matches!(kind, Number | Money | Percent | Date | Duration)),
             flag(matches!(kind, Person | Place)),
             best.score,
+            // The margin over the best sentence of a passage giving another answer.
             best.score - ranked.rival_score(best),
+            // BM25 of the passage, per unit of the question's IDF.
             hit.score / ranked.idf_total.max(f32::EPSILON),
+            // The passage's BM25 rank.
             1.0 / (1.0 + best.hit as f32),
             e.support as f32,
         ])

@@ -114,10 +114,9 @@ pub fn ask_with(
     let verified = ranked.best_verified(&question).filter(|_| !unanswerable);
     let features = verified.map(|best| Features::of(&question, &ranked, best));
     let confident = verified
-        .zip(features.as_ref())
-        .filter(|(_, f)| f.probability() >= min_probability)
-        .map(|(best, _)| best);
-    let Some(best) = confident else {
+        .zip(features.as_ref().map(Features::probability))
+        .filter(|&(_, p)| p >= min_probability);
+    let Some((best, best_probability)) = confident else {
         let response = Response {
             question: question.text.clone(),
             answer: None,
@@ -131,7 +130,7 @@ pub fn ask_with(
         return Ok((response, features));
     };
 
-    let answer = cite(&ranked, best, probability(best), true);
+    let answer = cite(&ranked, best, best_probability, true);
     let also = ranked
         .other_sources(&question, best)
         .take(ALSO)

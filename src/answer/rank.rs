@@ -145,8 +145,6 @@ pub struct Ranked<'h> {
     sentences: Vec<Sentence>,
     /// Indices into `sentences`, best first.
     order: Vec<usize>,
-    /// Each question term's share of the question's weight.
-    weights: Vec<f32>,
     /// The IDF of the question's most specific term, and the sum over its terms.
     pub top_idf: f32,
     pub idf_total: f32,
@@ -435,7 +433,6 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
         hits,
         sentences,
         order,
-        weights,
         top_idf: weighted.iter().map(|w| w.idf).fold(0.0, f32::max),
         idf_total: weighted.iter().map(|w| w.idf).sum(),
     }
@@ -829,11 +826,6 @@ const PRONOUN_OPENERS: &[&str] = &[
 ];
 
 impl<'h> Ranked<'h> {
-    /// Question term `k`'s share of the question's weight, which confidence is counted in.
-    pub fn weight_share(&self, k: usize) -> f32 {
-        self.weights[k]
-    }
-
     /// Whether question term `k` (or a variant of it) occurs in any candidate sentence.
     pub fn found_anywhere(&self, k: usize) -> bool {
         k < 64 && self.sentences.iter().any(|s| s.matched & (1 << k) != 0)
