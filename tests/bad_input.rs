@@ -81,18 +81,13 @@ fn broken_sources_are_reported_and_skipped() {
 
 #[test]
 fn a_broken_manifest_or_front_matter_is_reported_and_the_rest_indexed() {
-    let dir = common::corpus_copy();
-    let sources = dir.path().join("sources");
-    std::fs::write(
-        sources.join("manifest.toml"),
-        "[sources.x]\nnot_a_field = 1\n",
-    )
-    .unwrap();
-    std::fs::write(
-        sources.join("ferry.md"),
-        "---\ntitle: [unclosed\n---\nThe ferry carried 212 passengers across the bay.\n",
-    )
-    .unwrap();
+    let dir = common::corpus_with(&[
+        ("manifest.toml", "[sources.x]\nnot_a_field = 1\n"),
+        (
+            "ferry.md",
+            "---\ntitle: [unclosed\n---\nThe ferry carried 212 passengers across the bay.\n",
+        ),
+    ]);
     common::sitrep(dir.path())
         .arg("reindex")
         .assert()
@@ -240,18 +235,13 @@ fn a_link_out_of_the_sources_folder_is_reported_and_not_quoted() {
 
 #[test]
 fn control_characters_in_names_and_text_never_reach_the_terminal() {
-    let dir = common::corpus_copy();
-    let sources = dir.path().join("sources");
-    std::fs::write(
-        sources.join("two\nlines.txt"),
-        "The ferry carried 212 passengers.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        sources.join("escapes.txt"),
-        "The \x1b[2J\x1b[31mlighthouse\x1b[0m keeper counted 45 ships in the bay.\n",
-    )
-    .unwrap();
+    let dir = common::corpus_with(&[
+        ("two\nlines.txt", "The ferry carried 212 passengers.\n"),
+        (
+            "escapes.txt",
+            "The \x1b[2J\x1b[31mlighthouse\x1b[0m keeper counted 45 ships in the bay.\n",
+        ),
+    ]);
     let out = common::sitrep(dir.path()).arg("reindex").output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

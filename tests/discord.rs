@@ -37,13 +37,6 @@ fn assert_within_limits(embed: &Value) {
     assert!(total <= 6000, "{total}");
 }
 
-/// A copy of the shipped corpus with one more article.
-fn corpus_with(name: &str, text: &str) -> tempfile::TempDir {
-    let dir = common::corpus_copy();
-    std::fs::write(dir.path().join("sources").join(name), text).unwrap();
-    dir
-}
-
 /// A running endpoint; killed when dropped.
 struct Endpoint {
     child: Child,
@@ -258,12 +251,12 @@ fn moderator_commands_are_refused_to_members() {
 #[test]
 fn article_text_cannot_ping_and_long_answers_fit() {
     let long_tail = "The committee reviewed every clause of the agreement in detail. ".repeat(120);
-    let dir = corpus_with(
+    let dir = common::corpus_with(&[(
         "zz_mentions.txt",
         &format!(
             " date 2025-06-03 The harbour master said @everyone at the port and <@&123> on duty must leave, and that 45 tugboats were moved to the northern pier before the storm arrived. {long_tail}\n"
         ),
-    );
+    )]);
     let endpoint = start(dir, &[]);
     let (_, body) = signed_post(
         &endpoint.url,
@@ -520,12 +513,12 @@ fn other_sources_button_quotes_what_they_say() {
 fn an_over_long_answer_stays_within_every_limit() {
     // One sentence of about 9,000 characters.
     let clauses = ", and the inspectors listed another warehouse on the quay".repeat(150);
-    let dir = corpus_with(
+    let dir = common::corpus_with(&[(
         "zz_long.txt",
         &format!(
             " date 2025-06-03 The port authority said 77 barges were held at the eastern locks{clauses}.\n"
         ),
-    );
+    )]);
     let endpoint = start(dir, &[]);
     let (_, body) = signed_post(
         &endpoint.url,

@@ -3,8 +3,6 @@
 
 mod common;
 
-use serde_json::Value;
-
 /// `(question, accepted spans, must answer)`: an empty list means the sources do not say.
 const CASES: &[(&str, &[&str], bool)] = &[
     ("who is leading Ukraine's team?", &["Umerov"], true),
@@ -26,18 +24,7 @@ const CASES: &[(&str, &[&str], bool)] = &[
 #[test]
 fn chat_questions_are_answered_right_or_refused() {
     let dir = common::corpus_copy();
-    let questions: String = CASES.iter().map(|(q, ..)| format!("{q}\n")).collect();
-    let out = common::stdout_of(
-        common::sitrep(dir.path())
-            .args(["ask", "--jsonl"])
-            .write_stdin(questions),
-    );
-    let answers: Vec<Value> = String::from_utf8(out)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(answers.len(), CASES.len(), "one answer per question");
+    let answers = common::ask_jsonl(dir.path(), CASES.iter().map(|(q, ..)| *q));
 
     let mut failures = Vec::new();
     for ((question, accepted, must_answer), response) in CASES.iter().zip(&answers) {

@@ -50,6 +50,35 @@ pub fn ask_json(index: &Path, question: &str) -> serde_json::Value {
     serde_json::from_slice(&out).expect("JSON answer")
 }
 
+/// Asks `questions` in one `sitrep ask --jsonl` process; one answer each, in order.
+pub fn ask_jsonl<'q>(
+    index: &Path,
+    questions: impl IntoIterator<Item = &'q str>,
+) -> Vec<serde_json::Value> {
+    let questions: Vec<&str> = questions.into_iter().collect();
+    let input: String = questions.iter().map(|q| format!("{q}\n")).collect();
+    let out = stdout_of(sitrep(index).args(["ask", "--jsonl"]).write_stdin(input));
+    let answers: Vec<serde_json::Value> = String::from_utf8(out)
+        .expect("UTF-8 output")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    assert_eq!(answers.len(), questions.len(), "one answer per question");
+    for (question, answer) in questions.iter().zip(&answers) {
+        assert_eq!(answer["question"], *question, "answers come back in order");
+    }
+    answers
+}
+
+/// A fresh copy of the shipped corpus with more source files: `(name, content)`.
+pub fn corpus_with(files: &[(&str, &str)]) -> TempDir {
+    let dir = corpus_copy();
+    for (name, content) in files {
+        std::fs::write(dir.path().join("sources").join(name), content).expect("write source");
+    }
+    dir
+}
+
 /// The extracted text of a shipped source, as the index holds it.
 pub fn extracted_body(id: &str) -> String {
     let file = std::fs::read_dir(shipped_sources())
