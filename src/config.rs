@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::corpus::Limits;
 use crate::sources::fetch::AllowInternal;
 
 /// Everything sitrep can be configured with. See `.env.example`.
@@ -11,8 +12,9 @@ use crate::sources::fetch::AllowInternal;
 pub struct Settings {
     /// The index directory (sources and built generations): `SITREP_INDEX`.
     pub index_dir: PathBuf,
-    /// Largest source file read, in bytes: `SITREP_MAX_SOURCE_MB` (MiB, default 10).
-    pub max_source_bytes: u64,
+    /// What one source may cost: its size, `SITREP_MAX_SOURCE_MB` (MiB, default 10), and
+    /// the time its article extraction may take, `SITREP_EXTRACT_TIMEOUT` (10 s).
+    pub source_limits: Limits,
     /// Per-user limit for non-moderators: `SITREP_RATE_LIMIT` as `COUNT/SECONDS` (6/60).
     pub rate_limit: (u32, Duration),
     /// The state file (subscriptions, feeds, alerts): `SITREP_STATE`; default
@@ -188,7 +190,7 @@ impl Settings {
         let duration = |name, default_seconds| {
             parsed(
                 name,
-                "expected seconds, or a number with s, m or h (e.g. 10m)",
+                "expected seconds, or a number with ms, s, m or h (e.g. 10m)",
                 &|v| parse_duration(v).is_some(),
             )
             .transpose()
@@ -200,6 +202,7 @@ impl Settings {
         };
         let poll_interval = duration("SITREP_POLL_INTERVAL", 600)?;
         let fetch_timeout = duration("SITREP_FETCH_TIMEOUT", 20)?;
+        let extract_time = duration("SITREP_EXTRACT_TIMEOUT", 10)?;
         let moderator_level = parsed("MATRIX_MODERATOR_LEVEL", "expected a whole number", &|v| {
             v.parse::<i64>().is_ok()
         })
@@ -218,7 +221,10 @@ impl Settings {
         Ok(Settings {
             matrix,
             index_dir: get("SITREP_INDEX").map_or_else(|| PathBuf::from("index"), PathBuf::from),
-            max_source_bytes: max_mb << 20,
+            source_limits: Limits {
+                max_bytes: max_mb << 20,
+                extract_time,
+            },
             rate_limit,
             state: get("SITREP_STATE").map(PathBuf::from),
             poll_interval,
@@ -259,6 +265,7 @@ fn parse_duration(text: &str) -> Option<Duration> {
         "s" => 1,
         "m" => 60,
         "h" => 3600,
+        "ms" => return Some(Duration::from_millis(number)),
         _ => return None,
     };
     Some(Duration::from_secs(number.checked_mul(seconds)?))
@@ -288,7 +295,7 @@ mod tests {
     fn defaults_and_errors() {
         let s = with(&[]).unwrap();
         assert_eq!(s.index_dir, PathBuf::from("index"));
-        assert_eq!(s.max_source_bytes, 10 << 20);
+        assert_eq!(s.source_limits, Limits::default());
         assert_eq!(s.rate_limit, (6, Duration::from_secs(60)));
         assert_eq!(
             with(&[("SITREP_MAX_SOURCE_MB", "lots")]).unwrap_err().name,
@@ -306,6 +313,7 @@ mod tests {
         assert_eq!(parse_duration("90"), Some(Duration::from_secs(90)));
         assert_eq!(parse_duration("10m"), Some(Duration::from_secs(600)));
         assert_eq!(parse_duration("2h"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
         assert_eq!(parse_duration("0"), None);
         assert_eq!(parse_duration("5 days"), None);
         let s = with(&[

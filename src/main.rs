@@ -266,7 +266,7 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
         } => return import(&layout, &settings, file),
         _ => {}
     }
-    let live = Live::open(layout.clone(), settings.max_source_bytes, || {
+    let live = Live::open(layout.clone(), settings.source_limits, || {
         eprintln!(
             "sitrep: no index in {} yet; building it from {}",
             layout.root().display(),
@@ -412,7 +412,7 @@ fn handler(layout: &Layout, settings: &Settings, live: Live) -> anyhow::Result<H
     let state = Arc::new(State::open_or_memory(&state_path));
     let fetcher = Fetcher {
         allow_internal: settings.fetch_allow_private.clone(),
-        max_bytes: settings.max_source_bytes,
+        max_bytes: settings.source_limits.max_bytes,
         timeout: settings.fetch_timeout,
     };
     let sources = Arc::new(Sources::new(
@@ -721,7 +721,7 @@ fn calibrate(files: &[PathBuf], folds: usize) -> anyhow::Result<ExitCode> {
 /// `sitrep reindex`: a progress bar on a terminal, a summary line always.
 fn reindex(layout: &Layout, settings: &Settings) -> anyhow::Result<ExitCode> {
     let bar = progress_bar();
-    let report = index::build(layout, settings.max_source_bytes, |event| show(&bar, event))
+    let report = index::build(layout, settings.source_limits, |event| show(&bar, event))
         .with_context(|| format!("cannot rebuild the index in {}", layout.root().display()))?;
     bar.finish_and_clear();
     report_build(&report);
@@ -735,7 +735,7 @@ fn import(
     file: &std::path::Path,
 ) -> anyhow::Result<ExitCode> {
     let bar = progress_bar();
-    let imported = index::import(layout, file, settings.max_source_bytes, |event| {
+    let imported = index::import(layout, file, settings.source_limits, |event| {
         show(&bar, event)
     })
     .with_context(|| format!("cannot import {}", file.display()))?;

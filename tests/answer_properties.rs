@@ -6,12 +6,13 @@ mod common;
 use std::collections::HashMap;
 
 use proptest::prelude::*;
+use sitrep::corpus::Limits;
 use sitrep::index::{self, Index, Layout};
 
 fn shipped_index() -> (tempfile::TempDir, Index, HashMap<String, String>) {
     let dir = common::corpus_copy();
     let layout = Layout::new(dir.path());
-    index::build(&layout, 10 << 20, |_| {}).unwrap();
+    index::build(&layout, Limits::default(), |_| {}).unwrap();
     let index = Index::open(&layout).unwrap().unwrap();
     let bodies = index
         .report()

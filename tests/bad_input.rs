@@ -211,6 +211,32 @@ fn a_source_of_one_endless_sentence_gives_short_passages_and_snippets() {
 }
 
 #[test]
+fn a_source_slower_to_extract_than_its_budget_is_reported_and_the_rest_indexed() {
+    // Nested 190 deep (under the plain-text cutoff), 600 times: Readability takes many
+    // seconds over it.
+    let block = format!(
+        "{}<p>The ferry waited by the harbour wall for the tide.</p>{}",
+        "<div>".repeat(190),
+        "</div>".repeat(190)
+    );
+    let page = format!("<html><body>{}</body></html>", block.repeat(600));
+    let dir = common::corpus_with(&[("nested.html", &page)]);
+    common::sitrep(dir.path())
+        .env("SITREP_EXTRACT_TIMEOUT", "2")
+        .arg("reindex")
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::starts_with("3 sources,").and(predicate::str::contains("skipped 1")),
+        )
+        .stderr(predicate::str::contains(
+            "skipped nested.html: extracting the article took longer than the 2000 ms allowed",
+        ));
+    let r = common::ask_json(dir.path(), "how many drones were used?");
+    assert_eq!(r["answer"]["text"], "117");
+}
+
+#[test]
 fn a_link_out_of_the_sources_folder_is_reported_and_not_quoted() {
     let dir = common::corpus_copy();
     let outside = tempfile::TempDir::new().unwrap();

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
+use sitrep::corpus::Limits;
 use sitrep::index::{Layout, Live};
 use sitrep::sources::Sources;
 use sitrep::sources::fetch::{AllowInternal, Fetcher};
@@ -23,7 +24,7 @@ const QUESTIONS: &[&str] = &[
 fn questions_are_answered_throughout_reindexes_and_updates() {
     let dir = common::corpus_copy();
     let layout = Layout::new(dir.path());
-    let live = Arc::new(Live::open(layout.clone(), 10 << 20, || {}).unwrap());
+    let live = Arc::new(Live::open(layout.clone(), Limits::default(), || {}).unwrap());
     let state = Arc::new(State::open(&dir.path().join("state.sqlite")).unwrap());
     let fetcher = Fetcher {
         allow_internal: AllowInternal::None,

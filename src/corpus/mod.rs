@@ -14,6 +14,7 @@ mod text;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
+use std::time::Duration;
 
 use regex::Regex;
 
@@ -26,6 +27,23 @@ pub use markdown::{FrontMatter, write as write_markdown};
 
 /// File extensions sitrep reads as article sources (`jsonl`: an archive of many).
 pub const SOURCE_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm", "jsonl"];
+
+/// What one source may cost: its size, and the time its article extraction may take
+/// (Readability-style extraction has worst cases no size cap removes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_bytes: u64,
+    pub extract_time: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: 10 << 20,
+            extract_time: Duration::from_secs(10),
+        }
+    }
+}
 
 /// One article, reduced to its text and citation metadata.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -96,6 +114,9 @@ pub enum SourceError {
     /// Extraction found no article text, only navigation or boilerplate.
     #[error("no article text found (only navigation, links or boilerplate)")]
     NoArticle,
+    /// Extracting the article took longer than the configured budget.
+    #[error("extracting the article took longer than the {limit_ms} ms allowed for one source")]
+    TooSlow { limit_ms: u64 },
     /// A Markdown source's front matter is not valid YAML.
     #[error("front matter is not valid YAML: {message}")]
     FrontMatter { message: String },
@@ -187,9 +208,9 @@ pub struct Loaded {
     pub article: Result<Article, SourceError>,
 }
 
-/// Reads a source file: one article, or one per line of a JSONL archive. `max_bytes`
+/// Reads a source file: one article, or one per line of a JSONL archive. `limits.max_bytes`
 /// caps an article file, or the text of each archived article.
-pub fn read_source(path: &Path, max_bytes: u64) -> Box<dyn Iterator<Item = Loaded>> {
+pub fn read_source(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Loaded>> {
     let file_name = shown_name(path);
     if file_name != path.file_name().unwrap_or_default().to_string_lossy() {
         return Box::new(std::iter::once(Loaded {
@@ -211,7 +232,7 @@ pub fn read_source(path: &Path, max_bytes: u64) -> Box<dyn Iterator<Item = Loade
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"));
     if !is_archive {
-        let article = read_file(path, max_bytes);
+        let article = read_file(path, limits);
         return Box::new(std::iter::once(Loaded {
             origin: file_name,
             id: source_id(path),
@@ -219,18 +240,16 @@ pub fn read_source(path: &Path, max_bytes: u64) -> Box<dyn Iterator<Item = Loade
         }));
     }
     match std::fs::File::open(path) {
-        Ok(file) => {
-            Box::new(
-                jsonl::lines(std::io::BufReader::new(file), max_bytes).map(move |line| Loaded {
-                    origin: format!("{file_name}:{}", line.number),
-                    id: line
-                        .article
-                        .as_ref()
-                        .map_or_else(|_| format!("{file_name}:{}", line.number), |a| a.id.clone()),
-                    article: line.article,
-                }),
-            )
-        }
+        Ok(file) => Box::new(
+            jsonl::lines(std::io::BufReader::new(file), limits.max_bytes).map(move |line| Loaded {
+                origin: format!("{file_name}:{}", line.number),
+                id: line
+                    .article
+                    .as_ref()
+                    .map_or_else(|_| format!("{file_name}:{}", line.number), |a| a.id.clone()),
+                article: line.article,
+            }),
+        ),
         Err(e) => Box::new(std::iter::once(Loaded {
             origin: file_name,
             id: source_id(path),
@@ -241,8 +260,8 @@ pub fn read_source(path: &Path, max_bytes: u64) -> Box<dyn Iterator<Item = Loade
     }
 }
 
-/// Reads one article file. `max_bytes` caps the file size.
-pub fn read_file(path: &Path, max_bytes: u64) -> Result<Article, SourceError> {
+/// Reads one article file within `limits`.
+pub fn read_file(path: &Path, limits: Limits) -> Result<Article, SourceError> {
     let id = source_id(path);
     let extension = path
         .extension()
@@ -256,29 +275,58 @@ pub fn read_file(path: &Path, max_bytes: u64) -> Result<Article, SourceError> {
         message: e.to_string(),
     };
     let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > max_bytes {
+    if size > limits.max_bytes {
         return Err(SourceError::TooLarge {
             size,
-            limit: max_bytes,
+            limit: limits.max_bytes,
         });
     }
     let bytes = std::fs::read(path).map_err(io)?;
     let text = decode(&bytes)?;
-    read_str(id, &extension, text)
+    read_str(id, &extension, text, limits.extract_time)
 }
 
-/// Reads article text of a known format (`txt`, `md`, `html`).
-pub fn read_str(id: String, format: &str, text: &str) -> Result<Article, SourceError> {
+/// Reads article text of a known format (`txt`, `md`, `html`), extracted within `budget`.
+pub fn read_str(
+    id: String,
+    format: &str,
+    text: &str,
+    budget: Duration,
+) -> Result<Article, SourceError> {
     if matches!(format, "md" | "markdown")
         && let Some(message) = markdown::front_matter_error(text)
     {
         return Err(SourceError::FrontMatter { message });
     }
-    Article::new(id, extract(format, text), Passages::Joined)
+    Article::new(id, extract(format, text, budget)?, Passages::Joined)
 }
 
-/// Extracts the article text and metadata of a known format (`txt`, `md`, `html`).
-pub fn extract(format: &str, text: &str) -> Extracted {
+/// Extracts the article text and metadata of a known format (`txt`, `md`, `html`), or
+/// gives up after `budget`. Extraction runs on its own thread because it cannot be
+/// interrupted: one given up on finishes in the background, its result unused, while the
+/// caller (and the index lock it holds) moves on.
+pub fn extract(format: &str, text: &str, budget: Duration) -> Result<Extracted, SourceError> {
+    let (format, text) = (format.to_string(), text.to_string());
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("extract".into())
+        .spawn(move || {
+            // Nobody listens any more once the budget is spent.
+            let _ = send.send(extract_now(&format, &text));
+        })
+        .map_err(|e| SourceError::Io {
+            message: e.to_string(),
+        })?;
+    receive.recv_timeout(budget).map_err(|e| match e {
+        std::sync::mpsc::RecvTimeoutError::Timeout => SourceError::TooSlow {
+            limit_ms: budget.as_millis() as u64,
+        },
+        // The extractor panicked: whatever the page is, no article came of it.
+        std::sync::mpsc::RecvTimeoutError::Disconnected => SourceError::NoArticle,
+    })
+}
+
+fn extract_now(format: &str, text: &str) -> Extracted {
     match format {
         "md" | "markdown" => markdown::extract(text),
         "html" | "htm" => html::extract(text),
@@ -439,7 +487,8 @@ mod tests {
             text in "(( date 2025-06-0[1-9])?[ •\n<>/a-zA-Z0-9.,!?’“”\"'#*-]{0,400})",
             format in proptest::sample::select(vec!["txt", "md", "html"]),
         ) {
-            if let Ok(article) = read_str("p".into(), format, &text) {
+            // On this thread, so that a panic in extraction fails the test.
+            if let Ok(article) = Article::new("p".into(), extract_now(format, &text), Passages::Joined) {
                 let mut last = 0;
                 for r in &article.passages {
                     proptest::prop_assert!(r.start >= last && r.end <= article.body.len());

@@ -15,7 +15,7 @@ use tantivy::{Index as TantivyIndex, TantivyDocument, Term};
 
 use super::squad::{self, Dataset, EvalError};
 use crate::answer;
-use crate::corpus::split;
+use crate::corpus::{Limits, split};
 use crate::index::schema::Fields;
 use crate::index::{self, Index, IndexError, Layout, analyzer};
 use crate::lexicon::is_stop_word;
@@ -58,7 +58,7 @@ pub fn run(options: &Options, mut out: impl Write) -> Result<(), EvalError> {
     let shipped = options.work.join("shipped");
     let _ = std::fs::remove_dir_all(&shipped);
     copy_dir(&options.shipped, &shipped.join("sources")).map_err(|e| io(&shipped, e))?;
-    index::build(&Layout::new(&shipped), 10 << 20, |_| {})?;
+    index::build(&Layout::new(&shipped), Limits::default(), |_| {})?;
     let dev: Vec<String> = include_str!("../../tests/fixtures/dev-questions.jsonl")
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())

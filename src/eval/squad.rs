@@ -14,7 +14,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{self, Features, Response};
-use crate::corpus::split;
+use crate::corpus::{Limits, split};
 use crate::index::{self, Index, IndexError, Layout};
 
 /// A SQuAD v1.1 file.
@@ -92,7 +92,14 @@ fn index_paragraphs(
     std::fs::create_dir_all(&sources).map_err(|e| IndexError::io(&sources, e))?;
     let archive = sources.join("squad.jsonl");
     std::fs::write(&archive, dataset.archive(keep)).map_err(|e| IndexError::io(&archive, e))?;
-    let build = index::build(&layout, u64::MAX, |_| {})?;
+    let build = index::build(
+        &layout,
+        Limits {
+            max_bytes: u64::MAX,
+            ..Limits::default()
+        },
+        |_| {},
+    )?;
     let index = Index::open(&layout)?.expect("just built");
     Ok((index, build))
 }

@@ -31,7 +31,7 @@ const WRITER_HEAP_BYTES: usize = 256 << 20;
 /// reported and skipped; the previous generation serves until the swap.
 pub fn build(
     layout: &Layout,
-    max_source_bytes: u64,
+    limits: corpus::Limits,
     mut progress: impl FnMut(BuildEvent),
 ) -> Result<BuildReport, IndexError> {
     let started = Instant::now();
@@ -71,7 +71,7 @@ pub fn build(
         &files,
         &manifest,
         manifest_error.into_iter().collect(),
-        max_source_bytes,
+        limits,
         started,
         &mut progress,
     );
@@ -101,7 +101,7 @@ fn build_generation(
     files: &[std::path::PathBuf],
     manifest: &Manifest,
     mut sources: Vec<SourceReport>,
-    max_source_bytes: u64,
+    limits: corpus::Limits,
     started: Instant,
     progress: &mut impl FnMut(BuildEvent),
 ) -> Result<BuildReport, IndexError> {
@@ -116,7 +116,7 @@ fn build_generation(
     let mut text_bytes = 0u64;
     let mut first_origin: HashMap<String, String> = HashMap::new();
     for path in files {
-        for loaded in corpus::read_source(path, max_source_bytes) {
+        for loaded in corpus::read_source(path, limits) {
             let article =
                 loaded
                     .article

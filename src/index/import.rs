@@ -5,7 +5,7 @@ use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 
 use super::{BuildEvent, BuildReport, IndexError, Layout, build};
-use crate::corpus::{SourceError, jsonl};
+use crate::corpus::{Limits, SourceError, jsonl};
 
 /// What an import took in and left out.
 #[derive(Debug)]
@@ -22,7 +22,7 @@ pub struct Imported {
 pub fn import(
     layout: &Layout,
     file: &Path,
-    max_source_bytes: u64,
+    limits: Limits,
     progress: impl FnMut(BuildEvent),
 ) -> Result<Imported, IndexError> {
     let input = std::fs::File::open(file).map_err(|e| IndexError::io(file, e))?;
@@ -32,7 +32,7 @@ pub fn import(
     let archive = free_name(&sources, file);
     let mut good = Vec::new();
     let mut rejected = Vec::new();
-    for line in jsonl::lines(BufReader::new(input), max_source_bytes) {
+    for line in jsonl::lines(BufReader::new(input), limits.max_bytes) {
         match line.article {
             Ok(_) => good.push(line.raw),
             Err(error) => rejected.push((line.number, error)),
@@ -51,7 +51,7 @@ pub fn import(
         std::fs::rename(&tmp, &archive)
     };
     write().map_err(|e| IndexError::io(&archive, e))?;
-    let build = build(layout, max_source_bytes, progress)?;
+    let build = build(layout, limits, progress)?;
     Ok(Imported {
         archive,
         articles: good.len(),

@@ -3,13 +3,15 @@
 
 use std::sync::{Arc, Mutex, RwLock};
 
+use crate::corpus::Limits;
+
 use super::{
     BuildEvent, BuildReport, Change, Index, IndexError, Layout, build, open_or_build, update,
 };
 
 pub struct Live {
     layout: Layout,
-    max_source_bytes: u64,
+    limits: Limits,
     current: RwLock<Arc<Index>>,
     /// One rebuild at a time within the process (the file lock covers other processes).
     rebuilding: Mutex<()>,
@@ -21,17 +23,22 @@ impl Live {
     /// Opens the index, building it first if there is none (`on_build` is told).
     pub fn open(
         layout: Layout,
-        max_source_bytes: u64,
+        limits: Limits,
         on_build: impl FnOnce(),
     ) -> Result<Live, IndexError> {
-        let index = open_or_build(&layout, max_source_bytes, on_build)?;
+        let index = open_or_build(&layout, limits, on_build)?;
         Ok(Live {
             layout,
-            max_source_bytes,
+            limits,
             current: RwLock::new(Arc::new(index)),
             rebuilding: Mutex::new(()),
             reopening: Mutex::new(()),
         })
+    }
+
+    /// What one source may cost when it is read.
+    pub fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// The newest complete generation. If reopening fails, the old one keeps serving.
@@ -67,14 +74,14 @@ impl Live {
             .rebuilding
             .try_lock()
             .map_err(|_| IndexError::Busy(self.layout.root().to_path_buf()))?;
-        let report = build(&self.layout, self.max_source_bytes, progress)?;
+        let report = build(&self.layout, self.limits, progress)?;
         self.get();
         Ok(report)
     }
 
     /// Applies an incremental update (waiting for a running rebuild) and serves the result.
     pub fn update(&self, changes: Vec<Change>) -> Result<BuildReport, IndexError> {
-        let report = update(&self.layout, changes, self.max_source_bytes)?;
+        let report = update(&self.layout, changes, self.limits)?;
         self.get();
         Ok(report)
     }

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::PubDate;
+use crate::corpus::{Limits, PubDate};
 
 pub use build::{BuildEvent, build};
 pub use import::{Imported, import};
@@ -254,7 +254,7 @@ pub fn guarded<T>(
 }
 
 /// Rebuilds after an interrupted change: half-written files go, the rest is indexed.
-fn recover(layout: &Layout, max_source_bytes: u64) -> Result<(), IndexError> {
+fn recover(layout: &Layout, limits: Limits) -> Result<(), IndexError> {
     let sources = layout.sources();
     for entry in std::fs::read_dir(&sources).map_err(|e| IndexError::io(&sources, e))? {
         let path = entry.map_err(|e| IndexError::io(&sources, e))?.path();
@@ -263,7 +263,7 @@ fn recover(layout: &Layout, max_source_bytes: u64) -> Result<(), IndexError> {
             let _ = std::fs::remove_file(&path);
         }
     }
-    build(layout, max_source_bytes, |_| {})?;
+    build(layout, limits, |_| {})?;
     let pending = layout.pending_file();
     std::fs::remove_file(&pending).map_err(|e| IndexError::io(pending, e))
 }
@@ -283,7 +283,7 @@ fn open_generation(dir: &Path) -> Result<(tantivy::Index, schema::Fields), Index
 /// Opens the live index, building it first when none exists (`on_build` is told first).
 pub fn open_or_build(
     layout: &Layout,
-    max_source_bytes: u64,
+    limits: Limits,
     on_build: impl FnOnce(),
 ) -> Result<Index, IndexError> {
     if let Some(index) = Index::open(layout)? {
@@ -295,7 +295,7 @@ pub fn open_or_build(
         // them. Should that fail (a read-only replica, a build running), the index as it
         // is keeps serving and the next start tries again.
         tracing::warn!("a change of the sources was interrupted: rebuilding the index");
-        return match recover(layout, max_source_bytes) {
+        return match recover(layout, limits) {
             Ok(()) => Index::open(layout)?.ok_or_else(|| IndexError::NoSources(layout.sources())),
             Err(error) => {
                 tracing::warn!(%error, "cannot rebuild; serving the index as it is");
@@ -304,7 +304,7 @@ pub fn open_or_build(
         };
     }
     on_build();
-    build(layout, max_source_bytes, |_| {})?;
+    build(layout, limits, |_| {})?;
     Index::open(layout)?.ok_or_else(|| IndexError::NoSources(layout.sources()))
 }
 

@@ -7,7 +7,7 @@ use tantivy::{TantivyDocument, Term};
 
 use super::build::{documents, lock_waiting, replace_durably, swap_current};
 use super::{BuildReport, IndexError, Layout, Pointer, SourceReport};
-use crate::corpus::Article;
+use crate::corpus::{Article, Limits};
 
 const WRITER_HEAP_BYTES: usize = 64 << 20;
 
@@ -25,12 +25,12 @@ pub enum Change {
 pub fn update(
     layout: &Layout,
     changes: Vec<Change>,
-    max_source_bytes: u64,
+    limits: Limits,
 ) -> Result<BuildReport, IndexError> {
     let lock = lock_waiting(layout)?;
     let Some(pointer) = layout.pointer()? else {
         drop(lock);
-        return super::build(layout, max_source_bytes, |_| {});
+        return super::build(layout, limits, |_| {});
     };
     let dir = layout.generations().join(&pointer.generation);
     let mut report = BuildReport::load(&dir)?;

@@ -146,7 +146,11 @@ impl Sources {
 
     /// The size cap of one source, fetched or uploaded.
     pub fn max_bytes(&self) -> u64 {
-        self.fetcher.max_bytes
+        self.live.limits().max_bytes
+    }
+
+    fn extract_time(&self) -> Duration {
+        self.live.limits().extract_time
     }
 
     pub fn state(&self) -> &Arc<State> {
@@ -197,7 +201,7 @@ impl Sources {
                 error: SourceError::Unsupported { extension },
             });
         }
-        let limit = self.fetcher.max_bytes;
+        let limit = self.max_bytes();
         if bytes.len() as u64 > limit {
             return Err(SourcesError::Article {
                 what: what(),
@@ -212,7 +216,8 @@ impl Sources {
             error,
         };
         let text = corpus::decode(bytes).map_err(article_error)?;
-        let article = corpus::read_str(String::new(), &extension, text).map_err(article_error)?;
+        let article = corpus::read_str(String::new(), &extension, text, self.extract_time())
+            .map_err(article_error)?;
         self.refuse_duplicate_text(&article)?;
         let id = self.free_id(&slug(&corpus::source_id(path)))?;
         let file = format!("{id}.{extension}");
@@ -532,7 +537,15 @@ impl Sources {
             Ok(Some((url, extracted))) => (Some(url), extracted),
             Ok(None) | Err(_) if entry.content.is_some() => (
                 entry.url.clone(),
-                corpus::extract("html", entry.content.as_deref().unwrap_or("")),
+                corpus::extract(
+                    "html",
+                    entry.content.as_deref().unwrap_or(""),
+                    self.extract_time(),
+                )
+                .map_err(|error| SourcesError::Article {
+                    what: entry.id.clone(),
+                    error,
+                })?,
             ),
             Ok(None) => (None, Extracted::default()),
             Err(error) => return Err(error),
@@ -583,7 +596,7 @@ impl Sources {
             None if text.trim_start().starts_with('<') => "html",
             None => "txt",
         };
-        let mut extracted = corpus::extract(format, text);
+        let mut extracted = corpus::extract(format, text, self.extract_time()).map_err(error)?;
         if extracted.paragraphs.is_empty() {
             return Err(error(SourceError::NoArticle));
         }
@@ -617,12 +630,13 @@ impl Sources {
             extracted.title.as_deref().unwrap_or("article")
         ));
         let text = corpus::write_markdown(&front, &extracted.paragraphs);
-        let article = corpus::read_str(String::new(), "md", &text).map_err(|error| {
-            SourcesError::Article {
-                what: origin.url.unwrap_or("the article").to_string(),
-                error,
-            }
-        })?;
+        let article =
+            corpus::read_str(String::new(), "md", &text, self.extract_time()).map_err(|error| {
+                SourcesError::Article {
+                    what: origin.url.unwrap_or("the article").to_string(),
+                    error,
+                }
+            })?;
         self.refuse_duplicate_text(&article)?;
         let id = self.free_id(&base)?;
         let file = format!("{id}.md");
@@ -647,7 +661,7 @@ impl Sources {
     /// Indexes a file just written to the sources, and records where it came from.
     fn index_file(&self, file: &str, origin: &Origin) -> Result<SourceReport, SourcesError> {
         let path = self.live.layout().sources().join(file);
-        let article = match corpus::read_file(&path, self.fetcher.max_bytes) {
+        let article = match corpus::read_file(&path, self.live.limits()) {
             Ok(article) => article,
             Err(error) => {
                 let _ = std::fs::remove_file(&path);

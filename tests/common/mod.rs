@@ -29,7 +29,8 @@ pub fn sitrep(index: &Path) -> Command {
     cmd.arg("--index")
         .arg(index)
         .env_remove("SITREP_INDEX")
-        .env_remove("SITREP_MAX_SOURCE_MB");
+        .env_remove("SITREP_MAX_SOURCE_MB")
+        .env_remove("SITREP_EXTRACT_TIMEOUT");
     cmd
 }
 
@@ -86,7 +87,7 @@ pub fn extracted_body(id: &str) -> String {
         .map(|e| e.unwrap().path())
         .find(|p| p.file_stem().unwrap().to_string_lossy() == id)
         .unwrap_or_else(|| panic!("no source {id}"));
-    sitrep::corpus::read_file(&file, 10 << 20)
+    sitrep::corpus::read_file(&file, sitrep::corpus::Limits::default())
         .expect("readable")
         .body
 }
