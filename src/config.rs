@@ -27,6 +27,8 @@ pub struct Settings {
     pub fetch_allow_private: AllowInternal,
     /// Time allowed for one fetch: `SITREP_FETCH_TIMEOUT` (seconds, 20).
     pub fetch_timeout: Duration,
+    /// The sentence encoder's folder: `SITREP_MODEL` (the shipped model; `off` for none).
+    pub model: Option<PathBuf>,
     /// Anyone, not just moderators, may add and remove tracking: `SITREP_TRACK_OPEN` (false).
     pub track_open: bool,
     /// Passages one standing search posts per update: `SITREP_TRACK_MAX_PER_UPDATE` (5).
@@ -238,6 +240,11 @@ impl Settings {
                 AllowInternal::parse(&v).expect("checked")
             }),
             fetch_timeout,
+            model: match get("SITREP_MODEL") {
+                None => Some(crate::encoder::shipped_model()),
+                Some(v) if v.eq_ignore_ascii_case("off") => None,
+                Some(v) => Some(PathBuf::from(v)),
+            },
             track_open: flag("SITREP_TRACK_OPEN")?,
             track_max_per_update: number("SITREP_TRACK_MAX_PER_UPDATE")?
                 .map_or(5, |n| n.max(1) as usize),

@@ -5,6 +5,7 @@ pub mod bot;
 pub mod chat;
 pub mod config;
 pub mod corpus;
+pub mod encoder;
 pub mod eval;
 pub mod index;
 pub mod lexicon;

@@ -18,6 +18,8 @@ use sitrep::track::Tracker;
 
 /// How often the bots check the alert outbox.
 const ALERT_POLL: std::time::Duration = std::time::Duration::from_secs(2);
+/// How often a long-running process looks for sentences to embed.
+const VECTORS_POLL: std::time::Duration = std::time::Duration::from_secs(2);
 use sitrep::chat::console::{self, Emphasis};
 use sitrep::config::Settings;
 use sitrep::index::{self, BuildEvent, Layout, Live};
@@ -29,6 +31,9 @@ struct Cli {
     /// The index directory: article sources in DIR/sources, the built index beside them.
     #[arg(long, global = true, value_name = "DIR", env = "SITREP_INDEX")]
     index: Option<PathBuf>,
+    /// Answer by words alone, without the sentence encoder (as `SITREP_MODEL=off`).
+    #[arg(long, global = true)]
+    no_encoder: bool,
     #[command(subcommand)]
     command: Cmd,
 }
@@ -126,6 +131,10 @@ enum EvalCmd {
         /// Print the figures as JSON.
         #[arg(long)]
         json: bool,
+        /// Keep the sentence vectors in this file between runs (they are keyed by the
+        /// sentence, so a second run embeds nothing).
+        #[arg(long, value_name = "FILE")]
+        vectors: Option<PathBuf>,
     },
     /// A question set of one's own over the index (`--index`): lines of {"q", "expect":
     /// [accepted…] or null, "source": id prefix?}. Prints right and refused, and the misses.
@@ -237,6 +246,7 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
     if let Some(dir) = cli.index {
         settings.index_dir = dir;
     }
+    sitrep::encoder::choose(settings.model.clone().filter(|_| !cli.no_encoder));
     let layout = Layout::new(&settings.index_dir);
     match &cli.command {
         Cmd::Reindex => return reindex(&layout, &settings),
@@ -266,14 +276,21 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
         } => return import(&layout, &settings, file),
         _ => {}
     }
-    let live = Live::open(layout.clone(), settings.source_limits, || {
-        eprintln!(
-            "sitrep: no index in {} yet; building it from {}",
-            layout.root().display(),
-            layout.sources().display()
-        )
-    })
-    .with_context(|| format!("cannot open the index in {}", layout.root().display()))?;
+    let live = Arc::new(
+        Live::open(layout.clone(), settings.source_limits, || {
+            eprintln!(
+                "sitrep: no index in {} yet; building it from {}",
+                layout.root().display(),
+                layout.sources().display()
+            )
+        })
+        .with_context(|| format!("cannot open the index in {}", layout.root().display()))?,
+    );
+    if matches!(cli.command, Cmd::Serve { .. } | Cmd::Chat) {
+        index::vectors::follow(live.clone(), VECTORS_POLL);
+    } else {
+        embed_new(&live.get());
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match cli.command {
@@ -373,7 +390,9 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
                 }
                 Some(SourcesCmd::Import { .. }) => unreachable!("handled above"),
             };
-            return run_command(&handler(&layout, &settings, live)?, command, out);
+            let code = run_command(&handler(&layout, &settings, live.clone())?, command, out)?;
+            embed_new(&live.get());
+            return Ok(code);
         }
         Cmd::Brief { since } => {
             return run_command(
@@ -404,7 +423,7 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
 }
 
 /// The command handler over the live index, its sources and the state file.
-fn handler(layout: &Layout, settings: &Settings, live: Live) -> anyhow::Result<Handler> {
+fn handler(layout: &Layout, settings: &Settings, live: Arc<Live>) -> anyhow::Result<Handler> {
     let state_path = settings
         .state
         .clone()
@@ -416,7 +435,7 @@ fn handler(layout: &Layout, settings: &Settings, live: Live) -> anyhow::Result<H
         timeout: settings.fetch_timeout,
     };
     let sources = Arc::new(Sources::new(
-        Arc::new(live),
+        live,
         state.clone(),
         fetcher,
         settings.poll_interval,
@@ -558,6 +577,7 @@ fn eval(benchmark: &EvalCmd) -> anyhow::Result<ExitCode> {
             unanswerable,
             features,
             json,
+            vectors,
         } => {
             let options = sitrep::eval::squad::Options {
                 limit: *limit,
@@ -568,6 +588,7 @@ fn eval(benchmark: &EvalCmd) -> anyhow::Result<ExitCode> {
                 &options,
                 failures.as_deref(),
                 features.as_deref(),
+                vectors.as_deref(),
                 *json,
             )
         }
@@ -616,12 +637,23 @@ fn eval_squad(
     options: &sitrep::eval::squad::Options,
     failures: Option<&std::path::Path>,
     features: Option<&std::path::Path>,
+    vectors: Option<&std::path::Path>,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let work = std::env::temp_dir().join(format!("sitrep-squad-{}", std::process::id()));
     let started = std::time::Instant::now();
+    let kept = work.join(index::vectors::FILE_NAME);
+    if let Some(vectors) = vectors.filter(|v| v.exists()) {
+        std::fs::create_dir_all(&work)?;
+        std::fs::copy(vectors, &kept)
+            .with_context(|| format!("cannot read {}", vectors.display()))?;
+    }
     let report =
         sitrep::eval::squad::evaluate(file, &work, options, sink(failures)?, sink(features)?);
+    if let Some(vectors) = vectors {
+        std::fs::copy(&kept, vectors)
+            .with_context(|| format!("cannot write {}", vectors.display()))?;
+    }
     let _ = std::fs::remove_dir_all(&work);
     let report = report?;
     if json {
@@ -707,12 +739,11 @@ fn calibrate(files: &[PathBuf], folds: usize) -> anyhow::Result<ExitCode> {
             r.threshold, r.right, r.refused
         );
     }
-    println!("fitted on all (src/answer/confidence.rs):");
-    println!("const BIAS: f32 = {:.4};", c.bias);
+    println!("fitted on all (a `Model` of src/answer/confidence.rs):");
     let weights: Vec<String> = c.weights.iter().map(|w| format!("{w:.4}")).collect();
     println!(
-        "const WEIGHTS: [f32; {}] = [{}];",
-        weights.len(),
+        "Model {{ bias: {:.4}, weights: [{}] }}",
+        c.bias,
         weights.join(", ")
     );
     Ok(ExitCode::SUCCESS)
@@ -720,12 +751,37 @@ fn calibrate(files: &[PathBuf], folds: usize) -> anyhow::Result<ExitCode> {
 
 /// `sitrep reindex`: a progress bar on a terminal, a summary line always.
 fn reindex(layout: &Layout, settings: &Settings) -> anyhow::Result<ExitCode> {
-    let bar = progress_bar();
+    let bar = progress_bar("sources");
     let report = index::build(layout, settings.source_limits, |event| show(&bar, event))
         .with_context(|| format!("cannot rebuild the index in {}", layout.root().display()))?;
     bar.finish_and_clear();
     report_build(&report);
+    if let Some(index) = index::Index::open(layout)? {
+        embed_new(&index);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Embeds the sentences of the live index that have no vector yet, after the index serves:
+/// a one-shot command's answers then weigh meaning. Quiet unless on a terminal.
+fn embed_new(index: &index::Index) {
+    let Some(store) = index.vectors() else {
+        return;
+    };
+    if store.is_filled(index).unwrap_or(true) {
+        return;
+    }
+    let Some(encoder) = sitrep::encoder::shared() else {
+        return;
+    };
+    let bar = progress_bar("sentences embedded");
+    if let Err(error) = store.fill(index, encoder, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    }) {
+        eprintln!("sitrep: answers weigh words alone: {error}");
+    }
+    bar.finish_and_clear();
 }
 
 /// `sitrep sources import FILE`: bad lines on stderr, then the build summary.
@@ -734,7 +790,7 @@ fn import(
     settings: &Settings,
     file: &std::path::Path,
 ) -> anyhow::Result<ExitCode> {
-    let bar = progress_bar();
+    let bar = progress_bar("sources");
     let imported = index::import(layout, file, settings.source_limits, |event| {
         show(&bar, event)
     })
@@ -750,15 +806,20 @@ fn import(
         imported.rejected.len()
     );
     report_build(&imported.build);
+    if let Some(index) = index::Index::open(layout)? {
+        embed_new(&index);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-fn progress_bar() -> ProgressBar {
+fn progress_bar(what: &str) -> ProgressBar {
     if std::io::stderr().is_terminal() {
         ProgressBar::new(0).with_style(
-            ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} sources {msg}")
-                .expect("valid template")
-                .progress_chars("=> "),
+            ProgressStyle::with_template(&format!(
+                "{{spinner}} [{{bar:30}}] {{pos}}/{{len}} {what} {{msg}}"
+            ))
+            .expect("valid template")
+            .progress_chars("=> "),
         )
     } else {
         ProgressBar::hidden()

@@ -204,7 +204,14 @@ fn a_source_of_one_endless_sentence_gives_short_passages_and_snippets() {
     text.extend((15_000..30_000).map(clause));
     text.push_str("at last.");
     std::fs::write(dir.path().join("sources/endless.txt"), text).unwrap();
-    let r = common::ask_json(dir.path(), "how many passengers did the ferry carry?");
+    // Passages are the point, not meaning: embedding 1,500 long sentences in a test build
+    // would take minutes.
+    let out = common::sitrep(dir.path())
+        .env("SITREP_MODEL", "off")
+        .args(["ask", "--json", "how many passengers did the ferry carry?"])
+        .output()
+        .unwrap();
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let snippet = r["answer"]["snippet"].as_str().unwrap_or_default();
     assert!(snippet.contains("212"), "{r}");
     assert!(snippet.len() <= 2000, "snippet of {} bytes", snippet.len());

@@ -7,17 +7,34 @@ use serde::{Deserialize, Serialize};
 use super::question::{AnswerType, Question};
 use super::rank::{Ranked, Sentence};
 
-/// The features the probability is estimated from, in the order of `WEIGHTS`.
+/// The features the probability is estimated from, in the order of a `Model`'s weights.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Features(pub Vec<f32>);
 
-/// Fitted by `sitrep eval calibrate`: the bias, then one weight per feature of
-/// `Features::of`, in its order.
-const BIAS: f32 = -3.2263;
-const WEIGHTS: [f32; 19] = [
-    -3.2522, 1.0218, -2.8247, 0.7333, 0.3047, 1.2639, -0.6324, 0.6182, 0.3040, 0.5076, -0.0364,
-    -0.4024, 0.8562, 0.4679, 4.0091, 7.4023, 0.2158, 0.7125, -0.4470,
-];
+/// A logistic model: the bias, then one weight per feature of `Features::of`, in its order.
+struct Model<const N: usize> {
+    bias: f32,
+    weights: [f32; N],
+}
+
+/// Fitted by `sitrep eval calibrate` on runs with `--no-encoder`: answers by words alone.
+const BY_WORDS: Model<19> = Model {
+    bias: -3.2263,
+    weights: [
+        -3.2522, 1.0218, -2.8247, 0.7333, 0.3047, 1.2639, -0.6324, 0.6182, 0.3040, 0.5076, -0.0364,
+        -0.4024, 0.8562, 0.4679, 4.0091, 7.4023, 0.2158, 0.7125, -0.4470,
+    ],
+};
+
+/// Fitted by `sitrep eval calibrate`: answers that also weigh meaning, whose features add
+/// the encoder's cosine.
+const BY_MEANING: Model<20> = Model {
+    bias: -4.2351,
+    weights: [
+        0.0976, -2.6195, -2.4619, 0.0661, -0.2031, 1.0715, -0.5568, 0.4710, 0.4501, 0.5964,
+        -0.0173, -0.4736, 0.5273, 0.3834, 3.8366, 6.4939, -0.9113, 0.6315, -0.3804, 5.7534,
+    ],
+};
 
 impl Features {
     /// What ranking measured of `best`.
@@ -27,7 +44,7 @@ impl Features {
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
         let kind = best.answer_type;
         let hit = &ranked.hits[best.hit];
-        Features(vec![
+        let mut features = vec![
             best.confidence,
             e.coverage,
             e.absent,
@@ -51,12 +68,21 @@ impl Features {
             // The passage's BM25 rank.
             1.0 / (1.0 + best.hit as f32),
             e.support as f32,
-        ])
+        ];
+        // A sentence without a vector yet (just added) is judged by words alone.
+        if let Some(closeness) = e.closeness {
+            features.push(closeness);
+        }
+        Features(features)
     }
 
     /// The estimated probability that the sentence answers the question.
     pub fn probability(&self) -> f32 {
-        probability(BIAS, &WEIGHTS, &self.0)
+        if self.0.len() == BY_MEANING.weights.len() {
+            probability(BY_MEANING.bias, &BY_MEANING.weights, &self.0)
+        } else {
+            probability(BY_WORDS.bias, &BY_WORDS.weights, &self.0)
+        }
     }
 }
 

@@ -30,8 +30,8 @@ const ALSO: usize = 4;
 const RELATED: usize = 3;
 /// Below this estimated probability that the snippet answers the question, the engine
 /// says it does not know. Chosen from the held-out risk–coverage tables (BENCHMARKS.md):
-/// it refuses 0.83 of the SQuAD questions the corpus cannot answer.
-pub const MIN_PROBABILITY: f32 = 0.4;
+/// with the encoder it refuses 0.85 of the questions the corpus cannot answer.
+pub const MIN_PROBABILITY: f32 = 0.45;
 
 /// The engine's reply to one question (the JSON contract of `sitrep ask --json`).
 #[derive(Debug, Clone, Serialize)]
@@ -104,7 +104,13 @@ pub fn ask_with(
     question.drop_misspelt_names(|term| index.doc_freq(term) > 0);
     let terms = search_terms(index, &question);
     let hits = index.search(&terms, candidate_passages(index))?;
-    let ranked = rank::rank(index, &question, &hits);
+    let closeness = index
+        .closeness(&question.text, &hits)
+        .unwrap_or_else(|error| {
+            tracing::warn!(%error, "answering by words alone");
+            Default::default()
+        });
+    let ranked = rank::rank(index, &question, &hits, &closeness);
 
     // A name or counted thing the corpus lacks (in every spelling) means no answer.
     let found = |k: usize| index.doc_freq(&question.terms[k].term) > 0 || ranked.found_anywhere(k);

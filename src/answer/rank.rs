@@ -10,7 +10,7 @@ use super::question::{AnswerType, Question, Role};
 use super::spans::{self, fit_strength};
 use crate::corpus::split;
 use crate::index::analyzer::{self, Term};
-use crate::index::{Hit, Index};
+use crate::index::{Closeness, Hit, Index};
 use crate::lexicon::{is_person_noun, is_stop_word};
 
 const W_COVERAGE: f32 = 0.65;
@@ -104,6 +104,8 @@ pub struct Evidence {
     pub conflict: bool,
     /// Other sources whose candidates say the same answer.
     pub support: usize,
+    /// The encoder's cosine of the sentence and the question, when it has a vector.
+    pub closeness: Option<f32>,
 }
 
 #[derive(Debug, Clone)]
@@ -167,6 +169,7 @@ struct Draft {
     missing_idf: f32,
     matched_share: f32,
     conflict: bool,
+    closeness: Option<f32>,
 }
 
 /// One question term with its IDF weight.
@@ -181,7 +184,12 @@ struct Weighted<'q> {
     unseen: bool,
 }
 
-pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'h> {
+pub fn rank<'h>(
+    index: &Index,
+    question: &Question,
+    hits: &'h [Hit],
+    closeness: &Closeness,
+) -> Ranked<'h> {
     let weighted: Vec<Weighted> = question
         .terms
         .iter()
@@ -289,6 +297,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                 - weighted.iter().zip(&found).filter(unsaid).count() as f32
                     / weighted.len().max(1) as f32;
             let conflict = qualifier_conflict(question, &sentence_tokens, &hit.text);
+            let meaning = closeness.of(&hit.text[range.clone()]);
             let evidence = W_COVERAGE * coverage
                 + W_PHRASE * phrases(&found, &weighted, total)
                 + W_CONTEXT * context
@@ -300,6 +309,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                 sentence = i,
                 coverage,
                 context,
+                ?meaning,
                 evidence,
                 "sentence"
             );
@@ -321,6 +331,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                 missing_idf,
                 matched_share,
                 conflict,
+                closeness: meaning,
             });
         }
     }
@@ -363,6 +374,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
         missing_idf,
         matched_share,
         conflict,
+        closeness: meaning,
     } in drafts
     {
         let hit = &hits[h];
@@ -408,6 +420,7 @@ pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'
                 fit,
                 conflict,
                 support: 0,
+                closeness: meaning,
             },
             answer_type: question.answer_type,
             candidate: candidate.map(|(c, _)| c),

@@ -59,6 +59,7 @@ pub fn run(options: &Options, mut out: impl Write) -> Result<(), EvalError> {
     let _ = std::fs::remove_dir_all(&shipped);
     copy_dir(&options.shipped, &shipped.join("sources")).map_err(|e| io(&shipped, e))?;
     index::build(&Layout::new(&shipped), Limits::default(), |_| {})?;
+    embed(&shipped)?;
     let dev: Vec<String> = include_str!("../../tests/fixtures/dev-questions.jsonl")
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
@@ -71,6 +72,7 @@ pub fn run(options: &Options, mut out: impl Write) -> Result<(), EvalError> {
     let squad_dir = options.work.join("squad");
     let _ = std::fs::remove_dir_all(&squad_dir);
     squad::index_dataset(&dataset, &squad_dir)?;
+    let embedding = embed(&squad_dir)?;
     let squad_questions: Vec<&str> = dataset.questions().take(1000).collect();
     latency_row(&mut line, "SQuAD", &squad_dir, &squad_questions, 1)?;
 
@@ -95,7 +97,17 @@ pub fn run(options: &Options, mut out: impl Write) -> Result<(), EvalError> {
         .report()
         .clone();
     let synthetic_questions: Vec<&str> = dataset.questions().step_by(10).take(500).collect();
+    // Not embedded (a million sentences would take about an hour here): words alone.
     latency_row(&mut line, "synthetic", &synthetic, &synthetic_questions, 1)?;
+    if let Some((sentences, time)) = embedding {
+        line(String::new());
+        line(format!(
+            "sentence encoder: {sentences} SQuAD sentences embedded in {:.1} s, {:.0} sentences/s ({} threads)",
+            time.as_secs_f64(),
+            sentences as f64 / time.as_secs_f64(),
+            candle_core::utils::get_num_threads()
+        ));
+    }
 
     // Indexing throughput, sitrep beside bare tantivy on the same pre-split passages.
     let texts = passages_of(&archive).map_err(|e| io(&archive, e))?;
@@ -180,7 +192,48 @@ fn latency_row(
 ) -> Result<(), EvalError> {
     let layout = Layout::new(dir);
     let index = Index::open(&layout)?.expect("built");
-    let bare = BareQuery::open(&layout)?;
+    let filled = index
+        .vectors()
+        .is_some_and(|v| v.is_filled(&index).unwrap_or(false));
+    if filled && crate::encoder::shared().is_some() {
+        latency_row_of(
+            line,
+            &format!("{name}, with the encoder"),
+            &layout,
+            index,
+            questions,
+            repeat,
+        )?;
+        let index = Index::open(&layout)?.expect("built").without_vectors();
+        latency_row_of(
+            line,
+            &format!("{name}, words alone"),
+            &layout,
+            index,
+            questions,
+            repeat,
+        )
+    } else {
+        latency_row_of(
+            line,
+            name,
+            &layout,
+            index.without_vectors(),
+            questions,
+            repeat,
+        )
+    }
+}
+
+fn latency_row_of(
+    line: &mut impl FnMut(String),
+    name: &str,
+    layout: &Layout,
+    index: Index,
+    questions: &[&str],
+    repeat: usize,
+) -> Result<(), EvalError> {
+    let bare = BareQuery::open(layout)?;
     for q in questions {
         let _ = answer::ask(&index, q);
         bare.top10(q);
@@ -208,6 +261,18 @@ fn latency_row(
         a.p99.as_secs_f64() / b.p99.as_secs_f64()
     ));
     Ok(())
+}
+
+/// Embeds the sentences of the index in `dir`: how many, and how long it took (none without
+/// an encoder).
+fn embed(dir: &Path) -> Result<Option<(usize, Duration)>, EvalError> {
+    let index = Index::open(&Layout::new(dir))?.expect("built");
+    let (Some(store), Some(encoder)) = (index.vectors(), crate::encoder::shared()) else {
+        return Ok(None);
+    };
+    let started = Instant::now();
+    let sentences = store.fill(&index, encoder, |_, _| {})?;
+    Ok(Some((sentences, started.elapsed())))
 }
 
 /// The floor: tantivy's BM25 top 10 for the question's content words, nothing more.

@@ -99,6 +99,15 @@ pub fn calibrate(files: &[impl AsRef<Path>], folds: usize) -> Result<Calibration
         .iter()
         .filter_map(|r| Some((r, r.features.as_deref()?)))
         .collect();
+    let widths: BTreeSet<usize> = scored.iter().map(|(_, x)| x.len()).collect();
+    if widths.len() > 1 {
+        return Err(EvalError::Read {
+            path: "the feature files".into(),
+            message: format!(
+                "rows of {widths:?} features: answers with and without the encoder are fitted apart"
+            ),
+        });
+    }
     let mut held_out = vec![0.0; scored.len()];
     for fold in 0..folds {
         let train: Vec<Sample> = scored

@@ -7,6 +7,7 @@
 //!   CURRENT                name and revision of the live generation (written by rename);
 //!                          the revision counts incremental updates made in place
 //!   generations/<name>/    tantivy files + report.json, complete before CURRENT names it
+//!   vectors.sqlite         sentence vectors by sentence digest, for every generation
 //!   reindex.lock           held by the one running build
 //!   PENDING                present while a source is added or removed; a start that finds
 //!                          it rebuilds from sources/ (the change was cut off)
@@ -19,6 +20,7 @@ mod live;
 pub mod schema;
 mod search;
 mod update;
+pub mod vectors;
 
 use std::path::{Path, PathBuf};
 
@@ -29,7 +31,7 @@ use crate::corpus::{Limits, PubDate};
 pub use build::{BuildEvent, build};
 pub use import::{Imported, import};
 pub use live::Live;
-pub use search::{Hit, Index, SearchTerm, SourceInfo};
+pub use search::{Closeness, Hit, Index, SearchTerm, SourceInfo};
 pub use update::{Change, update};
 
 /// Where an index lives: its sources and its generations.
@@ -224,6 +226,9 @@ pub enum IndexError {
     /// `CURRENT` does not name a generation.
     #[error("{0} is corrupt: run `sitrep reindex` to rebuild the index from its sources")]
     CorruptPointer(PathBuf),
+    /// The store of sentence vectors could not be read or written.
+    #[error("sentence vectors {path}: {message}")]
+    Vectors { path: PathBuf, message: String },
     /// The build report beside the index is unreadable.
     #[error("corrupt build report {path}: {message}")]
     Report { path: PathBuf, message: String },

@@ -1,6 +1,7 @@
 //! Reading a built generation: BM25 search with query objects built from analyzed terms
 //! (never through the query-parser syntax), term statistics, and passages by id.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -10,8 +11,10 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, IndexReader, ReloadPolicy, TantivyDocument, Term};
 
 use super::schema::Fields;
+use super::vectors::{self, Digest, VectorStore};
 use super::{BuildReport, IndexError, Layout, Pointer};
-use crate::corpus::PubDate;
+use crate::corpus::{PubDate, split};
+use crate::encoder;
 
 /// Citation metadata of a source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,6 +65,24 @@ pub struct Index {
     reader: IndexReader,
     fields: Fields,
     report: BuildReport,
+    /// Sentence vectors, when the store can be opened (not on a read-only index without
+    /// one): answers then also weigh meaning.
+    vectors: Option<VectorStore>,
+}
+
+/// How close in meaning each candidate sentence is to the question, by sentence digest;
+/// empty when there is no encoder or no vectors yet.
+#[derive(Debug, Default)]
+pub struct Closeness(HashMap<Digest, f32>);
+
+impl Closeness {
+    /// The cosine of a sentence's vector and the question's, if it has a vector.
+    pub fn of(&self, sentence: &str) -> Option<f32> {
+        if self.0.is_empty() {
+            return None;
+        }
+        self.0.get(&vectors::digest(sentence)).copied()
+    }
 }
 
 impl Index {
@@ -77,13 +98,58 @@ impl Index {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let vectors = VectorStore::open(layout)
+            .inspect_err(|error| tracing::info!(%error, "answering without sentence vectors"))
+            .ok();
         Ok(Some(Index {
             layout: layout.clone(),
             pointer,
             reader,
             fields,
             report,
+            vectors,
         }))
+    }
+
+    /// The same generation read by words alone (the lexical twin of a benchmark).
+    pub fn without_vectors(mut self) -> Index {
+        self.vectors = None;
+        self
+    }
+
+    /// The store of sentence vectors, if it could be opened.
+    pub fn vectors(&self) -> Option<&VectorStore> {
+        self.vectors.as_ref()
+    }
+
+    /// How close in meaning the sentences of `hits` are to `question`. Nothing is
+    /// embedded but the question, and only when some of the sentences have vectors.
+    pub fn closeness(&self, question: &str, hits: &[Hit]) -> Result<Closeness, IndexError> {
+        let (Some(store), Some(encoder)) = (&self.vectors, encoder::shared()) else {
+            return Ok(Closeness::default());
+        };
+        let digests: Vec<Digest> = hits
+            .iter()
+            .flat_map(|hit| {
+                split::sentences(&hit.text)
+                    .into_iter()
+                    .map(|r| vectors::digest(&hit.text[r]))
+            })
+            .collect();
+        let stored = store.get(&digests)?;
+        if stored.is_empty() {
+            return Ok(Closeness::default());
+        }
+        let asked = encoder
+            .embed(&[question])
+            .map_err(|e| store.error(e.to_string()))?
+            .remove(0);
+        Ok(Closeness(
+            stored
+                .into_iter()
+                .map(|(digest, vector)| (digest, encoder::cosine(&asked, &vector)))
+                .collect(),
+        ))
     }
 
     pub fn generation(&self) -> &str {

@@ -1,0 +1,116 @@
+//! Sentence vectors: stored with the index, keyed by the sentence, so that a sentence is
+//! embedded once; answers weigh meaning once they are there, and serve without them.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use sitrep::corpus::{self, Limits};
+use sitrep::encoder::{self, Encoder};
+use sitrep::index::{self, Change, Index, Layout, Live};
+
+#[test]
+fn a_sentence_is_embedded_once_whichever_generation_holds_it() {
+    let dir = common::corpus_copy();
+    let layout = Layout::new(dir.path());
+    let encoder = Encoder::load(&encoder::shipped_model()).unwrap();
+    index::build(&layout, Limits::default(), |_| {}).unwrap();
+    let index = Index::open(&layout).unwrap().unwrap();
+    let store = index
+        .vectors()
+        .expect("a writable index has a vector store");
+    let first = store.fill(&index, &encoder, |_, _| {}).unwrap();
+    assert!(
+        first > 50,
+        "embedded {first} sentences of the shipped corpus"
+    );
+    assert!(store.is_filled(&index).unwrap());
+    assert_eq!(store.fill(&index, &encoder, |_, _| {}).unwrap(), 0);
+
+    // A rebuild is a new generation of the same sentences: nothing to embed.
+    index::build(&layout, Limits::default(), |_| {}).unwrap();
+    let rebuilt = Index::open(&layout).unwrap().unwrap();
+    assert_ne!(rebuilt.generation(), index.generation());
+    assert_eq!(store.fill(&rebuilt, &encoder, |_, _| {}).unwrap(), 0);
+
+    // An update adds one article of two new sentences and one already known.
+    let known = "Ukraine’s delegation is headed by Defence Minister Rustem Umerov, seen as pragmatic but currently facing domestic scrutiny over alleged misconduct.";
+    let text = format!(
+        "The ferry left the harbour at dawn.\n\n{known}\n\nIt carried 212 passengers across the bay."
+    );
+    let article =
+        corpus::read_str("ferry".into(), "txt", &text, Limits::default().extract_time).unwrap();
+    index::update(
+        &layout,
+        vec![Change::Add {
+            article,
+            file: "ferry.txt".into(),
+        }],
+        Limits::default(),
+    )
+    .unwrap();
+    let updated = Index::open(&layout).unwrap().unwrap();
+    assert_eq!(
+        updated
+            .vectors()
+            .unwrap()
+            .fill(&updated, &encoder, |_, _| {})
+            .unwrap(),
+        2
+    );
+}
+
+#[test]
+fn a_serving_process_embeds_new_sentences_in_the_background() {
+    let dir = common::corpus_copy();
+    let live =
+        std::sync::Arc::new(Live::open(Layout::new(dir.path()), Limits::default(), || {}).unwrap());
+    // The lexical index serves at once, before any vector exists.
+    assert!(
+        !live
+            .get()
+            .vectors()
+            .unwrap()
+            .is_filled(&live.get())
+            .unwrap()
+    );
+    let response = sitrep::answer::ask(&live.get(), "how many drones were used?").unwrap();
+    assert_eq!(response.answer.unwrap().text.as_deref(), Some("117"));
+
+    index::vectors::follow(live.clone(), Duration::from_millis(100));
+    let started = Instant::now();
+    while !live
+        .get()
+        .vectors()
+        .unwrap()
+        .is_filled(&live.get())
+        .unwrap()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "vectors never followed the index"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn without_a_model_answers_rest_on_words_alone() {
+    let dir = common::corpus_copy();
+    for (model, warning) in [("off", false), ("/nonexistent/model", true)] {
+        let out = common::sitrep(dir.path())
+            .env("SITREP_MODEL", model)
+            .args(["ask", "--json", "how many drones were used?"])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let response: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(response["answer"]["text"], "117");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.contains("answering without the sentence encoder"),
+            warning,
+            "{stderr}"
+        );
+    }
+}
