@@ -18,6 +18,9 @@ use sitrep::track::Tracker;
 
 /// How often the bots check the alert outbox.
 const ALERT_POLL: std::time::Duration = std::time::Duration::from_secs(2);
+/// Most sentences a one-shot command embeds (about 20 s here); the rest wait for the next
+/// command, or for `serve`/`chat`, which embed everything in the background.
+const EMBED_INLINE: usize = 500;
 /// How often a long-running process looks for sentences to embed.
 const VECTORS_POLL: std::time::Duration = std::time::Duration::from_secs(2);
 use sitrep::chat::console::{self, Emphasis};
@@ -762,8 +765,9 @@ fn reindex(layout: &Layout, settings: &Settings) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Embeds the sentences of the live index that have no vector yet, after the index serves:
-/// a one-shot command's answers then weigh meaning. Quiet unless on a terminal.
+/// Embeds sentences of the live index that have no vector yet (at most `EMBED_INLINE`),
+/// after the index serves: a one-shot command's answers then weigh meaning. Quiet unless
+/// on a terminal.
 fn embed_new(index: &index::Index) {
     let Some(store) = index.vectors() else {
         return;
@@ -775,7 +779,7 @@ fn embed_new(index: &index::Index) {
         return;
     };
     let bar = progress_bar("sentences embedded");
-    if let Err(error) = store.fill(index, encoder, |done, total| {
+    if let Err(error) = store.fill(index, encoder, EMBED_INLINE, |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     }) {

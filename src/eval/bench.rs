@@ -271,7 +271,7 @@ fn embed(dir: &Path) -> Result<Option<(usize, Duration)>, EvalError> {
         return Ok(None);
     };
     let started = Instant::now();
-    let sentences = store.fill(&index, encoder, |_, _| {})?;
+    let sentences = store.fill(&index, encoder, usize::MAX, |_, _| {})?;
     Ok(Some((sentences, started.elapsed())))
 }
 

@@ -239,7 +239,7 @@ pub fn evaluate(
     let keep = |i: usize| !options.unanswerable || i.is_multiple_of(2);
     let (index, build) = index_paragraphs(&dataset, work, keep)?;
     if let (Some(store), Some(encoder)) = (index.vectors(), crate::encoder::shared()) {
-        store.fill(&index, encoder, |_, _| {})?;
+        store.fill(&index, encoder, usize::MAX, |_, _| {})?;
     }
     let mut cases = cases(&dataset, keep);
     cases.truncate(options.limit.unwrap_or(usize::MAX));

@@ -115,12 +115,14 @@ impl VectorStore {
         Ok(filled.is_some_and(|(g, r)| g == pointer.generation && r == pointer.revision))
     }
 
-    /// Embeds every sentence of `index` that has no vector yet, in batches, telling
-    /// `progress` (done, to do) after each; returns how many were embedded.
+    /// Embeds the sentences of `index` that have no vector yet, at most `max` of them, in
+    /// batches, telling `progress` (done, to do) after each; returns how many were
+    /// embedded. The index counts as filled once a call found nothing left over.
     pub fn fill(
         &self,
         index: &Index,
         encoder: &Encoder,
+        max: usize,
         mut progress: impl FnMut(usize, usize),
     ) -> Result<usize, IndexError> {
         if self.is_filled(index)? {
@@ -145,7 +147,8 @@ impl VectorStore {
                 }
             }
         }
-        let missing: Vec<(Digest, String)> = missing.into_iter().collect();
+        let left_over = missing.len() > max;
+        let missing: Vec<(Digest, String)> = missing.into_iter().take(max).collect();
         for (done, batch) in missing.chunks(FILL_BATCH).enumerate() {
             let texts: Vec<&str> = batch.iter().map(|(_, s)| s.as_str()).collect();
             let vectors = encoder.embed(&texts).map_err(|e| self.error(e))?;
@@ -156,6 +159,9 @@ impl VectorStore {
                 (done * FILL_BATCH + batch.len()).min(missing.len()),
                 missing.len(),
             );
+        }
+        if left_over {
+            return Ok(missing.len());
         }
         let connection = self.connection.lock().unwrap_or_else(|e| e.into_inner());
         connection
@@ -185,7 +191,7 @@ pub fn follow(live: Arc<Live>, every: Duration) {
             loop {
                 let index = live.get();
                 if let Some(store) = index.vectors() {
-                    match store.fill(&index, encoder, |_, _| {}) {
+                    match store.fill(&index, encoder, usize::MAX, |_, _| {}) {
                         Ok(0) => {}
                         Ok(n) => tracing::info!(sentences = n, "embedded new sentences"),
                         // Said once per generation, not every round.
