@@ -99,6 +99,19 @@ pub fn ask_with(
     text: &str,
     min_probability: f32,
 ) -> Result<(Response, Option<Features>), AskError> {
+    with_ranked(index, text, |question, ranked, unanswerable| {
+        respond(question, ranked, unanswerable, min_probability)
+    })
+}
+
+/// Analyses `text`, finds its candidate passages and ranks their sentences; `then` gets
+/// the question, the ranking and whether the corpus lacks a name or counted thing the
+/// question requires (in every spelling), which means no answer.
+fn with_ranked<R>(
+    index: &Index,
+    text: &str,
+    then: impl FnOnce(&Question, &Ranked, bool) -> R,
+) -> Result<R, AskError> {
     let mut question = Question::analyse(text)?;
     question.back_off_unseen(|term| index.doc_freq(term));
     question.drop_misspelt_names(|term| index.doc_freq(term) > 0);
@@ -111,14 +124,23 @@ pub fn ask_with(
             Default::default()
         });
     let ranked = rank::rank(index, &question, &hits, &closeness);
-
-    // A name or counted thing the corpus lacks (in every spelling) means no answer.
     let found = |k: usize| index.doc_freq(&question.terms[k].term) > 0 || ranked.found_anywhere(k);
     let unanswerable =
         (0..question.terms.len()).any(|k| question.requires(&question.terms[k]) && !found(k));
-    let probability = |s: &Sentence| Features::of(&question, &ranked, s).probability();
-    let verified = ranked.best_verified(&question).filter(|_| !unanswerable);
-    let features = verified.map(|best| Features::of(&question, &ranked, best));
+    Ok(then(&question, &ranked, unanswerable))
+}
+
+/// The reply from a ranking: the best verified sentence when its probability reaches
+/// `min_probability`, else the nearest passages.
+fn respond(
+    question: &Question,
+    ranked: &Ranked,
+    unanswerable: bool,
+    min_probability: f32,
+) -> (Response, Option<Features>) {
+    let probability = |s: &Sentence| Features::of(question, ranked, s).probability();
+    let verified = ranked.best_verified(question).filter(|_| !unanswerable);
+    let features = verified.map(|best| Features::of(question, ranked, best));
     let confident = verified
         .zip(features.as_ref().map(Features::probability))
         .filter(|&(_, p)| p >= min_probability);
@@ -130,18 +152,18 @@ pub fn ask_with(
             related: ranked
                 .per_passage()
                 .take(RELATED)
-                .map(|s| cite(&ranked, s, probability(s), false))
+                .map(|s| cite(ranked, s, probability(s), false))
                 .collect(),
         };
-        return Ok((response, features));
+        return (response, features);
     };
 
-    let answer = cite(&ranked, best, best_probability, true);
+    let answer = cite(ranked, best, best_probability, true);
     let also = ranked
-        .other_sources(&question, best)
+        .other_sources(question, best)
         .take(ALSO)
         .map(|s| {
-            let mut cited = cite(&ranked, s, probability(s), true);
+            let mut cited = cite(ranked, s, probability(s), true);
             cited.agrees = match (&answer.text, &cited.text) {
                 // Dates agree only when both resolve to a day: "Monday" and "1pm" may both hold.
                 _ if question.answer_type == AnswerType::Date => {
@@ -165,7 +187,7 @@ pub fn ask_with(
         also,
         related: Vec::new(),
     };
-    Ok((response.with_copies_folded(), features))
+    (response.with_copies_folded(), features)
 }
 
 impl Response {
