@@ -67,8 +67,9 @@ pub enum Reply {
     Brief(Brief),
     /// A tracking alert, delivered without a command.
     Alert(AlertBody),
+    /// The commands the asker may use.
     Help {
-        moderator: bool,
+        commands: Vec<&'static CommandSpec>,
     },
     Reindexed(BuildReport),
     Error(UserError),
@@ -201,12 +202,7 @@ impl Handler {
     /// Handles one command. Blocking: adapters call it off their event loop.
     pub fn handle(&self, actor: &Actor, command: Command) -> Reply {
         let spec = command.spec();
-        let allowed = match spec.permission {
-            Permission::Anyone => true,
-            Permission::Tracking => actor.moderator || self.track_open,
-            Permission::Moderator => actor.moderator,
-        };
-        if !allowed {
+        if !self.may(actor, spec.permission) {
             return Reply::Error(UserError::Forbidden { command: spec.name });
         }
         if !actor.moderator
@@ -224,6 +220,15 @@ impl Handler {
             self.sync_tracking();
         }
         reply
+    }
+
+    /// Whether `actor` may use a command that needs `permission`.
+    fn may(&self, actor: &Actor, permission: Permission) -> bool {
+        match permission {
+            Permission::Anyone => true,
+            Permission::Tracking => actor.moderator || self.track_open,
+            Permission::Moderator => actor.moderator,
+        }
     }
 
     fn run(&self, actor: &Actor, command: Command) -> Result<Reply, UserError> {
@@ -315,7 +320,10 @@ impl Handler {
                 Reply::Brief(track::brief(&live.get(), &self.tracker, since).map_err(track_error)?)
             }
             Command::Help => Reply::Help {
-                moderator: actor.moderator,
+                commands: COMMANDS
+                    .iter()
+                    .filter(|c| self.may(actor, c.permission))
+                    .collect(),
             },
             Command::Reindex => Reply::Reindexed(live.rebuild(|_| {}).map_err(|e| match e {
                 IndexError::Busy(_) => UserError::Busy,
@@ -391,31 +399,4 @@ fn track_error(error: TrackError) -> UserError {
         TrackError::Unusable(message) => UserError::BadQuestion(message),
         error => internal(&error),
     }
-}
-
-/// The citation of a source as every platform shows it: title (or id), outlet, date.
-pub fn citation(source: &crate::index::SourceInfo) -> String {
-    let mut parts = vec![match &source.title {
-        Some(title) => format!("“{title}” ({})", source.id),
-        None => source.id.clone(),
-    }];
-    parts.extend(source.outlet.clone());
-    parts.push(
-        source
-            .published
-            .map_or_else(|| "undated".to_string(), |d| d.to_string()),
-    );
-    parts.join(", ")
-}
-
-/// "also reported by …": the outlets (or ids) that carried a copy of the same text.
-pub fn also_reported_by(sources: &[crate::index::SourceInfo]) -> Option<String> {
-    if sources.is_empty() {
-        return None;
-    }
-    let names: Vec<String> = sources
-        .iter()
-        .map(|s| s.outlet.clone().unwrap_or_else(|| s.id.clone()))
-        .collect();
-    Some(format!("also reported by {}", names.join(", ")))
 }

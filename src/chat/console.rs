@@ -3,10 +3,10 @@
 
 use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
-use std::ops::Range;
 
-use crate::answer::{Cited, Found, Response};
-use crate::bot::{self, Actor, COMMANDS, Command, Handler, NewSource, Permission, Reply};
+use super::render::{self, AnswerView, Piece, Quoted};
+use crate::answer::{Found, Response};
+use crate::bot::{self, Actor, Command, CommandSpec, Handler, NewSource, Reply};
 use crate::index::BuildReport;
 use crate::sources::FeedStatus;
 use crate::track::{AlertBody, Brief, Kind, Quote};
@@ -38,20 +38,18 @@ impl Emphasis {
         }
     }
 
-    /// `text` with the given byte ranges emphasised.
-    fn mark(self, text: &str, ranges: &[Range<usize>]) -> String {
-        let mut out = String::new();
-        let mut at = 0;
-        for r in ranges {
-            if r.start < at || r.end > text.len() {
-                continue;
-            }
-            out.push_str(&text[at..r.start]);
-            out.push_str(&self.wrap(&text[r.clone()]));
-            at = r.end;
-        }
-        out.push_str(&text[at..]);
-        out
+    /// Pieces of text with the emphasised ones marked.
+    fn marked(self, pieces: &[Piece]) -> String {
+        pieces
+            .iter()
+            .map(|p| {
+                if p.bold {
+                    self.wrap(p.text)
+                } else {
+                    p.text.to_string()
+                }
+            })
+            .collect()
     }
 }
 
@@ -113,7 +111,7 @@ pub fn render(reply: &Reply, emphasis: Emphasis) -> String {
         Reply::Unsubscribed { id } => format!("Stopped tracking #{id}.\n"),
         Reply::Brief(brief) => render_brief(brief),
         Reply::Alert(alert) => render_alert(alert),
-        Reply::Help { moderator } => render_help(*moderator),
+        Reply::Help { commands } => render_help(commands),
         Reply::Reindexed(report) => summary(report),
         Reply::Error(error) => format!("Sorry: {error}."),
     }
@@ -121,78 +119,70 @@ pub fn render(reply: &Reply, emphasis: Emphasis) -> String {
 
 pub fn render_answer(response: &Response, emphasis: Emphasis) -> String {
     let mut out = String::new();
-    let Some(answer) = &response.answer else {
-        out.push_str("No answer: none of the sources says that.\n");
-        if !response.related.is_empty() {
-            out.push_str("Nearest passages:\n");
-            for (n, cited) in response.related.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "  [{}] “{}”\n      — {}",
-                    n + 1,
-                    cited.snippet,
-                    bot::citation(&cited.source)
-                );
+    let (span, date, sources, differ) = match AnswerView::of(response) {
+        AnswerView::NoAnswer { nearest } => {
+            out.push_str("No answer: none of the sources says that.\n");
+            if !nearest.is_empty() {
+                out.push_str("Nearest passages:\n");
+                for q in &nearest {
+                    let _ = writeln!(out, "  [{}] “{}”", q.number, q.cited.snippet);
+                    let _ = writeln!(out, "      — {}", cited_by(q));
+                }
             }
+            return out;
         }
-        return out;
+        AnswerView::Answer {
+            span,
+            date,
+            sources,
+            differ,
+        } => (span, date, sources, differ),
     };
-    if let Some(text) = &answer.text {
-        let _ = write!(out, "{}", emphasis.wrap(text));
-        if let Some(date) = answer.date {
-            let _ = write!(out, " (= {})", date.format("%A %-d %B %Y"));
+    if let Some(span) = span {
+        out.push_str(&emphasis.wrap(span));
+        if let Some(date) = date {
+            let _ = write!(out, " (= {date})");
         }
         out.push('\n');
     }
-    let _ = writeln!(
-        out,
-        "“{}”",
-        emphasis.mark(&answer.snippet, answer.span.as_slice())
-    );
+    let (answer, also) = sources.split_first().expect("an answer has its source");
+    let _ = writeln!(out, "“{}”", emphasis.marked(&answer.quote));
     let _ = writeln!(
         out,
         "  — [1] {} (passage {}){}",
-        bot::citation(&answer.source),
-        answer.passage,
-        bot::also_reported_by(&answer.also_reported_by)
+        answer.citation,
+        answer.cited.passage,
+        answer
+            .copies
+            .as_deref()
             .map(|o| format!("; {o}"))
             .unwrap_or_default()
     );
-    if !response.also.is_empty() {
+    if !also.is_empty() {
         out.push_str("Also:\n");
-        for (n, cited) in response.also.iter().enumerate() {
-            let verdict = match cited.agrees {
-                Some(true) => " (agrees)",
-                Some(false) => " (differs)",
-                None => "",
-            };
+        for q in also {
+            let verdict = q.verdict.map(|v| format!(" ({v})")).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  [{}] “{}”{verdict}\n      — {}",
-                n + 2,
-                emphasis.mark(&cited.snippet, cited.span.as_slice()),
-                bot::citation(&cited.source)
+                "  [{}] “{}”{verdict}",
+                q.number,
+                emphasis.marked(&q.quote)
             );
+            let _ = writeln!(out, "      — {}", cited_by(q));
         }
     }
-    if response.sources_differ() {
-        let _ = writeln!(
-            out,
-            "Sources differ: {}.",
-            differing(answer, &response.also)
-        );
+    if !differ.is_empty() {
+        let _ = writeln!(out, "Sources differ: {}.", differ.join(", "));
     }
     out
 }
 
-/// "41 ([1]), around 40 ([2]), dozens ([3])".
-fn differing(answer: &Cited, also: &[Cited]) -> String {
-    std::iter::once(answer)
-        .chain(also)
-        .enumerate()
-        .filter_map(|(n, c)| Some(format!("{} [{}]", c.text.as_deref()?, n + 1)))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// "citation; also reported by …".
+fn cited_by(quoted: &Quoted) -> String {
+    match &quoted.copies {
+        Some(copies) => format!("{}; {copies}", quoted.citation),
+        None => quoted.citation.clone(),
+    }
 }
 
 fn render_passages(query: &str, found: &[Found], emphasis: Emphasis) -> String {
@@ -205,10 +195,10 @@ fn render_passages(query: &str, found: &[Found], emphasis: Emphasis) -> String {
             out,
             "[{}] {} (passage {}, score {:.2})\n    {}",
             n + 1,
-            bot::citation(&f.source),
+            render::citation(&f.source),
             f.passage,
             f.score,
-            emphasis.mark(&f.text, &f.highlights)
+            emphasis.marked(&render::pieces(&f.text, &f.highlights))
         );
     }
     out
@@ -216,8 +206,8 @@ fn render_passages(query: &str, found: &[Found], emphasis: Emphasis) -> String {
 
 /// A quoted passage or sentence with its citation, and the outlets that reprinted it.
 pub fn render_quote(quote: &Quote) -> String {
-    let mut out = format!("“{}”\n  — {}", quote.text, bot::citation(&quote.source));
-    if let Some(others) = bot::also_reported_by(&quote.also_reported_by) {
+    let mut out = format!("“{}”\n  — {}", quote.text, render::citation(&quote.source));
+    if let Some(others) = render::also_reported_by(&quote.also_reported_by) {
         let _ = write!(out, "; {others}");
     }
     out.push('\n');
@@ -359,13 +349,10 @@ pub fn summary(report: &BuildReport) -> String {
     line
 }
 
-fn render_help(moderator: bool) -> String {
+fn render_help(commands: &[&'static CommandSpec]) -> String {
     let mut out = String::from("Ask a question, or use a command:\n");
-    for spec in COMMANDS {
-        if spec.permission == Permission::Moderator && !moderator {
-            continue;
-        }
-        let _ = writeln!(out, "  {:<28} {}", spec.usage(), spec.summary);
+    for (usage, summary) in render::help(commands) {
+        let _ = writeln!(out, "  {usage:<28} {summary}");
     }
     out
 }
@@ -434,5 +421,16 @@ pub fn with_local_file(command: Command) -> Result<Command, bot::UserError> {
             Ok(Command::AddSource(NewSource::Upload { name, bytes }))
         }
         other => Ok(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rendered_answer() {
+        let text = render_answer(&render::disputed_answer(), Emphasis::Stars);
+        insta::assert_snapshot!("answer", text);
     }
 }

@@ -22,7 +22,8 @@ use serenity::interactions_endpoint::Verifier;
 
 use super::console::Emphasis;
 use super::cut;
-use crate::answer::{Cited, Response as Answer};
+use super::render::{self, AnswerView, Piece, Quoted};
+use crate::answer::Response as Answer;
 use crate::bot::{
     self, Actor, COMMANDS, Command, CommandSpec, Handler, NewSource, Permission, Reply, UserError,
 };
@@ -253,7 +254,7 @@ impl Discord {
                 Ok(Ok(Some(hit))) => {
                     let embed = CreateEmbed::new()
                         .colour(ACCENT)
-                        .title(cut(&bot::citation(&hit.source), limits::EMBED_TITLE))
+                        .title(cut(&render::citation(&hit.source), limits::EMBED_TITLE))
                         .description(cut(&escape(&hit.text), limits::EMBED_DESCRIPTION));
                     CreateInteractionResponse::Message(quiet().embed(embed).ephemeral(true))
                 }
@@ -454,9 +455,9 @@ fn render(reply: &Reply) -> Rendered {
             }
             let first = page * bot::SEARCH_LIMIT;
             for (n, f) in found.iter().enumerate() {
-                let marked = bold_ranges(&f.text, &f.highlights);
+                let marked = bolded(&render::pieces(&f.text, &f.highlights));
                 embed.field(
-                    format!("[{}] {}", first + n + 1, bot::citation(&f.source)),
+                    format!("[{}] {}", first + n + 1, render::citation(&f.source)),
                     marked,
                 );
             }
@@ -496,12 +497,10 @@ fn render(reply: &Reply) -> Rendered {
             }
             embed.rendered(Vec::new())
         }
-        Reply::Help { moderator } => {
+        Reply::Help { commands } => {
             let mut out = String::from("Ask with `/ask`, or:\n");
-            for spec in COMMANDS {
-                if spec.permission != Permission::Moderator || *moderator {
-                    let _ = writeln!(out, "`/{}` — {}", spec.usage(), spec.summary);
-                }
+            for (usage, summary) in render::help(commands) {
+                let _ = writeln!(out, "`/{usage}` — {summary}");
             }
             text(out, true)
         }
@@ -517,50 +516,52 @@ fn render(reply: &Reply) -> Rendered {
 
 fn render_answer(response: &Answer) -> Rendered {
     let mut embed = Embed::new(cut(&escape(&response.question), limits::EMBED_TITLE));
-    let Some(answer) = &response.answer else {
-        embed.description("**No answer:** none of the sources says that.".into());
-        let nearest: Vec<String> = response
-            .related
-            .iter()
-            .enumerate()
-            .map(|(n, c)| format!("[{}] {} — {}", n + 1, escape(&c.snippet), citation_line(c)))
-            .collect();
-        if !nearest.is_empty() {
-            embed.field("Nearest passages".into(), nearest.join("\n"));
+    let (answer, span, date, sources, differ) = match (&response.answer, AnswerView::of(response)) {
+        (
+            Some(answer),
+            AnswerView::Answer {
+                span,
+                date,
+                sources,
+                differ,
+            },
+        ) => (answer, span, date, sources, differ),
+        (_, view) => {
+            embed.description("**No answer:** none of the sources says that.".into());
+            let AnswerView::NoAnswer { nearest } = view else {
+                return embed.rendered(Vec::new());
+            };
+            let nearest: Vec<String> = nearest
+                .iter()
+                .map(|q| format!("[{}] {} — {}", q.number, bolded(&q.quote), citation_line(q)))
+                .collect();
+            if !nearest.is_empty() {
+                embed.field("Nearest passages".into(), nearest.join("\n"));
+            }
+            return embed.rendered(Vec::new());
         }
-        return embed.rendered(Vec::new());
     };
     let mut description = String::new();
-    if let Some(text) = &answer.text {
-        let _ = write!(description, "**{}**", escape(text));
-        if let Some(date) = answer.date {
-            let _ = write!(description, " ({})", date.format("%A %-d %B %Y"));
+    if let Some(span) = span {
+        let _ = write!(description, "**{}**", escape(span));
+        if let Some(date) = date {
+            let _ = write!(description, " (= {date})");
         }
         description.push('\n');
     }
-    let quoted = bold_ranges(&answer.snippet, answer.span.as_slice());
-    let _ = write!(description, "> {}", quoted.replace('\n', "\n> "));
+    let _ = write!(
+        description,
+        "> {}",
+        bolded(&sources[0].quote).replace('\n', "\n> ")
+    );
     embed.description(description);
-    let citations: Vec<String> = std::iter::once(answer)
-        .chain(&response.also)
-        .enumerate()
-        .map(|(n, c)| {
-            let verdict = match c.agrees {
-                Some(true) => " — agrees",
-                Some(false) => " — differs",
-                None => "",
-            };
-            format!("[{}] {}{verdict}", n + 1, citation_line(c))
-        })
+    let citations: Vec<String> = sources
+        .iter()
+        .map(|q| format!("[{}] {}{}", q.number, citation_line(q), verdict(q)))
         .collect();
     embed.field("Sources".into(), citations.join("\n"));
-    if response.sources_differ() {
-        let figures: Vec<String> = std::iter::once(answer)
-            .chain(&response.also)
-            .enumerate()
-            .filter_map(|(n, c)| Some(format!("{} [{}]", escape(c.text.as_deref()?), n + 1)))
-            .collect();
-        embed.field("Sources differ".into(), figures.join(", "));
+    if !differ.is_empty() {
+        embed.field("Sources differ".into(), escape(&differ.join(", ")));
     }
     // A button's state is its custom id (at most 100 characters): no button that cannot
     // carry it.
@@ -591,43 +592,39 @@ fn render_answer(response: &Answer) -> Rendered {
 fn render_others(response: &Answer) -> Rendered {
     let title = format!("Other sources: {}", escape(&response.question));
     let mut embed = Embed::new(title);
-    let entries = if response.answer.is_some() {
-        &response.also
-    } else {
-        &response.related
+    let entries: Vec<Quoted> = match AnswerView::of(response) {
+        AnswerView::Answer { sources, .. } => sources.into_iter().skip(1).collect(),
+        AnswerView::NoAnswer { nearest } => nearest,
     };
     if entries.is_empty() {
         embed.description("No other source says anything on this.".into());
     }
-    for (n, c) in entries.iter().enumerate() {
-        let verdict = match c.agrees {
-            Some(true) => " — agrees",
-            Some(false) => " — differs",
-            None => "",
-        };
-        let quote = format!(
-            "> {}\n{}",
-            bold_ranges(&c.snippet, c.span.as_slice()),
-            citation_line(c)
-        );
-        embed.field(format!("[{}]{verdict}", n + 2), quote);
+    for q in &entries {
+        let quote = format!("> {}\n{}", bolded(&q.quote), citation_line(q));
+        embed.field(format!("[{}]{}", q.number, verdict(q)), quote);
     }
     embed.rendered(Vec::new())
 }
 
+/// " — agrees", " — differs" or nothing.
+fn verdict(quoted: &Quoted) -> String {
+    quoted
+        .verdict
+        .map(|v| format!(" — {v}"))
+        .unwrap_or_default()
+}
+
 /// "title (id), outlet, date", the title linked where there is a URL.
-fn citation_line(cited: &Cited) -> String {
-    let text = escape(&bot::citation(&cited.source));
-    let copies = bot::also_reported_by(&cited.also_reported_by)
-        .map(|o| format!("; {}", escape(&o)))
-        .unwrap_or_default();
-    let linked = match &cited.source.url {
-        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
-            format!("[{text}]({})", url.replace(')', "%29"))
-        }
-        _ => text,
+fn citation_line(quoted: &Quoted) -> String {
+    let text = escape(&quoted.citation);
+    let linked = match quoted.link {
+        Some(url) => format!("[{text}]({})", url.replace(')', "%29")),
+        None => text,
     };
-    format!("{linked}{copies}")
+    match &quoted.copies {
+        Some(copies) => format!("{linked}; {}", escape(copies)),
+        None => linked,
+    }
 }
 
 fn sources_text(report: &BuildReport) -> String {
@@ -652,24 +649,15 @@ fn sources_text(report: &BuildReport) -> String {
     out
 }
 
-/// Text with byte ranges in bold, every part escaped.
-fn bold_ranges(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
-    let mut out = String::new();
-    let mut at = 0;
-    for r in ranges {
-        if r.start < at
-            || r.end > text.len()
-            || !text.is_char_boundary(r.start)
-            || !text.is_char_boundary(r.end)
-        {
-            continue;
-        }
-        out.push_str(&escape(&text[at..r.start]));
-        let _ = write!(out, "**{}**", escape(&text[r.clone()]));
-        at = r.end;
-    }
-    out.push_str(&escape(&text[at..]));
-    out
+/// Pieces of text, the emphasised ones in bold, every part escaped.
+fn bolded(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p.bold {
+            true => format!("**{}**", escape(p.text)),
+            false => escape(p.text),
+        })
+        .collect()
 }
 
 /// Article text made inert: Markdown characters escaped, and mentions broken with a
@@ -952,30 +940,6 @@ pub async fn run_gateway(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answer::Cited;
-    use crate::corpus::PubDate;
-    use crate::index::SourceInfo;
-
-    fn cited(id: &str, text: &str, snippet: &str, agrees: Option<bool>) -> Cited {
-        let start = snippet.find(text).expect("span in snippet");
-        Cited {
-            text: Some(text.into()),
-            snippet: snippet.into(),
-            score: 0.9,
-            source: SourceInfo {
-                id: id.into(),
-                outlet: Some("Example Wire".into()),
-                title: Some("Bombers hit *deep* in Russia".into()),
-                published: PubDate::parse("2025-06-02"),
-                url: Some("https://example.org/story".into()),
-            },
-            passage: 10,
-            date: None,
-            agrees,
-            also_reported_by: Vec::new(),
-            span: Some(start..start + text.len()),
-        }
-    }
 
     #[test]
     fn registration_follows_discords_schema() {
@@ -1018,28 +982,16 @@ mod tests {
 
     #[test]
     fn rendered_answer() {
-        let response = Answer {
-            question: "how many Russian warplanes were hit?".into(),
-            answer: Some(cited(
-                "001_wire",
-                "41",
-                "A total of 41 Russian warplanes were hit, @everyone heard.",
-                None,
-            )),
-            also: vec![cited(
-                "002_daily",
-                "around 40",
-                "Ukraine said it damaged around 40 long-range bombers.",
-                Some(false),
-            )],
-            related: Vec::new(),
-        };
-        let json = serde_json::to_value(message(&Reply::Answer(Box::new(response)))).unwrap();
+        let response = render::disputed_answer();
+        let json = serde_json::to_value(message(&Reply::Answer(Box::new(response.clone()))));
+        let json = json.unwrap();
         assert_eq!(
             json["data"]["allowed_mentions"]["parse"],
             serde_json::json!([])
         );
         insta::assert_json_snapshot!("answer", json);
+        let others = render_others(&response).embed.map(serde_json::to_value);
+        insta::assert_json_snapshot!("others", others.unwrap().unwrap());
     }
 
     #[test]

@@ -21,9 +21,10 @@ use matrix_sdk::{Client, Room, RoomState};
 
 use super::console::{self, Emphasis};
 use super::cut;
-use crate::answer::Cited;
+use super::render::{self, AnswerView, Piece, Quoted};
+use crate::answer::Response;
 use crate::bot::{
-    self, Actor, COMMANDS, Command, Handler, NewSource, Permission, Reply, UserError,
+    self, Actor, COMMANDS, Command, CommandSpec, Handler, NewSource, Reply, UserError,
 };
 use crate::config::Secret;
 
@@ -484,81 +485,118 @@ pub fn command_line(body: &str, own: &UserId) -> Option<String> {
 }
 
 /// A reply as plain text (the console's rendering) and HTML: the answer in bold, the
-/// snippet quoted, numbered citations with links. Both made inert: `@room` cannot ping.
+/// snippets quoted, numbered citations with links. Both made inert: `@room` cannot ping.
 pub fn render(reply: &Reply) -> (String, String) {
     let plain = match reply {
-        Reply::Help { moderator } => help_text(*moderator),
+        Reply::Help { commands } => help_text(commands),
         other => console::render(other, Emphasis::Stars),
     };
     let html = match reply {
-        Reply::Answer(response) => match &response.answer {
-            Some(answer) => {
-                let mut html = String::new();
-                if let Some(text) = &answer.text {
-                    html.push_str(&format!("<p><b>{}</b></p>", escape(text)));
-                }
-                html.push_str(&format!("<blockquote>{}</blockquote><ol>", marked(answer)));
-                for cited in std::iter::once(answer).chain(&response.also) {
-                    let verdict = match cited.agrees {
-                        Some(true) => " — agrees",
-                        Some(false) => " — differs",
-                        None => "",
-                    };
-                    html.push_str(&format!("<li>{}{verdict}</li>", citation_html(cited)));
-                }
-                html.push_str("</ol>");
-                html
-            }
-            None => format!("<p>{}</p>", escape(&plain).replace('\n', "<br>")),
-        },
+        Reply::Answer(response) => answer_html(response),
         _ => format!("<p>{}</p>", escape(&plain).replace('\n', "<br>")),
     };
     (defuse(&cut(&plain, MAX_REPLY)), defuse(&html))
 }
 
-fn help_text(moderator: bool) -> String {
-    let mut out = String::from("Ask me a question (\"sitrep: how many drones were used?\"), or:\n");
-    for spec in COMMANDS {
-        if spec.permission == Permission::Anyone || moderator {
-            let usage = match &spec.argument {
-                Some(arg) => format!("!{} <{}>", spec.name, arg.name),
-                None => format!("!{}", spec.name),
-            };
-            out.push_str(&format!("  {usage} — {}\n", spec.summary));
+/// An answer in HTML, with the facts and in the order of the console.
+fn answer_html(response: &Response) -> String {
+    let mut html = String::new();
+    match AnswerView::of(response) {
+        AnswerView::NoAnswer { nearest } => {
+            html.push_str("<p>No answer: none of the sources says that.</p>");
+            if !nearest.is_empty() {
+                html.push_str("<p>Nearest passages:</p>");
+                html.push_str(&quotes_html(&nearest));
+            }
         }
+        AnswerView::Answer {
+            span,
+            date,
+            sources,
+            differ,
+        } => {
+            if let Some(span) = span {
+                html.push_str(&format!("<p><b>{}</b>", escape(span)));
+                if let Some(date) = date {
+                    html.push_str(&format!(" (= {})", escape(&date)));
+                }
+                html.push_str("</p>");
+            }
+            let (answer, also) = sources.split_first().expect("an answer has its source");
+            html.push_str(&format!(
+                "<blockquote>{}</blockquote><p>— [1] {} (passage {}){}</p>",
+                bolded(&answer.quote),
+                linked(answer),
+                answer.cited.passage,
+                copies(answer)
+            ));
+            if !also.is_empty() {
+                html.push_str("<p>Also:</p>");
+                html.push_str(&quotes_html(also));
+            }
+            if !differ.is_empty() {
+                html.push_str(&format!(
+                    "<p>Sources differ: {}.</p>",
+                    escape(&differ.join(", "))
+                ));
+            }
+        }
+    }
+    html
+}
+
+/// Numbered quotes, each with its verdict and citation.
+fn quotes_html(quotes: &[Quoted]) -> String {
+    let start = quotes.first().map_or(1, |q| q.number);
+    let mut html = format!("<ol start=\"{start}\">");
+    for q in quotes {
+        let verdict = q.verdict.map(|v| format!(" ({v})")).unwrap_or_default();
+        html.push_str(&format!(
+            "<li>“{}”{verdict}<br>— {}{}</li>",
+            bolded(&q.quote),
+            linked(q),
+            copies(q)
+        ));
+    }
+    html.push_str("</ol>");
+    html
+}
+
+fn help_text(commands: &[&'static CommandSpec]) -> String {
+    let mut out = String::from("Ask me a question (\"sitrep: how many drones were used?\"), or:\n");
+    for (usage, summary) in render::help(commands) {
+        out.push_str(&format!("  !{usage} — {summary}\n"));
     }
     out
 }
 
-/// The snippet with its answer span in bold, escaped.
-fn marked(cited: &Cited) -> String {
-    match &cited.span {
-        Some(r)
-            if cited.snippet.is_char_boundary(r.start) && cited.snippet.is_char_boundary(r.end) =>
-        {
-            format!(
-                "{}<b>{}</b>{}",
-                escape(&cited.snippet[..r.start]),
-                escape(&cited.snippet[r.clone()]),
-                escape(&cited.snippet[r.end..])
-            )
-        }
-        _ => escape(&cited.snippet),
+/// Pieces of text, the emphasised ones in bold, escaped.
+fn bolded(pieces: &[Piece]) -> String {
+    pieces
+        .iter()
+        .map(|p| match p.bold {
+            true => format!("<b>{}</b>", escape(p.text)),
+            false => escape(p.text),
+        })
+        .collect()
+}
+
+/// The citation, linked where there is a URL.
+fn linked(quoted: &Quoted) -> String {
+    let text = escape(&quoted.citation);
+    match quoted.link {
+        Some(url) => format!("<a href=\"{}\">{text}</a>", escape(url)),
+        None => text,
     }
 }
 
-fn citation_html(cited: &Cited) -> String {
-    let text = escape(&bot::citation(&cited.source));
-    let copies = bot::also_reported_by(&cited.also_reported_by)
-        .map(|o| format!("; {}", escape(&o)))
-        .unwrap_or_default();
-    let linked = match &cited.source.url {
-        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
-            format!("<a href=\"{}\">{text}</a>", escape(url))
-        }
-        _ => text,
-    };
-    format!("{linked}{copies}")
+/// "; also reported by …" when others reprinted it.
+fn copies(quoted: &Quoted) -> String {
+    quoted
+        .copies
+        .as_deref()
+        .map(|c| format!("; {}", escape(c)))
+        .unwrap_or_default()
 }
 
 fn escape(text: &str) -> String {
@@ -618,6 +656,30 @@ mod tests {
         assert!(!invite_allowed(&list, eve));
         assert!(invite_allowed(&list, user_id!("@bob:partner.org")));
         assert!(!invite_allowed(&list, user_id!("@bobby:partner.org")));
+    }
+
+    #[test]
+    fn rendered_answer() {
+        let reply = Reply::Answer(Box::new(render::disputed_answer()));
+        let (plain, html) = render(&reply);
+        insta::assert_snapshot!("answer_plain", plain);
+        insta::assert_snapshot!("answer_html", html);
+        // The facts the console shows: the resolved date, the other source's quote and
+        // where the sources differ.
+        for fact in ["Sunday 1 June 2025", "strike came on", "Sources differ"] {
+            assert!(html.contains(fact), "{fact}: {html}");
+        }
+    }
+
+    #[test]
+    fn help_lists_what_the_asker_may_use() {
+        let commands = COMMANDS
+            .iter()
+            .filter(|c| c.name.starts_with("track"))
+            .collect();
+        let (plain, _) = render(&Reply::Help { commands });
+        assert!(plain.contains("!track add <query>"), "{plain}");
+        assert!(!plain.contains("!sources"), "{plain}");
     }
 
     #[test]

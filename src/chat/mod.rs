@@ -4,6 +4,7 @@
 pub mod console;
 pub mod discord;
 pub mod matrix;
+pub mod render;
 
 /// Cuts text to at most `max` characters: at the last sentence end that fits, else at the
 /// last word, with an ellipsis; never mid-word.
