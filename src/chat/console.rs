@@ -40,16 +40,7 @@ impl Emphasis {
 
     /// Pieces of text with the emphasised ones marked.
     fn marked(self, pieces: &[Piece]) -> String {
-        pieces
-            .iter()
-            .map(|p| {
-                if p.bold {
-                    self.wrap(p.text)
-                } else {
-                    p.text.to_string()
-                }
-            })
-            .collect()
+        render::markup(pieces, str::to_string, |t| self.wrap(t))
     }
 }
 

@@ -651,13 +651,7 @@ fn sources_text(report: &BuildReport) -> String {
 
 /// Pieces of text, the emphasised ones in bold, every part escaped.
 fn bolded(pieces: &[Piece]) -> String {
-    pieces
-        .iter()
-        .map(|p| match p.bold {
-            true => format!("**{}**", escape(p.text)),
-            false => escape(p.text),
-        })
-        .collect()
+    render::markup(pieces, escape, |t| format!("**{t}**"))
 }
 
 /// Article text made inert: Markdown characters escaped, and mentions broken with a

@@ -572,13 +572,7 @@ fn help_text(commands: &[&'static CommandSpec]) -> String {
 
 /// Pieces of text, the emphasised ones in bold, escaped.
 fn bolded(pieces: &[Piece]) -> String {
-    pieces
-        .iter()
-        .map(|p| match p.bold {
-            true => format!("<b>{}</b>", escape(p.text)),
-            false => escape(p.text),
-        })
-        .collect()
+    render::markup(pieces, escape, |t| format!("<b>{t}</b>"))
 }
 
 /// The citation, linked where there is a URL.

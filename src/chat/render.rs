@@ -51,6 +51,21 @@ pub fn pieces<'a>(text: &'a str, ranges: &[Range<usize>]) -> Vec<Piece<'a>> {
     out
 }
 
+/// Pieces in a platform's markup: each escaped, the emphasised ones then wrapped.
+pub fn markup(
+    pieces: &[Piece],
+    escape: impl Fn(&str) -> String,
+    emphasise: impl Fn(&str) -> String,
+) -> String {
+    pieces
+        .iter()
+        .map(|p| match p.bold {
+            true => emphasise(&escape(p.text)),
+            false => escape(p.text),
+        })
+        .collect()
+}
+
 /// The citation of a source as every platform shows it: title (or id), outlet, date.
 pub fn citation(source: &SourceInfo) -> String {
     let mut parts = vec![match &source.title {
