@@ -16,8 +16,6 @@ use sitrep::sources::fetch::Fetcher;
 use sitrep::state::State;
 use sitrep::track::Tracker;
 
-/// How often the bots check the alert outbox.
-const ALERT_POLL: std::time::Duration = std::time::Duration::from_secs(2);
 /// Most sentences a one-shot command embeds (about 20 s here); the rest wait for the next
 /// command, or for `serve`/`chat`, which embed everything in the background.
 const EMBED_INLINE: usize = 500;
@@ -529,7 +527,7 @@ async fn serve(mode: ServeCmd, handler: Arc<Handler>, settings: &Settings) -> an
         moderator_roles: config.moderator_roles.clone(),
         http,
     });
-    tokio::spawn(discord::deliver_alerts(bot.clone(), ALERT_POLL));
+    tokio::spawn(discord::deliver_alerts(bot.clone()));
     match mode {
         ServeCmd::Discord => {
             let token = token.context("DISCORD_TOKEN is not set (see .env.example)")?;

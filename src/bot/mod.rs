@@ -1,12 +1,14 @@
 //! The command layer shared by every chat platform: a typed `Command` from one table, the
 //! `Actor` who sent it, and a platform-neutral `Reply`. Adapters in `chat` only translate.
 
+mod alerts;
 pub mod command;
 mod ratelimit;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub use alerts::{ALERT_POLL, Undelivered, deliver_alerts_forever};
 pub use command::{COMMANDS, Command, CommandSpec, NewSource, Permission, invoked, parse};
 pub use ratelimit::RateLimiter;
 

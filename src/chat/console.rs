@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use super::render::{self, AnswerView, Piece, Quoted};
 use crate::answer::{Found, Response};
-use crate::bot::{self, Actor, Command, CommandSpec, Handler, NewSource, Reply};
+use crate::bot::{self, Actor, Command, CommandSpec, Handler, NewSource, Reply, Undelivered};
 use crate::index::BuildReport;
 use crate::sources::FeedStatus;
 use crate::track::{AlertBody, Brief, Kind, Quote};
@@ -386,12 +386,14 @@ pub fn run(handler: &Handler, input: impl BufRead, mut output: impl Write) -> st
         };
         writeln!(output, "{}", render(&reply, emphasis))?;
         // Alerts for the console's own subscriptions, after each command.
-        for alert in handler.tracker().pending(PLATFORM).unwrap_or_default() {
-            writeln!(output, "{}", render(&Reply::Alert(alert.body), emphasis))?;
-            if let Err(error) = handler.tracker().delivered(alert.id) {
-                tracing::error!(%error, "cannot mark a console alert delivered");
-            }
-        }
+        handler.deliver_alerts(PLATFORM, |alert| {
+            writeln!(
+                output,
+                "{}",
+                render(&Reply::Alert(alert.body.clone()), emphasis)
+            )
+            .map_err(|e| Undelivered::Failed(e.to_string()))
+        });
     }
     Ok(())
 }

@@ -25,7 +25,8 @@ use super::cut;
 use super::render::{self, AnswerView, Piece, Quoted};
 use crate::answer::Response as Answer;
 use crate::bot::{
-    self, Actor, COMMANDS, Command, CommandSpec, Handler, NewSource, Permission, Reply, UserError,
+    self, Actor, COMMANDS, Command, CommandSpec, Handler, NewSource, Permission, Reply,
+    Undelivered, UserError,
 };
 use crate::index::BuildReport;
 use crate::track::Alert;
@@ -345,40 +346,24 @@ fn table_name(data: &CommandData) -> (String, &[CommandDataOption]) {
     }
 }
 
-/// Delivers the tracking alerts of Discord channels: after an index update (in this
-/// process or another) is matched, each pending alert is posted to its channel with the
-/// alert id as the message nonce, which Discord enforces as unique for a few minutes —
-/// so an alert resent after a crash between posting and marking is not shown twice.
-pub async fn deliver_alerts(discord: Arc<Discord>, every: std::time::Duration) {
+/// Delivers the tracking alerts of Discord channels, each with the alert id as the
+/// message nonce, which Discord enforces as unique for a few minutes.
+pub async fn deliver_alerts(discord: Arc<Discord>) {
     let Some(http) = discord.http.clone() else {
         tracing::warn!("DISCORD_TOKEN is not set: tracking alerts cannot be posted");
         return;
     };
-    loop {
-        let handler = discord.handler.clone();
-        let pending = tokio::task::spawn_blocking(move || {
-            handler.sync_tracking();
-            handler.tracker().pending(PLATFORM)
-        })
-        .await;
-        match pending {
-            Ok(Ok(alerts)) => {
-                for alert in alerts {
-                    if let Err(error) = post_alert(&http, &discord, &alert).await {
-                        tracing::warn!(alert = alert.id, %error, "could not post an alert; will retry");
-                        break;
-                    }
-                }
-            }
-            Ok(Err(error)) => tracing::error!(%error, "cannot read the alert outbox"),
-            Err(error) => tracing::error!(%error, "alert matching panicked"),
-        }
-        tokio::time::sleep(every).await;
-    }
+    let send = move |alert: Alert| {
+        let http = http.clone();
+        async move { post_alert(&http, &alert).await }
+    };
+    bot::deliver_alerts_forever(discord.handler.clone(), PLATFORM, bot::ALERT_POLL, send).await;
 }
 
-async fn post_alert(http: &Http, discord: &Discord, alert: &Alert) -> anyhow::Result<()> {
-    let channel: u64 = alert.channel.id.parse()?;
+async fn post_alert(http: &Http, alert: &Alert) -> Result<(), Undelivered> {
+    let channel: u64 = alert.channel.id.parse().map_err(|_| {
+        Undelivered::Unreachable(format!("{:?} is not a Discord channel", alert.channel.id))
+    })?;
     let rendered = render(&Reply::Alert(alert.body.clone()));
     let mut message = CreateMessage::new()
         .allowed_mentions(CreateAllowedMentions::new())
@@ -390,11 +375,11 @@ async fn post_alert(http: &Http, discord: &Discord, alert: &Alert) -> anyhow::Re
     if let Some(embed) = rendered.embed {
         message = message.embed(embed);
     }
-    ChannelId::new(channel).send_message(http, message).await?;
-    let handler = discord.handler.clone();
-    let id = alert.id;
-    tokio::task::spawn_blocking(move || handler.tracker().delivered(id)).await??;
-    Ok(())
+    ChannelId::new(channel)
+        .send_message(http, message)
+        .await
+        .map(drop)
+        .map_err(|e| Undelivered::Failed(e.to_string()))
 }
 
 /// Mentions never ping: no `parse`, no users, no roles.

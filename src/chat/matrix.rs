@@ -24,9 +24,10 @@ use super::cut;
 use super::render::{self, AnswerView, Piece, Quoted};
 use crate::answer::Response;
 use crate::bot::{
-    self, Actor, COMMANDS, Command, CommandSpec, Handler, NewSource, Reply, UserError,
+    self, Actor, COMMANDS, Command, CommandSpec, Handler, NewSource, Reply, Undelivered, UserError,
 };
 use crate::config::Secret;
+use crate::track::Alert;
 
 /// Longest reply sent, in characters: long replies are cut at a sentence end.
 const MAX_REPLY: usize = 8000;
@@ -110,63 +111,30 @@ pub async fn run(config: Config, handler: Arc<Handler>) -> anyhow::Result<()> {
 /// The platform name in subscriptions.
 pub const PLATFORM: &str = "matrix";
 
-/// How often the alert outbox is checked.
-const ALERT_POLL: Duration = Duration::from_secs(2);
-
-/// Delivers the tracking alerts of Matrix rooms. Each goes out with the alert id as its
-/// transaction id: the homeserver drops a resend of the same transaction, so an alert sent
-/// again after a crash between sending and marking it is not shown twice.
+/// Delivers the tracking alerts of Matrix rooms, each with the alert id as its transaction
+/// id: the homeserver drops a resend of the same transaction.
 async fn deliver_alerts(client: Client, handler: Arc<Handler>) {
-    loop {
-        let tracking = handler.clone();
-        let pending = tokio::task::spawn_blocking(move || {
-            tracking.sync_tracking();
-            tracking.tracker().pending(PLATFORM)
-        })
-        .await;
-        let alerts = match pending {
-            Ok(Ok(alerts)) => alerts,
-            Ok(Err(error)) => {
-                tracing::error!(%error, "cannot read the alert outbox");
-                Vec::new()
-            }
-            Err(error) => {
-                tracing::error!(%error, "alert matching panicked");
-                Vec::new()
-            }
-        };
-        for alert in alerts {
-            let room = matrix_sdk::ruma::RoomId::parse(&alert.channel.id)
-                .ok()
-                .and_then(|id| client.get_room(&id));
-            let Some(room) = room else {
-                tracing::warn!(alert = alert.id, "alert for a room the bot is not in");
-                continue;
-            };
-            let (plain, html) = render(&Reply::Alert(alert.body.clone()));
-            let mut content = RoomMessageEventContent::notice_html(plain, html);
-            content.mentions = Some(Mentions::new());
-            let txn_id = OwnedTransactionId::from(format!("sitrep-alert-{}", alert.id));
-            match room.send(content).with_transaction_id(txn_id).await {
-                Ok(_) => {
-                    let tracking = handler.clone();
-                    let id = alert.id;
-                    match tokio::task::spawn_blocking(move || tracking.tracker().delivered(id))
-                        .await
-                    {
-                        Ok(Ok(())) => {}
-                        Ok(Err(error)) => tracing::error!(%error, "cannot mark an alert delivered"),
-                        Err(error) => tracing::error!(%error, "marking an alert panicked"),
-                    }
-                }
-                Err(error) => {
-                    tracing::warn!(alert = alert.id, %error, "could not send an alert; will retry");
-                    break;
-                }
-            }
-        }
-        tokio::time::sleep(ALERT_POLL).await;
-    }
+    let send = move |alert: Alert| {
+        let client = client.clone();
+        async move { send_alert(&client, &alert).await }
+    };
+    bot::deliver_alerts_forever(handler, PLATFORM, bot::ALERT_POLL, send).await;
+}
+
+async fn send_alert(client: &Client, alert: &Alert) -> Result<(), Undelivered> {
+    let room = matrix_sdk::ruma::RoomId::parse(&alert.channel.id)
+        .ok()
+        .and_then(|id| client.get_room(&id))
+        .ok_or_else(|| Undelivered::Unreachable("a room the bot is not in".into()))?;
+    let (plain, html) = render(&Reply::Alert(alert.body.clone()));
+    let mut content = RoomMessageEventContent::notice_html(plain, html);
+    content.mentions = Some(Mentions::new());
+    let txn_id = OwnedTransactionId::from(format!("sitrep-alert-{}", alert.id));
+    room.send(content)
+        .with_transaction_id(txn_id)
+        .await
+        .map(drop)
+        .map_err(|e| Undelivered::Failed(e.to_string()))
 }
 
 /// Restores the saved session (same device, same keys), or logs in and saves it.
