@@ -313,6 +313,13 @@ fn members_asking_too_fast_are_told_politely() {
             .contains("faster than I can keep up"),
         "{response}"
     );
+    // "Show passage" counts against the same limit.
+    let (_, passage) = signed_post(
+        &endpoint.url,
+        &button("passage:002_e3d4d459c0d831ce:5"),
+        None,
+    );
+    assert!(passage.contains("faster than I can keep up"), "{passage}");
 }
 
 /// A button press on a message the bot sent.

@@ -9,6 +9,9 @@ use crate::lexicon::{
 
 /// Longest question accepted, in characters.
 pub const MAX_QUESTION_CHARS: usize = 500;
+/// Most words to search for in one question: sentence ranking keeps which of them a
+/// sentence says as the bits of a `u64`.
+pub const MAX_TERMS: usize = 64;
 
 /// The kind of answer a question asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -105,6 +108,11 @@ pub enum QuestionError {
     /// The question is longer than any real question.
     #[error("the question is {0} characters long; keep it under {MAX_QUESTION_CHARS}")]
     TooLong(usize),
+    /// The question names more things than a question can ask about.
+    #[error(
+        "the question has {0} words to search for; ask about one thing at a time (at most {MAX_TERMS})"
+    )]
+    TooManyTerms(usize),
     /// The question has only function words.
     #[error("the question has no words to search for; name what you want to know about")]
     NoContent,
@@ -241,6 +249,9 @@ impl Question {
         qualify_by_of(&words, &mut terms);
         if terms.is_empty() {
             return Err(QuestionError::NoContent);
+        }
+        if terms.len() > MAX_TERMS {
+            return Err(QuestionError::TooManyTerms(terms.len()));
         }
         Ok(Question {
             text: trimmed.to_string(),
@@ -781,6 +792,11 @@ mod tests {
         assert_eq!(
             Question::analyse("who is it?").unwrap_err(),
             QuestionError::NoContent
+        );
+        let many: String = (0..70).map(|n| format!("w{n} ")).collect();
+        assert_eq!(
+            Question::analyse(&many).unwrap_err(),
+            QuestionError::TooManyTerms(70)
         );
     }
 

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::question::{AnswerType, Question, Role};
+use super::question::{AnswerType, MAX_TERMS, Question, Role};
 use super::spans::{self, fit_strength};
 use crate::corpus::split;
 use crate::index::analyzer::{self, Term};
@@ -451,10 +451,10 @@ pub fn rank<'h>(
     }
 }
 
-/// A set of question terms as bits (term k: bit k; terms past 64 are left out).
+/// A set of question terms as bits (term k: bit k; a question has at most `MAX_TERMS`).
 fn bits(has: impl Iterator<Item = bool>) -> u64 {
     has.enumerate()
-        .filter(|&(k, has)| has && k < 64)
+        .filter(|&(k, has)| has && k < MAX_TERMS)
         .fold(0, |m, (k, _)| m | 1 << k)
 }
 
@@ -542,7 +542,7 @@ fn reward_neighbours(sentences: &mut [Sentence], weights: &[f32]) {
                     weights
                         .iter()
                         .enumerate()
-                        .filter(|(k, _)| *k < 64 && extra & (1 << k) != 0)
+                        .filter(|(k, _)| *k < MAX_TERMS && extra & (1 << k) != 0)
                         .map(|(_, w)| w)
                         .sum::<f32>()
                 })
@@ -841,7 +841,7 @@ const PRONOUN_OPENERS: &[&str] = &[
 impl<'h> Ranked<'h> {
     /// Whether question term `k` (or a variant of it) occurs in any candidate sentence.
     pub fn found_anywhere(&self, k: usize) -> bool {
-        k < 64 && self.sentences.iter().any(|s| s.matched & (1 << k) != 0)
+        k < MAX_TERMS && self.sentences.iter().any(|s| s.matched & (1 << k) != 0)
     }
 
     /// The best sentence that passes `verified`.
@@ -892,7 +892,7 @@ impl<'h> Ranked<'h> {
                     .iter()
                     .position(|q| q.term == t.qualifiers[0])
             })
-            .all(|k| k >= 64 || around & (1 << k) != 0);
+            .all(|k| k >= MAX_TERMS || around & (1 << k) != 0);
         qualifiers_said && (!needs_near || candidate.is_some_and(|c| c.near_focal))
     }
 
@@ -902,18 +902,16 @@ impl<'h> Ranked<'h> {
             .terms
             .iter()
             .enumerate()
-            .any(|(k, t)| t.role == Role::Focal && k < 64 && s.matched & (1 << k) != 0)
+            .any(|(k, t)| t.role == Role::Focal && k < MAX_TERMS && s.matched & (1 << k) != 0)
     }
 
     /// Whether a typed question's focal term (the thing asked about) is missing from the
     /// sentence's passage, in every word the engine knows for it.
     pub fn focal_unsaid(&self, question: &Question, s: &Sentence) -> bool {
         s.answer_type != AnswerType::Description
-            && question
-                .terms
-                .iter()
-                .enumerate()
-                .any(|(k, t)| t.role == Role::Focal && k < 64 && s.said_around & (1 << k) == 0)
+            && question.terms.iter().enumerate().any(|(k, t)| {
+                t.role == Role::Focal && k < MAX_TERMS && s.said_around & (1 << k) == 0
+            })
     }
 
     /// The answer candidate its snippet shows: its own, or its next sentence's when it has

@@ -13,7 +13,7 @@ pub use command::{COMMANDS, Command, CommandSpec, NewSource, Permission, invoked
 pub use ratelimit::RateLimiter;
 
 use crate::answer::{self, AskError, Found, Response};
-use crate::index::{BuildReport, IndexError, Live, SourceReport};
+use crate::index::{BuildReport, Hit, IndexError, Live, SourceReport};
 use crate::sources::{FeedAdded, FeedStatus, Polled, Sources, SourcesError};
 use crate::track::{self, AlertBody, Brief, Channel, Kind, Subscription, TrackError, Tracker};
 
@@ -143,7 +143,7 @@ impl Handler {
         }
     }
 
-    pub fn live(&self) -> &Arc<Live> {
+    fn live(&self) -> &Arc<Live> {
         self.sources.live()
     }
 
@@ -197,21 +197,16 @@ impl Handler {
         &self.sources
     }
 
-    pub fn tracker(&self) -> &Arc<Tracker> {
-        &self.tracker
-    }
-
     /// Handles one command. Blocking: adapters call it off their event loop.
     pub fn handle(&self, actor: &Actor, command: Command) -> Reply {
         let spec = command.spec();
         if !self.may(actor, spec.permission) {
             return Reply::Error(UserError::Forbidden { command: spec.name });
         }
-        if !actor.moderator
-            && command != Command::Help
-            && let Err(retry_after) = self.limiter.check(&actor.user, Instant::now())
+        if command != Command::Help
+            && let Err(error) = self.admit(actor)
         {
-            return Reply::Error(UserError::RateLimited { retry_after });
+            return Reply::Error(error);
         }
         let updates_index = matches!(
             command,
@@ -222,6 +217,28 @@ impl Handler {
             self.sync_tracking();
         }
         reply
+    }
+
+    /// A whole passage of a source, as cited ("Show passage"), rate-limited like commands.
+    pub fn passage(&self, actor: &Actor, source: &str, passage: u64) -> Result<Hit, UserError> {
+        self.admit(actor)?;
+        match self.live().get().passage(source, passage) {
+            Ok(Some(hit)) => Ok(hit),
+            Ok(None) => Err(UserError::Usage(
+                "that passage is no longer in the index".into(),
+            )),
+            Err(error) => Err(internal(&error)),
+        }
+    }
+
+    /// Counts a request of `actor` against the rate limit; moderators are not limited.
+    fn admit(&self, actor: &Actor) -> Result<(), UserError> {
+        if actor.moderator {
+            return Ok(());
+        }
+        self.limiter
+            .check(&actor.user, Instant::now())
+            .map_err(|retry_after| UserError::RateLimited { retry_after })
     }
 
     /// Whether `actor` may use a command that needs `permission`.
@@ -362,7 +379,10 @@ pub async fn poll_feeds_forever(handler: Arc<Handler>) {
         let polling = handler.clone();
         let next = tokio::task::spawn_blocking(move || {
             polling.poll_feeds();
-            polling.sources().next_due()
+            polling.sources().next_due().unwrap_or_else(|error| {
+                tracing::error!(%error, "cannot read when the next feed is due");
+                None
+            })
         })
         .await
         .unwrap_or_else(|error| {

@@ -248,20 +248,23 @@ impl Discord {
             && let Some((source, n)) = rest.rsplit_once(':')
             && let Ok(n) = n.parse::<u64>()
         {
-            let live = self.handler.live().clone();
+            let handler = self.handler.clone();
             let source = source.to_string();
-            let found = tokio::task::spawn_blocking(move || live.get().passage(&source, n)).await;
+            let found =
+                tokio::task::spawn_blocking(move || handler.passage(&actor, &source, n)).await;
             return match found {
-                Ok(Ok(Some(hit))) => {
+                Ok(Ok(hit)) => {
                     let embed = CreateEmbed::new()
                         .colour(ACCENT)
                         .title(cut(&render::citation(&hit.source), limits::EMBED_TITLE))
                         .description(cut(&escape(&hit.text), limits::EMBED_DESCRIPTION));
                     CreateInteractionResponse::Message(quiet().embed(embed).ephemeral(true))
                 }
-                _ => message(&Reply::Error(UserError::Usage(
-                    "that passage is no longer in the index".into(),
-                ))),
+                Ok(Err(error)) => message(&Reply::Error(error)),
+                Err(error) => {
+                    tracing::error!(%error, "showing a passage panicked");
+                    message(&Reply::Error(UserError::Internal))
+                }
             };
         } else {
             Reply::Error(UserError::Usage("that button has expired".into()))

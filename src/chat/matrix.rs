@@ -341,7 +341,10 @@ impl Bot {
                 let handler = self.handler.clone();
                 tokio::task::spawn_blocking(move || handler.handle(&actor, command))
                     .await
-                    .unwrap_or(Reply::Error(UserError::Internal))
+                    .unwrap_or_else(|error| {
+                        tracing::error!(%error, "command handler panicked");
+                        Reply::Error(UserError::Internal)
+                    })
             }
             Err(error) => Reply::Error(error),
         };

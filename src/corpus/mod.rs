@@ -1,5 +1,6 @@
-//! The corpus: reading sources (text, Markdown, HTML) into clean `Article`s split into
-//! passages and sentences. No index, no I/O beyond reading the source itself.
+//! The corpus: reading sources (text, Markdown, HTML, JSONL) into clean `Article`s split
+//! into passages and sentences. No index; its only I/O is reading the sources folder (the
+//! files and their manifest).
 
 mod boilerplate;
 pub mod dates;

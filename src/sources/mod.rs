@@ -407,12 +407,11 @@ impl Sources {
     }
 
     /// When the next feed is due (Unix seconds), if there are feeds.
-    pub fn next_due(&self) -> Option<i64> {
+    pub fn next_due(&self) -> Result<Option<i64>, SourcesError> {
         self.state
             .connection()
             .query_row("SELECT MIN(next_poll) FROM feeds", [], |r| r.get(0))
-            .ok()
-            .flatten()
+            .map_err(|e| self.state.error(e).into())
     }
 
     /// Fetches one feed (conditionally) and adds its new entries; records the outcome.
