@@ -361,7 +361,7 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
                 serde_json::to_string_pretty(&live.get().report().sources)?
             )?;
         }
-        Cmd::Sources { action, .. } => {
+        Cmd::Sources { action, json } => {
             let command = match action {
                 None => Command::Sources,
                 Some(SourcesCmd::Add { feed: true, target }) => {
@@ -374,7 +374,11 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
                 Some(SourcesCmd::Remove { id }) => Command::RemoveSource { id },
                 Some(SourcesCmd::Poll) => {
                     let handler = handler(&layout, &settings, live)?;
-                    for polled in handler.poll_feeds() {
+                    let polled = handler.poll_feeds();
+                    if json {
+                        writeln!(out, "{}", serde_json::to_string_pretty(&polled)?)?;
+                    }
+                    for polled in polled.into_iter().filter(|_| !json) {
                         writeln!(
                             out,
                             "{}: {} added, {} skipped{}",
@@ -391,7 +395,8 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
                 }
                 Some(SourcesCmd::Import { .. }) => unreachable!("handled above"),
             };
-            let code = run_command(&handler(&layout, &settings, live.clone())?, command, out)?;
+            let handler = handler(&layout, &settings, live.clone())?;
+            let code = run_command(&handler, command, json, out)?;
             embed_new(&live.get());
             return Ok(code);
         }
@@ -399,6 +404,7 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
             return run_command(
                 &handler(&layout, &settings, live)?,
                 Command::Brief { since },
+                false,
                 out,
             );
         }
@@ -452,10 +458,12 @@ fn handler(layout: &Layout, settings: &Settings, live: Arc<Live>) -> anyhow::Res
 }
 
 /// Runs one chat command from the command line as its owner (a moderator), printing the
-/// reply; an error reply is a failure.
+/// reply (as JSON where it has that form and `json` is asked for); an error reply is a
+/// failure.
 fn run_command(
     handler: &Handler,
     command: Command,
+    json: bool,
     mut out: impl Write,
 ) -> anyhow::Result<ExitCode> {
     let actor = Actor {
@@ -464,15 +472,25 @@ fn run_command(
         room: "console".into(),
         moderator: true,
     };
-    match handler.handle(&actor, command) {
-        Reply::Error(error) => {
-            eprintln!("sitrep: {error}");
-            Ok(ExitCode::FAILURE)
-        }
-        reply => {
-            write!(out, "{}", console::render(&reply, Emphasis::for_stdout()))?;
-            Ok(ExitCode::SUCCESS)
-        }
+    let reply = handler.handle(&actor, command);
+    if let Reply::Error(error) = reply {
+        eprintln!("sitrep: {error}");
+        return Ok(ExitCode::FAILURE);
+    }
+    match json_of(&reply).filter(|_| json) {
+        Some(value) => writeln!(out, "{}", serde_json::to_string_pretty(&value)?)?,
+        None => write!(out, "{}", console::render(&reply, Emphasis::for_stdout()))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The JSON form of the replies of `sources add` and `sources remove`.
+fn json_of(reply: &Reply) -> Option<serde_json::Value> {
+    match reply {
+        Reply::SourceAdded(source) => serde_json::to_value(source).ok(),
+        Reply::FeedAdded(added) => serde_json::to_value(added).ok(),
+        Reply::Removed { id } => Some(serde_json::json!({ "removed": id })),
+        _ => None,
     }
 }
 

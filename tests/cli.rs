@@ -248,7 +248,7 @@ fn console_speaks_the_chat_commands() {
     let dir = common::corpus_copy();
     common::sitrep(dir.path())
         .arg("chat")
-        .write_stdin("help\nask who heads Ukraine's delegation?\nsources extra\nwhat is the population of Brazil?\nquit\nask never reached\n")
+        .write_stdin("help\nask who heads Ukraine's delegation?\nsources remove\nwhat is the population of Brazil?\nquit\nask never reached\n")
         .assert()
         .success()
         .stdout(
@@ -272,4 +272,30 @@ fn every_command_has_help() {
             .success()
             .stdout(predicate::str::contains("Usage: sitrep"));
     }
+}
+
+#[test]
+fn sources_add_and_remove_print_json_when_asked() {
+    let dir = common::corpus_copy();
+    let upload = dir.path().join("ferry.txt");
+    std::fs::write(
+        &upload,
+        "The ferry carried 212 passengers across the bay on Tuesday, the harbour master said.\n",
+    )
+    .unwrap();
+    let added: serde_json::Value = serde_json::from_slice(&common::stdout_of(
+        common::sitrep(dir.path())
+            .args(["sources", "--json", "add"])
+            .arg(&upload),
+    ))
+    .expect("sources --json add prints JSON");
+    let id = added["id"].as_str().unwrap().to_string();
+    assert!(id.starts_with("ferry"), "{added}");
+    assert_eq!(added["passages"], 1, "{added}");
+
+    let removed: serde_json::Value = serde_json::from_slice(&common::stdout_of(
+        common::sitrep(dir.path()).args(["sources", "--json", "remove", &id]),
+    ))
+    .expect("sources --json remove prints JSON");
+    assert_eq!(removed, serde_json::json!({ "removed": id }));
 }

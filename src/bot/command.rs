@@ -255,7 +255,21 @@ pub fn invoked(line: &str) -> Option<(&'static CommandSpec, &str)> {
     }
 }
 
-/// Parses `name [argument]`. A line that names no command is a question.
+/// Whether the words after a one-word command fit its form: "brief me on the talks" and
+/// "sources say…" are questions. A two-word command ("track remove three") was meant as
+/// one, and gets its usage.
+fn fits(spec: &CommandSpec, rest: &str) -> bool {
+    if spec.name.contains(' ') || rest.is_empty() {
+        return true;
+    }
+    match spec.name {
+        "brief" => crate::track::parse_since(rest, chrono::Utc::now()).is_ok(),
+        _ => spec.argument.is_some(),
+    }
+}
+
+/// Parses `name [argument]`. A line that names no command, or starts with a one-word
+/// command but does not fit its form, is a question.
 pub fn parse(line: &str) -> Result<Command, UserError> {
     let line = line.trim();
     if line.is_empty() {
@@ -269,6 +283,11 @@ pub fn parse(line: &str) -> Result<Command, UserError> {
         });
     };
     let rest = rest.trim();
+    if !fits(spec, rest) {
+        return Ok(Command::Ask {
+            question: line.to_string(),
+        });
+    }
     let usage = || UserError::Usage(usage_of_group(spec));
     match (&spec.argument, rest.is_empty()) {
         (Some(arg), true) if arg.required => return Err(usage()),
@@ -350,11 +369,22 @@ mod tests {
             ("help", Ok(Command::Help)),
             ("reindex", Ok(Command::Reindex)),
             ("ask", Err(UserError::Usage("usage: ask <question>".into()))),
+            // A one-word command followed by words that do not fit it is a question.
+            ("sources now", ask("sources now")),
             (
-                "sources now",
-                Err(UserError::Usage(
-                    "usage: sources | sources add <url> | sources remove <id>".into(),
-                )),
+                "sources say the talks failed?",
+                ask("sources say the talks failed?"),
+            ),
+            ("brief me on the talks", ask("brief me on the talks")),
+            (
+                "help me find the SBU chief",
+                ask("help me find the SBU chief"),
+            ),
+            (
+                "brief 24h",
+                Ok(Command::Brief {
+                    since: Some("24h".into()),
+                }),
             ),
             (
                 "sources add https://example.org/a",
@@ -403,13 +433,7 @@ mod tests {
                     query: "the bridge".into(),
                 }),
             ),
-            (
-                "track the bridge",
-                Err(UserError::Usage(
-                    "usage: track | track add <query> | track ask <question> | track remove <id>"
-                        .into(),
-                )),
-            ),
+            ("track the bridge", ask("track the bridge")),
             (
                 "",
                 Err(UserError::Usage(
@@ -428,7 +452,9 @@ mod tests {
     #[test]
     fn every_command_round_trips_through_the_table() {
         for spec in COMMANDS {
+            // "7d" reads as a time for `brief`, "7" as a number for the rest.
             let line = match &spec.argument {
+                Some(_) if spec.name == "brief" => "brief 7d".to_string(),
                 Some(_) => format!("{} 7", spec.name),
                 None => spec.name.to_string(),
             };
