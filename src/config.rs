@@ -65,8 +65,9 @@ pub struct Discord {
     pub token: Option<Secret>,
     /// Application id (`DISCORD_APPLICATION_ID`): registering commands, follow-ups.
     pub application_id: Option<u64>,
-    /// Hex Ed25519 public key (`DISCORD_PUBLIC_KEY`): verifying interaction requests.
-    pub public_key: Option<String>,
+    /// Ed25519 public key (`DISCORD_PUBLIC_KEY`, 64 hex digits): verifying interaction
+    /// requests.
+    pub public_key: Option<[u8; 32]>,
     /// Register commands in this guild only (`DISCORD_GUILD_ID`): instant, for testing.
     pub guild_id: Option<u64>,
     /// Role ids whose members are moderators (`DISCORD_MODERATOR_ROLES`, comma-separated),
@@ -154,7 +155,14 @@ impl Settings {
         let public_key = parsed("DISCORD_PUBLIC_KEY", "expected 64 hex digits", &|v| {
             v.len() == 64 && v.chars().all(|c| c.is_ascii_hexdigit())
         })
-        .transpose()?;
+        .transpose()?
+        .map(|hex| {
+            let mut key = [0u8; 32];
+            for (i, byte) in key.iter_mut().enumerate() {
+                *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("checked");
+            }
+            key
+        });
         let moderator_roles = parsed(
             "DISCORD_MODERATOR_ROLES",
             "expected role ids separated by commas",
@@ -348,6 +356,7 @@ mod tests {
         .unwrap();
         assert_eq!(s.discord.token.as_ref().unwrap().expose(), "abc.def");
         assert_eq!(s.discord.moderator_roles, [11, 22]);
+        assert_eq!(s.discord.public_key, Some([0xab; 32]));
         assert!(
             !format!("{s:?}").contains("abc.def"),
             "the token is never printed"

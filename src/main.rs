@@ -499,32 +499,7 @@ async fn serve(mode: ServeCmd, handler: Arc<Handler>, settings: &Settings) -> an
     use sitrep::chat::discord::{self, Discord};
     tokio::spawn(sitrep::bot::poll_feeds_forever(handler.clone()));
     if let ServeCmd::Matrix = mode {
-        let m = &settings.matrix;
-        let config = sitrep::chat::matrix::Config {
-            homeserver: m
-                .homeserver
-                .clone()
-                .context("MATRIX_HOMESERVER is not set (see .env.example)")?,
-            user: m
-                .user
-                .clone()
-                .context("MATRIX_USER is not set (see .env.example)")?,
-            credentials: match (&m.password, &m.access_token) {
-                (Some(password), _) => {
-                    sitrep::chat::matrix::Credentials::Password(password.clone())
-                }
-                (None, Some(token)) => {
-                    sitrep::chat::matrix::Credentials::AccessToken(token.clone())
-                }
-                (None, None) => {
-                    anyhow::bail!("set MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN (see .env.example)")
-                }
-            },
-            store: m.store.clone(),
-            moderator_level: m.moderator_level,
-            moderators: m.moderators.clone(),
-            inviters: m.inviters.clone(),
-        };
+        let config = sitrep::chat::matrix::Config::from_settings(&settings.matrix)?;
         eprintln!(
             "sitrep: Matrix bot {} on {}",
             config.user, config.homeserver
@@ -555,9 +530,7 @@ async fn serve(mode: ServeCmd, handler: Arc<Handler>, settings: &Settings) -> an
         ServeCmd::Interactions { listen } => {
             let key = config
                 .public_key
-                .as_deref()
                 .context("DISCORD_PUBLIC_KEY is not set (see .env.example)")?;
-            let key = parse_key(key)?;
             let verifier = serenity::interactions_endpoint::Verifier::try_new(key)
                 .map_err(|e| anyhow::anyhow!("DISCORD_PUBLIC_KEY: {e}"))?;
             let listener = tokio::net::TcpListener::bind(listen)
@@ -571,19 +544,6 @@ async fn serve(mode: ServeCmd, handler: Arc<Handler>, settings: &Settings) -> an
             Ok(())
         }
     }
-}
-
-fn parse_key(hex: &str) -> anyhow::Result<[u8; 32]> {
-    let mut key = [0u8; 32];
-    for (i, byte) in key.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(
-            hex.get(2 * i..2 * i + 2)
-                .context("DISCORD_PUBLIC_KEY: too short")?,
-            16,
-        )
-        .context("DISCORD_PUBLIC_KEY: not hex")?;
-    }
-    Ok(key)
 }
 
 /// `sitrep eval …`: the figures of a benchmark.

@@ -57,6 +57,35 @@ pub enum Credentials {
     AccessToken(Secret),
 }
 
+impl Config {
+    /// The bot's configuration from the Matrix settings; says which setting is missing.
+    pub fn from_settings(m: &crate::config::Matrix) -> anyhow::Result<Config> {
+        let required = |value: &Option<String>, name: &str| {
+            value
+                .clone()
+                .with_context(|| format!("{name} is not set (see .env.example)"))
+        };
+        let homeserver = required(&m.homeserver, "MATRIX_HOMESERVER")?;
+        let user = required(&m.user, "MATRIX_USER")?;
+        let credentials = match (&m.password, &m.access_token) {
+            (Some(password), _) => Credentials::Password(password.clone()),
+            (None, Some(token)) => Credentials::AccessToken(token.clone()),
+            (None, None) => {
+                anyhow::bail!("set MATRIX_PASSWORD or MATRIX_ACCESS_TOKEN (see .env.example)")
+            }
+        };
+        Ok(Config {
+            homeserver,
+            user,
+            credentials,
+            store: m.store.clone(),
+            moderator_level: m.moderator_level,
+            moderators: m.moderators.clone(),
+            inviters: m.inviters.clone(),
+        })
+    }
+}
+
 /// Runs the bot until the process is stopped: logs in (or restores its session), catches up
 /// without answering what was said before it started, then answers as messages arrive,
 /// retrying with back-off when the homeserver goes away.
