@@ -190,6 +190,38 @@ pub fn rank<'h>(
     hits: &'h [Hit],
     closeness: &Closeness,
 ) -> Ranked<'h> {
+    let (weighted, total) = weigh(index, question);
+    let analyzed: Vec<Vec<Term>> = hits.iter().map(|hit| analyzer::terms(&hit.text)).collect();
+    let drafts = draft(question, &weighted, total, hits, &analyzed, closeness);
+    let mut sentences = find_candidates(question, &weighted, hits, &analyzed, drafts);
+    let weights: Vec<f32> = weighted.iter().map(|w| w.weight / total).collect();
+    reward_neighbours(&mut sentences, &weights);
+    reward_redundancy(&mut sentences, hits);
+    let mut order: Vec<usize> = (0..sentences.len()).collect();
+    order.sort_by(|&a, &b| sentences[b].score.total_cmp(&sentences[a].score));
+    if let Some(&top) = order.first() {
+        let s = &sentences[top];
+        tracing::debug!(
+            source = %hits[s.hit].source.id,
+            passage = hits[s.hit].passage,
+            score = s.score,
+            confidence = s.confidence,
+            sentences = sentences.len(),
+            "ranked"
+        );
+    }
+    Ranked {
+        hits,
+        sentences,
+        order,
+        top_idf: weighted.iter().map(|w| w.idf).fold(0.0, f32::max),
+        idf_total: weighted.iter().map(|w| w.idf).sum(),
+    }
+}
+
+/// The question's terms weighed by their role and their IDF in this corpus, and the sum
+/// of the weights.
+fn weigh<'q>(index: &Index, question: &'q Question) -> (Vec<Weighted<'q>>, f32) {
     let weighted: Vec<Weighted> = question
         .terms
         .iter()
@@ -217,12 +249,22 @@ pub fn rank<'h>(
         .map(|w| w.weight)
         .sum::<f32>()
         .max(f32::EPSILON);
+    (weighted, total)
+}
+
+/// First pass: the evidence of every sentence of the passages, from its terms alone.
+fn draft(
+    question: &Question,
+    weighted: &[Weighted],
+    total: f32,
+    hits: &[Hit],
+    analyzed: &[Vec<Term>],
+    closeness: &Closeness,
+) -> Vec<Draft> {
     let top_bm25 = hits.first().map_or(1.0, |h| h.score.max(f32::EPSILON));
 
-    // First pass: the evidence of every sentence, from its terms alone.
-    let analyzed: Vec<Vec<Term>> = hits.iter().map(|hit| analyzer::terms(&hit.text)).collect();
     let mut drafts = Vec::new();
-    for (h, (hit, tokens)) in hits.iter().zip(&analyzed).enumerate() {
+    for (h, (hit, tokens)) in hits.iter().zip(analyzed).enumerate() {
         let title_tokens: HashSet<String> = hit
             .source
             .title
@@ -299,7 +341,7 @@ pub fn rank<'h>(
             let conflict = qualifier_conflict(question, &sentence_tokens, &hit.text);
             let meaning = closeness.of(&hit.text[range.clone()]);
             let evidence = W_COVERAGE * coverage
-                + W_PHRASE * phrases(&found, &weighted, total)
+                + W_PHRASE * phrases(&found, weighted, total)
                 + W_CONTEXT * context
                 + W_PROXIMITY * proximity(&found)
                 + W_BM25 * (hit.score / top_bm25).powf(BM25_SHARPNESS);
@@ -336,8 +378,18 @@ pub fn rank<'h>(
         }
     }
 
-    // Second pass: answer candidates, only where the evidence could make a winner or the
-    // best answer of its source (the regular expressions are the costly part of ranking).
+    drafts
+}
+
+/// Second pass: answer candidates, only where the evidence could make a winner or the
+/// best answer of its source (the regular expressions are the costly part of ranking).
+fn find_candidates(
+    question: &Question,
+    weighted: &[Weighted],
+    hits: &[Hit],
+    analyzed: &[Vec<Term>],
+    drafts: Vec<Draft>,
+) -> Vec<Sentence> {
     let best_evidence = drafts.iter().map(|d| d.evidence).fold(0.0, f32::max);
     let mut by_source: std::collections::HashMap<&str, Vec<f32>> = std::collections::HashMap::new();
     for d in &drafts {
@@ -385,7 +437,7 @@ pub fn rank<'h>(
             .then(|| {
                 best_candidate(
                     question,
-                    &weighted,
+                    weighted,
                     &found,
                     &sentence_tokens,
                     &hit.text,
@@ -426,29 +478,7 @@ pub fn rank<'h>(
             candidate: candidate.map(|(c, _)| c),
         });
     }
-    let weights: Vec<f32> = weighted.iter().map(|w| w.weight / total).collect();
-    reward_neighbours(&mut sentences, &weights);
-    reward_redundancy(&mut sentences, hits);
-    let mut order: Vec<usize> = (0..sentences.len()).collect();
-    order.sort_by(|&a, &b| sentences[b].score.total_cmp(&sentences[a].score));
-    if let Some(&top) = order.first() {
-        let s = &sentences[top];
-        tracing::debug!(
-            source = %hits[s.hit].source.id,
-            passage = hits[s.hit].passage,
-            score = s.score,
-            confidence = s.confidence,
-            sentences = sentences.len(),
-            "ranked"
-        );
-    }
-    Ranked {
-        hits,
-        sentences,
-        order,
-        top_idf: weighted.iter().map(|w| w.idf).fold(0.0, f32::max),
-        idf_total: weighted.iter().map(|w| w.idf).sum(),
-    }
+    sentences
 }
 
 /// A set of question terms as bits (term k: bit k; a question has at most `MAX_TERMS`).
