@@ -322,6 +322,16 @@ fn members_asking_too_fast_are_told_politely() {
     assert!(passage.contains("faster than I can keep up"), "{passage}");
 }
 
+#[test]
+fn a_slash_option_is_taken_as_that_commands_argument() {
+    let endpoint = start(common::corpus_copy(), &[]);
+    // Typed in a chat line, "brief me on the talks" is a question; as `/brief`'s option it
+    // is a malformed date, and the member is told so.
+    let brief = command("brief", Some(("since", "me on the talks")), "0");
+    let (_, body) = signed_post(&endpoint.url, &brief, None);
+    assert!(body.contains("is not a date or a duration"), "{body}");
+}
+
 /// A button press on a message the bot sent.
 fn button(custom_id: &str) -> String {
     let mut press = interaction(3, json!({"custom_id": custom_id, "component_type": 2}), "0");

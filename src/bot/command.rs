@@ -288,49 +288,59 @@ pub fn parse(line: &str) -> Result<Command, UserError> {
             question: line.to_string(),
         });
     }
-    let usage = || UserError::Usage(usage_of_group(spec));
-    match (&spec.argument, rest.is_empty()) {
-        (Some(arg), true) if arg.required => return Err(usage()),
-        (Some(arg), false) if rest.chars().count() > arg.max_chars => {
-            return Err(UserError::Usage(format!(
-                "the {} is too long: keep it under {} characters",
-                arg.name, arg.max_chars
-            )));
-        }
-        (None, false) => return Err(usage()),
-        _ => {}
-    }
-    let rest = rest.to_string();
-    Ok(match spec.name {
-        "ask" => Command::Ask { question: rest },
-        "search" => Command::Search {
-            query: rest,
-            page: 0,
-        },
-        "brief" => Command::Brief {
-            since: Some(rest).filter(|s| !s.is_empty()),
-        },
-        "sources" => Command::Sources,
-        "sources add" => Command::AddSource(match rest.strip_prefix("--feed") {
-            Some(url) if url.starts_with(char::is_whitespace) => {
-                NewSource::Feed(url.trim().to_string())
+    spec.with_argument(rest)
+}
+
+impl CommandSpec {
+    /// This command with its argument as given (a slash command's option, or the rest of a
+    /// typed line), checked against the table: present when required, not too long, of
+    /// the right form.
+    pub fn with_argument(&'static self, argument: &str) -> Result<Command, UserError> {
+        let spec = self;
+        let rest = argument.trim();
+        let usage = || UserError::Usage(usage_of_group(spec));
+        match (&spec.argument, rest.is_empty()) {
+            (Some(arg), true) if arg.required => return Err(usage()),
+            (Some(arg), false) if rest.chars().count() > arg.max_chars => {
+                return Err(UserError::Usage(format!(
+                    "the {} is too long: keep it under {} characters",
+                    arg.name, arg.max_chars
+                )));
             }
-            _ => NewSource::Page(rest),
-        }),
-        "sources remove" => Command::RemoveSource { id: rest },
-        "track" => Command::Tracked,
-        "track add" => Command::TrackSearch { query: rest },
-        "track ask" => Command::TrackQuestion { question: rest },
-        "track remove" => Command::Untrack {
-            id: rest
-                .trim_start_matches('#')
-                .parse()
-                .map_err(|_| UserError::Usage(format!("{rest:?} is not a number `track` lists")))?,
-        },
-        "help" => Command::Help,
-        "reindex" => Command::Reindex,
-        other => unreachable!("command {other} has no parser arm"),
-    })
+            (None, false) => return Err(usage()),
+            _ => {}
+        }
+        let rest = rest.to_string();
+        Ok(match spec.name {
+            "ask" => Command::Ask { question: rest },
+            "search" => Command::Search {
+                query: rest,
+                page: 0,
+            },
+            "brief" => Command::Brief {
+                since: Some(rest).filter(|s| !s.is_empty()),
+            },
+            "sources" => Command::Sources,
+            "sources add" => Command::AddSource(match rest.strip_prefix("--feed") {
+                Some(url) if url.starts_with(char::is_whitespace) => {
+                    NewSource::Feed(url.trim().to_string())
+                }
+                _ => NewSource::Page(rest),
+            }),
+            "sources remove" => Command::RemoveSource { id: rest },
+            "track" => Command::Tracked,
+            "track add" => Command::TrackSearch { query: rest },
+            "track ask" => Command::TrackQuestion { question: rest },
+            "track remove" => Command::Untrack {
+                id: rest.trim_start_matches('#').parse().map_err(|_| {
+                    UserError::Usage(format!("{rest:?} is not a number `track` lists"))
+                })?,
+            },
+            "help" => Command::Help,
+            "reindex" => Command::Reindex,
+            other => unreachable!("command {other} has no parser arm"),
+        })
+    }
 }
 
 /// The usage of a command and of the other commands of its group.

@@ -92,9 +92,8 @@ pub(super) fn parse_spec(name: &str) -> Option<Command> {
     bot::parse(&format!("{name} x")).ok()
 }
 
-/// The `bot` command for a slash command: its name (with the subcommand) and its string
-/// argument, through the same parser as every other platform; an attached file is added
-/// as it is.
+/// The `bot` command for a slash command: the table entry its name (with the subcommand)
+/// names, given its string option directly; an attached file is added as it is.
 pub fn command_of(interaction: &CommandInteraction) -> Result<Command, UserError> {
     let data = &interaction.data;
     let (name, options) = table_name(data);
@@ -116,12 +115,13 @@ pub fn command_of(interaction: &CommandInteraction) -> Result<Command, UserError
             _ => {}
         }
     }
-    let line = match argument {
-        Some(arg) if feed => format!("{name} --feed {arg}"),
-        Some(arg) => format!("{name} {arg}"),
-        None => name,
-    };
-    bot::parse(&line)
+    let spec = bot::command::spec(&name)
+        .ok_or_else(|| UserError::Usage(format!("`{name}` is not a command of mine")))?;
+    match argument {
+        // `sources add`'s argument grammar marks a feed as the typed line does.
+        Some(url) if feed => spec.with_argument(&format!("--feed {url}")),
+        argument => spec.with_argument(argument.unwrap_or("")),
+    }
 }
 
 /// The command table's name of a slash command (`track remove` for `/track remove`, `track`
