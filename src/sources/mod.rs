@@ -506,6 +506,7 @@ impl Sources {
         feed_title: Option<&str>,
         entry: &feed::Entry,
     ) -> Result<Option<String>, SourcesError> {
+        let added_by = format!("feed {feed_id}");
         let seen = self
             .state
             .connection()
@@ -523,7 +524,13 @@ impl Sources {
         if let Some(url) = &entry.url
             && let Some(existing) = self.known_url(url)?
         {
-            self.remember(&existing, feed_id, &entry.id, Some(url), None)?;
+            let origin = Origin {
+                url: Some(url),
+                feed: Some(feed_id),
+                entry_id: Some(&entry.id),
+                added_by: &added_by,
+            };
+            self.record_fetched(&existing, &origin, None)?;
             return Ok(None);
         }
         // The linked page has the whole article; the entry's own content is the fallback.
@@ -563,7 +570,6 @@ impl Sources {
                 .published
                 .and_then(|d| corpus::PubDate::parse(&d.to_rfc3339()));
         }
-        let added_by = format!("feed {feed_id}");
         let origin = Origin {
             url: url.as_deref(),
             feed: Some(feed_id),
@@ -573,7 +579,7 @@ impl Sources {
         match self.store(extracted, &origin) {
             Ok(report) => Ok(Some(report.id)),
             Err(SourcesError::Duplicate { existing, .. }) => {
-                self.remember(&existing, feed_id, &entry.id, url.as_deref(), None)?;
+                self.record_fetched(&existing, &origin, None)?;
                 Ok(None)
             }
             Err(error) => Err(error),
@@ -676,21 +682,7 @@ impl Sources {
             article,
             file: file.to_string(),
         }])?;
-        self.state
-            .connection()
-            .execute(
-                "INSERT INTO fetched (source_id, feed, entry_id, url, content_hash, added_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    id,
-                    origin.feed,
-                    origin.entry_id,
-                    origin.url,
-                    digest,
-                    state::now()
-                ],
-            )
-            .map_err(|e| self.state.error(e))?;
+        self.record_fetched(&id, origin, Some(&digest))?;
         Ok(report
             .sources
             .into_iter()
@@ -698,13 +690,12 @@ impl Sources {
             .expect("the update indexed the source"))
     }
 
-    /// Records a feed entry that duplicates `existing`, so it is not fetched again.
-    fn remember(
+    /// Records what a source was fetched from (a feed entry that duplicates an existing
+    /// source is recorded under that source), so it is not fetched again.
+    fn record_fetched(
         &self,
-        existing: &str,
-        feed: &str,
-        entry_id: &str,
-        url: Option<&str>,
+        source_id: &str,
+        origin: &Origin,
         digest: Option<&str>,
     ) -> Result<(), SourcesError> {
         self.state
@@ -712,7 +703,14 @@ impl Sources {
             .execute(
                 "INSERT INTO fetched (source_id, feed, entry_id, url, content_hash, added_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![existing, feed, entry_id, url, digest, state::now()],
+                params![
+                    source_id,
+                    origin.feed,
+                    origin.entry_id,
+                    origin.url,
+                    digest,
+                    state::now()
+                ],
             )
             .map_err(|e| self.state.error(e))?;
         Ok(())

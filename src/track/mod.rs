@@ -577,13 +577,20 @@ fn search_terms(query: &str) -> Vec<String> {
 
 fn subscription_row(r: &rusqlite::Row) -> rusqlite::Result<Subscription> {
     let kind: String = r.get(1)?;
+    // A kind this version does not know is an error, not silently a search.
+    let kind = [Kind::Search, Kind::Question]
+        .into_iter()
+        .find(|k| k.as_str() == kind)
+        .ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                1,
+                rusqlite::types::Type::Text,
+                format!("unknown subscription kind {kind:?}").into(),
+            )
+        })?;
     Ok(Subscription {
         id: r.get(0)?,
-        kind: if kind == "question" {
-            Kind::Question
-        } else {
-            Kind::Search
-        },
+        kind,
         platform: r.get(2)?,
         channel: r.get(3)?,
         query: r.get(4)?,
@@ -598,4 +605,38 @@ fn all_subscriptions(tx: &Transaction) -> rusqlite::Result<Vec<(Subscription, Op
     statement
         .query_map([], |r| Ok((subscription_row(r)?, r.get(6)?)))?
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_subscription_of_an_unknown_kind_is_an_error_not_a_search() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = Arc::new(State::open(&dir.path().join("state.sqlite")).unwrap());
+        let channel = Channel {
+            platform: "console".into(),
+            id: "console".into(),
+        };
+        let insert = |kind: &str| {
+            state
+                .connection()
+                .execute(
+                    "INSERT INTO subscriptions (kind, platform, channel, query, created_by, created_at)
+                     VALUES (?1, 'console', 'console', 'drones', 'ana', 0)",
+                    params![kind],
+                )
+                .unwrap();
+        };
+        let tracker = Tracker::new(state.clone(), 5);
+        insert("question");
+        assert_eq!(tracker.list(&channel).unwrap()[0].kind, Kind::Question);
+        insert("digest");
+        let error = tracker.list(&channel).unwrap_err().to_string();
+        assert!(
+            error.contains("unknown subscription kind \"digest\""),
+            "{error}"
+        );
+    }
 }
