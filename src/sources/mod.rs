@@ -435,6 +435,12 @@ impl Sources {
                     })
                 },
             )
+            .optional()
+            // Without validators the fetch is unconditional: slower, never wrong.
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, feed = id, "cannot read the feed's validators");
+                None
+            })
             .unwrap_or_default();
         let outcome = block_on(self.fetcher.get(url, Expect::Feed, &validators))
             .map_err(|e| e.to_string())
