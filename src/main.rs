@@ -351,54 +351,8 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
                 Err(error) => return Err(error.into()),
             }
         }
-        Cmd::Sources {
-            json: true,
-            action: None,
-        } => {
-            writeln!(
-                out,
-                "{}",
-                serde_json::to_string_pretty(&live.get().report().sources)?
-            )?;
-        }
         Cmd::Sources { action, json } => {
-            let command = match action {
-                None => Command::Sources,
-                Some(SourcesCmd::Add { feed: true, target }) => {
-                    Command::AddSource(NewSource::Feed(target))
-                }
-                Some(SourcesCmd::Add { target, .. }) => {
-                    console::with_local_file(Command::AddSource(NewSource::Page(target)))
-                        .map_err(|e| anyhow::anyhow!("{e}"))?
-                }
-                Some(SourcesCmd::Remove { id }) => Command::RemoveSource { id },
-                Some(SourcesCmd::Poll) => {
-                    let handler = handler(&layout, &settings, live)?;
-                    let polled = handler.poll_feeds();
-                    if json {
-                        writeln!(out, "{}", serde_json::to_string_pretty(&polled)?)?;
-                    }
-                    for polled in polled.into_iter().filter(|_| !json) {
-                        writeln!(
-                            out,
-                            "{}: {} added, {} skipped{}",
-                            polled.feed,
-                            polled.added.len(),
-                            polled.skipped.len(),
-                            polled
-                                .error
-                                .map(|e| format!(", error: {e}"))
-                                .unwrap_or_default()
-                        )?;
-                    }
-                    return Ok(ExitCode::SUCCESS);
-                }
-                Some(SourcesCmd::Import { .. }) => unreachable!("handled above"),
-            };
-            let handler = handler(&layout, &settings, live.clone())?;
-            let code = run_command(&handler, command, json, out)?;
-            embed_new(&live.get());
-            return Ok(code);
+            return sources(action, json, &layout, &settings, live, out);
         }
         Cmd::Brief { since } => {
             return run_command(
@@ -427,6 +381,57 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `sitrep sources [add|remove|poll]`: lists, changes or polls the sources as their owner.
+fn sources(
+    action: Option<SourcesCmd>,
+    json: bool,
+    layout: &Layout,
+    settings: &Settings,
+    live: Arc<Live>,
+    mut out: impl Write,
+) -> anyhow::Result<ExitCode> {
+    if json && action.is_none() {
+        let report = live.get().report().sources.clone();
+        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let command = match action {
+        None => Command::Sources,
+        Some(SourcesCmd::Add { feed: true, target }) => Command::AddSource(NewSource::Feed(target)),
+        Some(SourcesCmd::Add { target, .. }) => {
+            console::with_local_file(Command::AddSource(NewSource::Page(target)))
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+        }
+        Some(SourcesCmd::Remove { id }) => Command::RemoveSource { id },
+        Some(SourcesCmd::Poll) => {
+            let handler = handler(layout, settings, live)?;
+            let polled = handler.poll_feeds();
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&polled)?)?;
+            }
+            for polled in polled.into_iter().filter(|_| !json) {
+                writeln!(
+                    out,
+                    "{}: {} added, {} skipped{}",
+                    polled.feed,
+                    polled.added.len(),
+                    polled.skipped.len(),
+                    polled
+                        .error
+                        .map(|e| format!(", error: {e}"))
+                        .unwrap_or_default()
+                )?;
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(SourcesCmd::Import { .. }) => unreachable!("run imports before opening the index"),
+    };
+    let handler = handler(layout, settings, live.clone())?;
+    let code = run_command(&handler, command, json, out)?;
+    embed_new(&live.get());
+    Ok(code)
 }
 
 /// The command handler over the live index, its sources and the state file.
