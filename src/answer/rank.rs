@@ -339,7 +339,7 @@ fn draft(
                 - weighted.iter().zip(&found).filter(unsaid).count() as f32
                     / weighted.len().max(1) as f32;
             let conflict = qualifier_conflict(question, &sentence_tokens, &hit.text);
-            let meaning = closeness.of(&hit.text[range.clone()]);
+            let meaning = closeness.of(h, i);
             let evidence = W_COVERAGE * coverage
                 + W_PHRASE * phrases(&found, weighted, total)
                 + W_CONTEXT * context

@@ -1,7 +1,6 @@
 //! Reading a built generation: BM25 search with query objects built from analyzed terms
 //! (never through the query-parser syntax), term statistics, and passages by id.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -70,18 +69,16 @@ pub struct Index {
     vectors: Option<VectorStore>,
 }
 
-/// How close in meaning each candidate sentence is to the question, by sentence digest;
-/// empty when there is no encoder or no vectors yet.
+/// How close in meaning each candidate sentence is to the question, by passage (the
+/// order of the hits) and sentence (the order of `split::sentences`); empty when there is
+/// no encoder or no vectors yet.
 #[derive(Debug, Default)]
-pub struct Closeness(HashMap<Digest, f32>);
+pub struct Closeness(Vec<Vec<Option<f32>>>);
 
 impl Closeness {
-    /// The cosine of a sentence's vector and the question's, if it has a vector.
-    pub fn of(&self, sentence: &str) -> Option<f32> {
-        if self.0.is_empty() {
-            return None;
-        }
-        self.0.get(&vectors::digest(sentence)).copied()
+    /// The cosine of sentence `sentence` of hit `hit` and the question, if it has a vector.
+    pub fn of(&self, hit: usize, sentence: usize) -> Option<f32> {
+        *self.0.get(hit)?.get(sentence)?
     }
 }
 
@@ -128,15 +125,16 @@ impl Index {
         let (Some(store), Some(encoder)) = (&self.vectors, encoder::shared()) else {
             return Ok(Closeness::default());
         };
-        let digests: Vec<Digest> = hits
+        let digests: Vec<Vec<Digest>> = hits
             .iter()
-            .flat_map(|hit| {
+            .map(|hit| {
                 split::sentences(&hit.text)
                     .into_iter()
                     .map(|r| vectors::digest(&hit.text[r]))
+                    .collect()
             })
             .collect();
-        let stored = store.get(&digests)?;
+        let stored = store.get(&digests.concat())?;
         if stored.is_empty() {
             return Ok(Closeness::default());
         }
@@ -144,10 +142,11 @@ impl Index {
             .embed(&[question])
             .map_err(|e| store.error(e.to_string()))?
             .remove(0);
+        let cosine = |d: &Digest| stored.get(d).map(|v| encoder::cosine(&asked, v));
         Ok(Closeness(
-            stored
-                .into_iter()
-                .map(|(digest, vector)| (digest, encoder::cosine(&asked, &vector)))
+            digests
+                .iter()
+                .map(|sentences| sentences.iter().map(cosine).collect())
                 .collect(),
         ))
     }
