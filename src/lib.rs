@@ -12,3 +12,6 @@ pub mod lexicon;
 pub mod sources;
 pub mod state;
 pub mod track;
+
+#[cfg(test)]
+mod testing;

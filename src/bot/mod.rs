@@ -422,3 +422,237 @@ fn track_error(error: TrackError) -> UserError {
         error => internal(&error),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::State;
+    use crate::testing::{Fixture, article};
+
+    fn fixture_with(state: State) -> Fixture {
+        let strike = article(
+            "Drones strike airbases",
+            "Kyiv Post",
+            "2025-06-01",
+            &["Ukraine's security service said 117 drones were used in the operation."],
+        );
+        Fixture::with_state(&[("strike.md", &strike)], state)
+    }
+
+    /// A handler allowing `burst` commands per member a minute.
+    fn handler(fixture: &Fixture, burst: u32, track_open: bool) -> Handler {
+        let tracker = Arc::new(Tracker::new(fixture.state.clone(), 5));
+        let limiter = RateLimiter::new(burst, Duration::from_secs(60));
+        Handler::new(fixture.sources(), tracker, limiter, track_open)
+    }
+
+    fn actor(user: &str, moderator: bool) -> Actor {
+        Actor {
+            user: user.into(),
+            platform: "console",
+            room: "newsroom".into(),
+            moderator,
+        }
+    }
+
+    fn upload(name: &str, text: &str) -> Command {
+        let text = article("Update", "Reuters", "2025-06-02", &[text]);
+        Command::AddSource(NewSource::Upload {
+            name: name.into(),
+            bytes: text.into_bytes(),
+        })
+    }
+
+    fn error(reply: Reply) -> UserError {
+        match reply {
+            Reply::Error(error) => error,
+            other => panic!("an error, not {other:?}"),
+        }
+    }
+
+    #[test]
+    fn members_ask_and_moderators_change_the_sources() {
+        let fixture = fixture_with(State::in_memory());
+        let handler = handler(&fixture, 10, false);
+        let member = actor("ana", false);
+        let ask = Command::Ask {
+            question: "how many drones were used?".into(),
+        };
+        let Reply::Answer(response) = handler.handle(&member, ask) else {
+            panic!("an answer")
+        };
+        assert_eq!(response.answer.unwrap().text.as_deref(), Some("117"));
+
+        for command in [
+            upload("talks.md", "The talks lasted an hour."),
+            Command::Reindex,
+        ] {
+            let name = command.spec().name;
+            assert_eq!(
+                error(handler.handle(&member, command)),
+                UserError::Forbidden { command: name }
+            );
+        }
+        let track = Command::TrackSearch {
+            query: "talks".into(),
+        };
+        assert!(matches!(
+            error(handler.handle(&member, track)),
+            UserError::Forbidden { .. }
+        ));
+        let Reply::Help { commands } = handler.handle(&member, Command::Help) else {
+            panic!("help")
+        };
+        assert!(commands.iter().all(|c| c.permission == Permission::Anyone));
+
+        let moderator = actor("mod", true);
+        let reply = handler.handle(&moderator, upload("talks.md", "The talks lasted an hour."));
+        assert!(matches!(reply, Reply::SourceAdded(_)), "{reply:?}");
+        assert_eq!(fixture.live.get().report().sources.len(), 2);
+    }
+
+    #[test]
+    fn a_channels_tracking_alerts_it_when_a_source_is_added() {
+        let fixture = fixture_with(State::in_memory());
+        let handler = handler(&fixture, 10, true);
+        let member = actor("ana", false);
+        let track = Command::TrackSearch {
+            query: "bridge repairs".into(),
+        };
+        let Reply::Subscribed(subscription) = handler.handle(&member, track) else {
+            panic!("subscribed")
+        };
+        let text = "Crews began bridge repairs on Tuesday.";
+        handler.handle(&actor("mod", true), upload("bridge.md", text));
+
+        let mut sent = Vec::new();
+        handler.deliver_alerts("console", |alert| {
+            sent.push(alert.clone());
+            Ok(())
+        });
+        let [alert] = sent.as_slice() else {
+            panic!("one alert: {sent:?}")
+        };
+        assert_eq!(alert.subscription, subscription.id);
+        assert_eq!(alert.channel, member.channel());
+        // Delivered alerts are not sent again.
+        handler.deliver_alerts("console", |alert| panic!("sent twice: {alert:?}"));
+
+        // Another channel cannot remove this channel's subscription.
+        let elsewhere = Actor {
+            room: "elsewhere".into(),
+            ..member.clone()
+        };
+        let untrack = Command::Untrack {
+            id: subscription.id,
+        };
+        assert!(matches!(
+            error(handler.handle(&elsewhere, untrack.clone())),
+            UserError::Usage(_)
+        ));
+        assert!(matches!(
+            handler.handle(&member, untrack),
+            Reply::Unsubscribed { .. }
+        ));
+    }
+
+    #[test]
+    fn an_alert_the_platform_fails_to_take_is_retried_in_order() {
+        let fixture = fixture_with(State::in_memory());
+        let handler = handler(&fixture, 10, true);
+        let member = actor("ana", false);
+        for query in ["bridge", "ferries"] {
+            let track = Command::TrackSearch {
+                query: query.into(),
+            };
+            handler.handle(&member, track);
+        }
+        let moderator = actor("mod", true);
+        handler.handle(&moderator, upload("bridge.md", "The bridge reopened."));
+        handler.handle(&moderator, upload("ferries.md", "Ferries stopped running."));
+
+        let mut tried = 0;
+        handler.deliver_alerts("console", |_| {
+            tried += 1;
+            Err(Undelivered::Failed("HTTP 503".into()))
+        });
+        assert_eq!(tried, 1, "a failure stops the round");
+        let mut sent = Vec::new();
+        handler.deliver_alerts("console", |alert| {
+            sent.push(alert.id);
+            Ok(())
+        });
+        assert_eq!(sent.len(), 2);
+        assert!(sent.is_sorted(), "oldest first: {sent:?}");
+    }
+
+    #[test]
+    fn members_asking_too_fast_are_limited_and_moderators_are_not() {
+        let fixture = fixture_with(State::in_memory());
+        let handler = handler(&fixture, 2, false);
+        let member = actor("ana", false);
+        let search = || Command::Search {
+            query: "drones".into(),
+            page: 0,
+        };
+        assert!(matches!(
+            handler.handle(&member, search()),
+            Reply::Passages { .. }
+        ));
+        assert!(handler.passage(&member, "strike", 0).is_ok());
+        assert!(matches!(
+            error(handler.handle(&member, search())),
+            UserError::RateLimited { .. }
+        ));
+        assert!(matches!(
+            handler.passage(&member, "strike", 0),
+            Err(UserError::RateLimited { .. })
+        ));
+        // Help stays available, and another member has a limit of their own.
+        assert!(matches!(
+            handler.handle(&member, Command::Help),
+            Reply::Help { .. }
+        ));
+        assert!(matches!(
+            handler.handle(&actor("bo", false), search()),
+            Reply::Passages { .. }
+        ));
+        let moderator = actor("mod", true);
+        for _ in 0..5 {
+            assert!(matches!(
+                handler.handle(&moderator, search()),
+                Reply::Passages { .. }
+            ));
+        }
+    }
+
+    #[test]
+    fn a_damaged_state_file_turns_tracking_off_and_questions_still_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.sqlite");
+        std::fs::write(&path, b"this is not a SQLite database, only text").unwrap();
+        let fixture = fixture_with(State::open_or_memory(&path));
+        let handler = handler(&fixture, 10, true);
+        let member = actor("ana", false);
+        let track = Command::TrackSearch {
+            query: "drones".into(),
+        };
+        assert_eq!(
+            error(handler.handle(&member, track)),
+            UserError::TrackingUnavailable
+        );
+        assert_eq!(
+            error(handler.handle(&member, Command::Tracked)),
+            UserError::TrackingUnavailable
+        );
+        let ask = Command::Ask {
+            question: "how many drones were used?".into(),
+        };
+        assert!(matches!(handler.handle(&member, ask), Reply::Answer(_)));
+        // The damaged file is left as it was, for the moderators to inspect.
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"this is not a SQLite database, only text"
+        );
+    }
+}

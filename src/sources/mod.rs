@@ -9,14 +9,13 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use crate::corpus::{
     self, Article, Extracted, FeedMeta, FrontMatter, Manifest, ManifestError, SourceError,
 };
 use crate::index::{self, BuildReport, Change, IndexError, Live, SourceReport};
-use crate::state::{self, State, StateError};
+use crate::state::{self, FetchedFrom, State, StateError};
 use fetch::{Expect, FetchError, Fetched, Fetcher, Validators};
 
 /// The longest wait between polls of a failing feed.
@@ -105,11 +104,9 @@ pub struct FeedAdded {
     pub poll: Polled,
 }
 
-/// Where a stored article came from.
+/// Where a stored article came from, and who added it.
 struct Origin<'a> {
-    url: Option<&'a str>,
-    feed: Option<&'a str>,
-    entry_id: Option<&'a str>,
+    from: FetchedFrom<'a>,
     added_by: &'a str,
 }
 
@@ -153,10 +150,6 @@ impl Sources {
         self.live.limits().extract_time
     }
 
-    pub fn state(&self) -> &Arc<State> {
-        &self.state
-    }
-
     /// Fetches a web page, stores its article as a Markdown file and indexes it.
     pub fn add_url(&self, url: &str, added_by: &str) -> Result<SourceReport, SourcesError> {
         let url = fetch::parse(url)?.to_string();
@@ -170,9 +163,10 @@ impl Sources {
         self.store(
             extracted,
             &Origin {
-                url: Some(&final_url),
-                feed: None,
-                entry_id: None,
+                from: FetchedFrom {
+                    url: Some(&final_url),
+                    ..FetchedFrom::default()
+                },
                 added_by,
             },
         )
@@ -226,9 +220,7 @@ impl Sources {
             &file,
             bytes,
             &Origin {
-                url: None,
-                feed: None,
-                entry_id: None,
+                from: FetchedFrom::default(),
                 added_by: &added_by,
             },
         )
@@ -283,13 +275,7 @@ impl Sources {
                 added: Some(chrono::Utc::now().to_rfc3339()),
             },
         )?;
-        self.state
-            .connection()
-            .execute(
-                "INSERT OR REPLACE INTO feeds (id, url, next_poll) VALUES (?1, ?2, 0)",
-                params![id, url.as_str()],
-            )
-            .map_err(|e| self.state.error(e))?;
+        self.state.add_feed(&id, url.as_str())?;
         let poll = self.poll_feed(&id, url.as_str());
         Ok(FeedAdded {
             id,
@@ -302,10 +288,7 @@ impl Sources {
     pub fn remove(&self, id: &str) -> Result<BuildReport, SourcesError> {
         let sources_dir = self.live.layout().sources();
         if Manifest::remove_feed(&sources_dir, id)? {
-            self.state
-                .connection()
-                .execute("DELETE FROM feeds WHERE id = ?1", [id])
-                .map_err(|e| self.state.error(e))?;
+            self.state.remove_feed(id)?;
             return Ok(self.live.get().report().clone());
         }
         let index = self.live.get();
@@ -338,36 +321,23 @@ impl Sources {
                 .update(vec![Change::Remove { id: id.to_string() }])?)
         })?;
         let report = removed?;
-        self.state
-            .connection()
-            .execute("DELETE FROM fetched WHERE source_id = ?1", [id])
-            .map_err(|e| self.state.error(e))?;
+        self.state.forget_fetched(id)?;
         Ok(report)
     }
 
     /// The feeds of the manifest with their polling state.
     pub fn feeds(&self) -> Result<Vec<FeedStatus>, SourcesError> {
         let manifest = Manifest::load(&self.live.layout().sources())?;
-        let connection = self.state.connection();
         let mut out = Vec::new();
         for (id, meta) in &manifest.feeds {
-            let row = connection
-                .query_row(
-                    "SELECT last_fetch, next_poll, last_error, failures FROM feeds WHERE id = ?1",
-                    [id],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )
-                .optional()
-                .map_err(|e| self.state.error(e))?;
-            let (last_fetch, next_poll, last_error, failures) =
-                row.unwrap_or((None, None, None, 0));
+            let record = self.state.feed(id)?;
             out.push(FeedStatus {
                 id: id.clone(),
                 url: meta.url.clone(),
-                last_fetch,
-                next_poll,
-                last_error,
-                failures,
+                last_fetch: record.as_ref().and_then(|r| r.last_fetch),
+                next_poll: record.as_ref().map(|r| r.next_poll),
+                last_error: record.as_ref().and_then(|r| r.last_error.clone()),
+                failures: record.map_or(0, |r| r.failures),
             });
         }
         Ok(out)
@@ -378,26 +348,12 @@ impl Sources {
         let manifest = Manifest::load(&self.live.layout().sources())?;
         let now = state::now();
         let mut due = Vec::new();
-        {
-            let connection = self.state.connection();
-            for (id, meta) in &manifest.feeds {
-                connection
-                    .execute(
-                        "INSERT INTO feeds (id, url, next_poll) VALUES (?1, ?2, 0)
-                         ON CONFLICT (id) DO UPDATE SET url = excluded.url",
-                        params![id, meta.url],
-                    )
-                    .map_err(|e| self.state.error(e))?;
-                // Claiming is one conditional update: only one poller wins a due feed.
-                let claimed = connection
-                    .execute(
-                        "UPDATE feeds SET next_poll = ?3 WHERE id = ?1 AND next_poll <= ?2",
-                        params![id, now, now + CLAIM.as_secs() as i64],
-                    )
-                    .map_err(|e| self.state.error(e))?;
-                if claimed == 1 {
-                    due.push((id.clone(), meta.url.clone()));
-                }
+        for (id, meta) in &manifest.feeds {
+            if self
+                .state
+                .claim_feed(id, &meta.url, now, now + CLAIM.as_secs() as i64)?
+            {
+                due.push((id.clone(), meta.url.clone()));
             }
         }
         Ok(due
@@ -408,10 +364,7 @@ impl Sources {
 
     /// When the next feed is due (Unix seconds), if there are feeds.
     pub fn next_due(&self) -> Result<Option<i64>, SourcesError> {
-        self.state
-            .connection()
-            .query_row("SELECT MIN(next_poll) FROM feeds", [], |r| r.get(0))
-            .map_err(|e| self.state.error(e).into())
+        Ok(self.state.next_poll()?)
     }
 
     /// Fetches one feed (conditionally) and adds its new entries; records the outcome.
@@ -422,26 +375,17 @@ impl Sources {
             skipped: Vec::new(),
             error: None,
         };
-        let validators = self
-            .state
-            .connection()
-            .query_row(
-                "SELECT etag, last_modified FROM feeds WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok(Validators {
-                        etag: r.get(0)?,
-                        last_modified: r.get(1)?,
-                    })
-                },
-            )
-            .optional()
+        let validators = match self.state.feed(id) {
+            Ok(record) => record.map_or_else(Validators::default, |r| Validators {
+                etag: r.etag,
+                last_modified: r.last_modified,
+            }),
             // Without validators the fetch is unconditional: slower, never wrong.
-            .unwrap_or_else(|error| {
+            Err(error) => {
                 tracing::warn!(%error, feed = id, "cannot read the feed's validators");
-                None
-            })
-            .unwrap_or_default();
+                Validators::default()
+            }
+        };
         let outcome = block_on(self.fetcher.get(url, Expect::Feed, &validators))
             .map_err(|e| e.to_string())
             .and_then(|fetched| match fetched {
@@ -463,40 +407,21 @@ impl Sources {
                     Ok(validators)
                 }
             });
-        let now = state::now();
+        let interval = self.poll_interval;
         let result = match outcome {
-            Ok(validators) => self.state.connection().execute(
-                "UPDATE feeds SET etag = ?2, last_modified = ?3, last_fetch = ?4,
-                 last_error = NULL, failures = 0, next_poll = ?5 WHERE id = ?1",
-                params![
-                    id,
-                    validators.etag,
-                    validators.last_modified,
-                    now,
-                    now + self.poll_interval.as_secs() as i64
-                ],
+            Ok(validators) => self.state.feed_polled(
+                id,
+                validators.etag.as_deref(),
+                validators.last_modified.as_deref(),
+                state::now() + interval.as_secs() as i64,
             ),
             Err(error) => {
                 tracing::warn!(feed = id, %error, "feed poll failed");
-                polled.error = Some(error.clone());
-                let connection = self.state.connection();
-                let failures: u32 = connection
-                    .query_row("SELECT failures FROM feeds WHERE id = ?1", [id], |r| {
-                        r.get(0)
-                    })
-                    .unwrap_or(0)
-                    + 1;
-                connection.execute(
-                    "UPDATE feeds SET last_fetch = ?2, last_error = ?3, failures = ?4,
-                     next_poll = ?5 WHERE id = ?1",
-                    params![
-                        id,
-                        now,
-                        error,
-                        failures,
-                        now + backoff(self.poll_interval, failures).as_secs() as i64
-                    ],
-                )
+                let recorded = self.state.feed_failed(id, &error, |failures| {
+                    state::now() + backoff(interval, failures).as_secs() as i64
+                });
+                polled.error = Some(error);
+                recorded.map(drop)
             }
         };
         if let Err(error) = result {
@@ -513,30 +438,18 @@ impl Sources {
         entry: &feed::Entry,
     ) -> Result<Option<String>, SourcesError> {
         let added_by = format!("feed {feed_id}");
-        let seen = self
-            .state
-            .connection()
-            .query_row(
-                "SELECT 1 FROM fetched WHERE feed = ?1 AND entry_id = ?2",
-                params![feed_id, entry.id],
-                |_| Ok(()),
-            )
-            .optional()
-            .map_err(|e| self.state.error(e))?
-            .is_some();
-        if seen {
+        if self.state.entry_fetched(feed_id, &entry.id)? {
             return Ok(None);
         }
         if let Some(url) = &entry.url
             && let Some(existing) = self.known_url(url)?
         {
-            let origin = Origin {
+            let from = FetchedFrom {
                 url: Some(url),
                 feed: Some(feed_id),
                 entry_id: Some(&entry.id),
-                added_by: &added_by,
             };
-            self.record_fetched(&existing, &origin, None)?;
+            self.state.record_fetched(&existing, from, None)?;
             return Ok(None);
         }
         // The linked page has the whole article; the entry's own content is the fallback.
@@ -577,15 +490,17 @@ impl Sources {
                 .and_then(|d| corpus::PubDate::parse(&d.to_rfc3339()));
         }
         let origin = Origin {
-            url: url.as_deref(),
-            feed: Some(feed_id),
-            entry_id: Some(&entry.id),
+            from: FetchedFrom {
+                url: url.as_deref(),
+                feed: Some(feed_id),
+                entry_id: Some(&entry.id),
+            },
             added_by: &added_by,
         };
         match self.store(extracted, &origin) {
             Ok(report) => Ok(Some(report.id)),
             Err(SourcesError::Duplicate { existing, .. }) => {
-                self.record_fetched(&existing, &origin, None)?;
+                self.state.record_fetched(&existing, origin.from, None)?;
                 Ok(None)
             }
             Err(error) => Err(error),
@@ -622,7 +537,11 @@ impl Sources {
             title: extracted.title.clone(),
             outlet: extracted.outlet.clone(),
             author: extracted.author.clone(),
-            url: origin.url.map(str::to_string).or(extracted.url.clone()),
+            url: origin
+                .from
+                .url
+                .map(str::to_string)
+                .or(extracted.url.clone()),
             date: extracted
                 .published
                 .map(|d| serde_norway::Value::String(d.to_string())),
@@ -632,6 +551,7 @@ impl Sources {
         let base = slug(&format!(
             "{} {}",
             origin
+                .from
                 .url
                 .and_then(|u| url::Url::parse(u).ok())
                 .and_then(|u| u
@@ -644,7 +564,7 @@ impl Sources {
         let article =
             corpus::read_str(String::new(), "md", &text, self.extract_time()).map_err(|error| {
                 SourcesError::Article {
-                    what: origin.url.unwrap_or("the article").to_string(),
+                    what: origin.from.url.unwrap_or("the article").to_string(),
                     error,
                 }
             })?;
@@ -688,7 +608,7 @@ impl Sources {
             article,
             file: file.to_string(),
         }])?;
-        self.record_fetched(&id, origin, Some(&digest))?;
+        self.state.record_fetched(&id, origin.from, Some(&digest))?;
         Ok(report
             .sources
             .into_iter()
@@ -696,43 +616,9 @@ impl Sources {
             .expect("the update indexed the source"))
     }
 
-    /// Records what a source was fetched from (a feed entry that duplicates an existing
-    /// source is recorded under that source), so it is not fetched again.
-    fn record_fetched(
-        &self,
-        source_id: &str,
-        origin: &Origin,
-        digest: Option<&str>,
-    ) -> Result<(), SourcesError> {
-        self.state
-            .connection()
-            .execute(
-                "INSERT INTO fetched (source_id, feed, entry_id, url, content_hash, added_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    source_id,
-                    origin.feed,
-                    origin.entry_id,
-                    origin.url,
-                    digest,
-                    state::now()
-                ],
-            )
-            .map_err(|e| self.state.error(e))?;
-        Ok(())
-    }
-
     /// The source that already has this URL, if any.
     fn known_url(&self, url: &str) -> Result<Option<String>, SourcesError> {
-        let fetched: Option<String> = self
-            .state
-            .connection()
-            .query_row("SELECT source_id FROM fetched WHERE url = ?1", [url], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| self.state.error(e))?;
-        Ok(fetched.or_else(|| {
+        Ok(self.state.source_fetched_from(url)?.or_else(|| {
             self.live
                 .get()
                 .report()
@@ -859,6 +745,132 @@ mod tests {
         assert_eq!(slug("../../etc/passwd"), "etc-passwd");
         assert_eq!(slug("✓"), "source");
         assert!(slug(&"word ".repeat(40)).len() <= 60);
+    }
+
+    use crate::corpus::FeedMeta;
+    use crate::testing::{Fixture, article};
+
+    const DRONES: &str = "Ukraine's security service said 117 drones were used.";
+
+    fn fixture() -> Fixture {
+        Fixture::new(&[(
+            "strike.md",
+            &article("Strike", "Kyiv Post", "2025-06-01", &[DRONES]),
+        )])
+    }
+
+    fn source_ids(fixture: &Fixture) -> Vec<String> {
+        let index = fixture.live.get();
+        index
+            .report()
+            .sources
+            .iter()
+            .map(|s| s.id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn an_upload_is_indexed_once_and_can_be_added_again_after_removal() {
+        let fixture = fixture();
+        let sources = fixture.sources();
+        let text = article(
+            "Talks",
+            "Reuters",
+            "2025-06-02",
+            &["The talks lasted an hour."],
+        );
+        let added = sources
+            .add_file("talks.md", text.as_bytes(), "ana")
+            .unwrap();
+        assert_eq!(added.outlet.as_deref(), Some("Reuters"));
+        assert_eq!(source_ids(&fixture), ["strike", "talks"]);
+
+        // The same text under another name is refused, and nothing is written.
+        let error = sources
+            .add_file("copy.md", text.as_bytes(), "ana")
+            .unwrap_err();
+        assert!(
+            matches!(&error, SourcesError::Duplicate { existing, why: "text" } if existing == "talks"),
+            "{error}"
+        );
+        assert!(!fixture.dir.path().join("sources/copy.md").exists());
+
+        sources.remove("talks").unwrap();
+        assert_eq!(source_ids(&fixture), ["strike"]);
+        assert!(!fixture.dir.path().join("sources/talks.md").exists());
+        sources
+            .add_file("talks.md", text.as_bytes(), "ana")
+            .unwrap();
+        assert_eq!(source_ids(&fixture), ["strike", "talks"]);
+    }
+
+    #[test]
+    fn an_upload_that_is_not_an_article_is_refused_and_the_index_is_unchanged() {
+        let fixture = fixture();
+        let sources = fixture.sources();
+        let refused = [
+            ("report.pdf", b"%PDF-1.7".as_slice()),
+            ("empty.md", b"".as_slice()),
+            ("binary.txt", &[0xff, 0xfe, 0x00, 0x00, 0x9f][..]),
+        ];
+        for (name, bytes) in refused {
+            let error = sources.add_file(name, bytes, "ana").unwrap_err();
+            assert!(error.is_users(), "{name}: {error}");
+            assert!(error.to_string().contains(name), "{name}: {error}");
+        }
+        let too_big = vec![b'a'; (sources.max_bytes() + 1) as usize];
+        let error = sources.add_file("big.txt", &too_big, "ana").unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                SourcesError::Article {
+                    error: SourceError::TooLarge { .. },
+                    ..
+                }
+            ),
+            "{error}"
+        );
+        assert_eq!(source_ids(&fixture), ["strike"]);
+        assert!(matches!(
+            sources.remove("nothing"),
+            Err(SourcesError::Unknown(id)) if id == "nothing"
+        ));
+    }
+
+    #[test]
+    fn a_failing_feed_is_recorded_and_backs_off() {
+        let fixture = fixture();
+        let sources = fixture.sources();
+        // Loopback is refused by the fetcher's policy, so the poll fails without a network.
+        let meta = FeedMeta {
+            url: "http://127.0.0.1:9/feed.xml".into(),
+            added_by: None,
+            added: None,
+        };
+        Manifest::add_feed(&fixture.live.layout().sources(), "local", &meta).unwrap();
+        let [listed] = sources.feeds().unwrap().try_into().unwrap();
+        assert_eq!((listed.next_poll, listed.failures), (None, 0));
+
+        let polled = sources.poll_due().unwrap();
+        let [polled] = polled.as_slice() else {
+            panic!("one poll: {polled:?}")
+        };
+        assert!(
+            polled.error.is_some() && polled.added.is_empty(),
+            "{polled:?}"
+        );
+        let [listed] = sources.feeds().unwrap().try_into().unwrap();
+        assert_eq!(listed.failures, 1);
+        assert_eq!(listed.last_error, polled.error);
+        let wait = listed.next_poll.unwrap() - listed.last_fetch.unwrap();
+        assert_eq!(wait, backoff(sources.poll_interval(), 1).as_secs() as i64);
+        // Not due again yet.
+        assert!(sources.poll_due().unwrap().is_empty());
+        assert_eq!(sources.next_due().unwrap(), listed.next_poll);
+
+        sources.remove("local").unwrap();
+        assert!(sources.feeds().unwrap().is_empty());
+        assert_eq!(sources.next_due().unwrap(), None);
     }
 
     #[test]

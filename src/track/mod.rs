@@ -12,48 +12,19 @@ mod brief;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use rusqlite::{Transaction, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 
 use crate::answer::{self, AskError, Response};
 use crate::corpus::Fingerprint;
 use crate::index::{Hit, Index, IndexError, Pointer, SourceInfo, analyzer};
-use crate::state::{self, State, StateError};
+use crate::state::{self, Matching, State, StateError};
+
+pub use crate::state::{Kind, Subscription};
 
 pub use brief::{Brief, Story, brief, parse_since};
 
 /// How many earlier alerts of a subscription a new passage is compared with for copies.
 const RECENT_FOR_COPIES: usize = 200;
-
-/// What a subscription watches for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// New passages that contain every word of a query.
-    Search,
-    /// Changes in the answer to a question.
-    Question,
-}
-
-impl Kind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Kind::Search => "search",
-            Kind::Question => "question",
-        }
-    }
-}
-
-/// A standing search or question of one channel.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Subscription {
-    pub id: i64,
-    pub kind: Kind,
-    pub platform: String,
-    pub channel: String,
-    pub query: String,
-    pub created_by: String,
-}
 
 /// Where alerts go: a platform and a channel (room) on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,60 +133,30 @@ impl Tracker {
             Kind::Question => Some(self.current_answer(index, query)?),
         };
         self.sync(index)?;
-        let connection = self.state.connection();
-        connection
-            .execute(
-                "INSERT INTO subscriptions (kind, platform, channel, query, created_by, created_at, answer)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    kind.as_str(),
-                    channel.platform,
-                    channel.id,
-                    query,
-                    created_by,
-                    state::now(),
-                    answer.map(|a| serde_json::to_string(&a).expect("quote serializes"))
-                ],
-            )
-            .map_err(|e| self.state.error(e))?;
-        Ok(Subscription {
-            id: connection.last_insert_rowid(),
+        let answer = answer.map(|a| serde_json::to_string(&a).expect("an answer serializes"));
+        Ok(self.state.add_subscription(
             kind,
-            platform: channel.platform.clone(),
-            channel: channel.id.clone(),
-            query: query.to_string(),
-            created_by: created_by.to_string(),
-        })
+            &channel.platform,
+            &channel.id,
+            query,
+            created_by,
+            answer.as_deref(),
+        )?)
     }
 
     /// The subscriptions of a channel.
     pub fn list(&self, channel: &Channel) -> Result<Vec<Subscription>, TrackError> {
-        let connection = self.state.connection();
-        let mut statement = connection
-            .prepare(
-                "SELECT id, kind, platform, channel, query, created_by FROM subscriptions
-                 WHERE platform = ?1 AND channel = ?2 ORDER BY id",
-            )
-            .map_err(|e| self.state.error(e))?;
-        let rows = statement
-            .query_map(params![channel.platform, channel.id], subscription_row)
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| self.state.error(e))?;
-        Ok(rows)
+        Ok(self
+            .state
+            .subscriptions_of(&channel.platform, &channel.id)?)
     }
 
     /// Removes a subscription of this channel (and its undelivered alerts). `false`: the
     /// channel has no such subscription.
     pub fn unsubscribe(&self, channel: &Channel, id: i64) -> Result<bool, TrackError> {
-        let removed = self
+        Ok(self
             .state
-            .connection()
-            .execute(
-                "DELETE FROM subscriptions WHERE id = ?1 AND platform = ?2 AND channel = ?3",
-                params![id, channel.platform, channel.id],
-            )
-            .map_err(|e| self.state.error(e))?;
-        Ok(removed == 1)
+            .remove_subscription(&channel.platform, &channel.id, id)?)
     }
 
     /// Matches what the index has that tracking has not seen yet, and queues the alerts.
@@ -232,67 +173,53 @@ impl Tracker {
     }
 
     fn match_new_sources(&self, index: &Index) -> Result<usize, TrackError> {
-        let mut connection = self.state.connection();
-        let tx = connection
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| self.state.error(e))?;
-        let seen: std::collections::HashMap<String, String> = {
-            let mut statement = tx
-                .prepare("SELECT id, digest FROM seen_sources")
-                .map_err(|e| self.state.error(e))?;
-            statement
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .and_then(|rows| rows.collect::<Result<_, _>>())
-                .map_err(|e| self.state.error(e))?
-        };
-        let new: Vec<_> = index
-            .report()
-            .sources
-            .iter()
-            .filter_map(|s| Some((s, s.digest.as_deref()?)))
-            .filter(|(s, digest)| seen.get(&s.id).map(String::as_str) != Some(*digest))
-            .collect();
-        if new.is_empty() {
-            return Ok(0);
-        }
-        let subscriptions = all_subscriptions(&tx).map_err(|e| self.state.error(e))?;
-        let mut queued = 0;
-        if !subscriptions.is_empty() {
-            let mut passages = Vec::new();
-            for (source, _) in &new {
-                passages.extend(index.passages_of(&source.id)?);
+        self.state.matching(|matching| {
+            let seen = matching.seen()?;
+            let new: Vec<_> = index
+                .report()
+                .sources
+                .iter()
+                .filter_map(|s| Some((s, s.digest.as_deref()?)))
+                .filter(|(s, digest)| seen.get(&s.id).map(String::as_str) != Some(*digest))
+                .collect();
+            if new.is_empty() {
+                return Ok(0);
             }
-            for (subscription, answer) in &subscriptions {
-                queued += match subscription.kind {
-                    Kind::Search => self.queue_passages(&tx, subscription, &passages)?,
-                    Kind::Question => {
-                        self.queue_answer_change(&tx, index, subscription, answer.as_deref())?
-                    }
-                };
+            let subscriptions = matching.subscriptions()?;
+            let mut queued = 0;
+            if !subscriptions.is_empty() {
+                let mut passages = Vec::new();
+                for (source, _) in &new {
+                    passages.extend(index.passages_of(&source.id)?);
+                }
+                for (subscription, answer) in &subscriptions {
+                    queued += match subscription.kind {
+                        Kind::Search => self.queue_passages(matching, subscription, &passages)?,
+                        Kind::Question => self.queue_answer_change(
+                            matching,
+                            index,
+                            subscription,
+                            answer.as_deref(),
+                        )?,
+                    };
+                }
             }
-        }
-        let now = state::now();
-        for (source, digest) in &new {
-            tx.execute(
-                "INSERT INTO seen_sources (id, digest, first_seen) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (id) DO UPDATE SET digest = excluded.digest",
-                params![source.id, digest, now],
-            )
-            .map_err(|e| self.state.error(e))?;
-        }
-        tx.commit().map_err(|e| self.state.error(e))?;
-        Ok(queued)
+            for (source, digest) in &new {
+                matching.mark_seen(&source.id, digest)?;
+            }
+            Ok(queued)
+        })
     }
 
     /// Queues the new passages that match a standing search, copies folded.
     fn queue_passages(
         &self,
-        tx: &Transaction,
+        matching: &Matching,
         subscription: &Subscription,
         passages: &[Hit],
     ) -> Result<usize, TrackError> {
         let terms = search_terms(&subscription.query);
-        let matching = passages.iter().filter(|hit| {
+        let hits = passages.iter().filter(|hit| {
             let found: HashSet<String> = analyzer::terms(&hit.text)
                 .into_iter()
                 .map(|t| t.term)
@@ -300,27 +227,16 @@ impl Tracker {
             terms.iter().all(|t| found.contains(t))
         });
         // Earlier alerts of this subscription: a reprint of one of them is not news.
-        let earlier: Vec<Fingerprint> = {
-            let mut statement = tx
-                .prepare(
-                    "SELECT body FROM alerts WHERE subscription = ?1 ORDER BY id DESC LIMIT ?2",
-                )
-                .map_err(|e| self.state.error(e))?;
-            statement
-                .query_map(params![subscription.id, RECENT_FOR_COPIES as i64], |r| {
-                    r.get::<_, String>(0)
-                })
-                .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-                .map_err(|e| self.state.error(e))?
-                .iter()
-                .filter_map(|body| match serde_json::from_str(body) {
-                    Ok(AlertBody::Passage { quote, .. }) => Some(Fingerprint::of(&quote.text)),
-                    _ => None,
-                })
-                .collect()
-        };
+        let earlier: Vec<Fingerprint> = matching
+            .recent_alerts(subscription.id, RECENT_FOR_COPIES)?
+            .iter()
+            .filter_map(|body| match serde_json::from_str(body) {
+                Ok(AlertBody::Passage { quote, .. }) => Some(Fingerprint::of(&quote.text)),
+                _ => None,
+            })
+            .collect();
         let mut quotes: Vec<(Quote, Fingerprint)> = Vec::new();
-        for hit in matching {
+        for hit in hits {
             let fingerprint = Fingerprint::of(&hit.text);
             if earlier.iter().any(|f| f.is_copy(&fingerprint)) {
                 continue;
@@ -354,7 +270,7 @@ impl Tracker {
                 query: subscription.query.clone(),
                 quote,
             };
-            queued += self.queue(tx, subscription, &key, &body)?;
+            queued += self.queue(matching, subscription, &key, &body)?;
         }
         if extra > 0 {
             let body = AlertBody::More {
@@ -362,7 +278,7 @@ impl Tracker {
                 count: extra,
             };
             let key = format!("more-{}-{}", state::now(), queued);
-            queued += self.queue(tx, subscription, &key, &body)?;
+            queued += self.queue(matching, subscription, &key, &body)?;
         }
         Ok(queued)
     }
@@ -370,7 +286,7 @@ impl Tracker {
     /// Re-asks a standing question and queues an alert if the answer changed.
     fn queue_answer_change(
         &self,
-        tx: &Transaction,
+        matching: &Matching,
         index: &Index,
         subscription: &Subscription,
         old: Option<&str>,
@@ -411,15 +327,11 @@ impl Tracker {
             "answer-{}",
             blake3::hash(serde_json::to_string(&body).expect("serializes").as_bytes()).to_hex()
         );
-        tx.execute(
-            "UPDATE subscriptions SET answer = ?2 WHERE id = ?1",
-            params![
-                subscription.id,
-                serde_json::to_string(&new).expect("serializes")
-            ],
-        )
-        .map_err(|e| self.state.error(e))?;
-        self.queue(tx, subscription, &key, &body)
+        matching.remember_answer(
+            subscription.id,
+            &serde_json::to_string(&new).expect("serializes"),
+        )?;
+        self.queue(matching, subscription, &key, &body)
     }
 
     fn current_answer(&self, index: &Index, question: &str) -> Result<Remembered, TrackError> {
@@ -433,60 +345,37 @@ impl Tracker {
 
     fn queue(
         &self,
-        tx: &Transaction,
+        matching: &Matching,
         subscription: &Subscription,
         key: &str,
         body: &AlertBody,
     ) -> Result<usize, TrackError> {
-        let inserted = tx
-            .execute(
-                "INSERT OR IGNORE INTO alerts (subscription, key, platform, channel, body, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    subscription.id,
-                    key,
-                    subscription.platform,
-                    subscription.channel,
-                    serde_json::to_string(body).expect("alert serializes"),
-                    state::now()
-                ],
-            )
-            .map_err(|e| self.state.error(e))?;
-        Ok(inserted)
+        let body = serde_json::to_string(body).expect("an alert serializes");
+        Ok(usize::from(matching.queue_alert(
+            subscription,
+            key,
+            &body,
+        )?))
     }
 
     /// Alerts not yet delivered on a platform, oldest first.
     pub fn pending(&self, platform: &str) -> Result<Vec<Alert>, TrackError> {
-        let connection = self.state.connection();
-        let mut statement = connection
-            .prepare(
-                "SELECT id, subscription, channel, body FROM alerts
-                 WHERE platform = ?1 AND delivered_at IS NULL ORDER BY id",
-            )
-            .map_err(|e| self.state.error(e))?;
-        let rows = statement
-            .query_map([platform], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| self.state.error(e))?;
-        Ok(rows
+        Ok(self
+            .state
+            .pending_alerts(platform)?
             .into_iter()
-            .filter_map(|(id, subscription, channel, body)| {
-                let body = serde_json::from_str(&body)
-                    .inspect_err(|error| tracing::error!(alert = id, %error, "unreadable alert"))
+            .filter_map(|stored| {
+                let body = serde_json::from_str(&stored.body)
+                    .inspect_err(
+                        |error| tracing::error!(alert = stored.id, %error, "unreadable alert"),
+                    )
                     .ok()?;
                 Some(Alert {
-                    id,
-                    subscription,
+                    id: stored.id,
+                    subscription: stored.subscription,
                     channel: Channel {
                         platform: platform.to_string(),
-                        id: channel,
+                        id: stored.channel,
                     },
                     body,
                 })
@@ -496,27 +385,12 @@ impl Tracker {
 
     /// Marks an alert delivered (the platform accepted it).
     pub fn delivered(&self, alert: i64) -> Result<(), TrackError> {
-        self.state
-            .connection()
-            .execute(
-                "UPDATE alerts SET delivered_at = ?2 WHERE id = ?1",
-                params![alert, state::now()],
-            )
-            .map_err(|e| self.state.error(e))?;
-        Ok(())
+        Ok(self.state.alert_delivered(alert)?)
     }
 
     /// When tracking first saw each source (Unix seconds), for `brief`.
     fn first_seen(&self) -> Result<std::collections::HashMap<String, i64>, TrackError> {
-        let connection = self.state.connection();
-        let mut statement = connection
-            .prepare("SELECT id, first_seen FROM seen_sources")
-            .map_err(|e| self.state.error(e))?;
-        let rows = statement
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .and_then(|rows| rows.collect::<Result<_, _>>())
-            .map_err(|e| self.state.error(e))?;
-        Ok(rows)
+        Ok(self.state.first_seen()?)
     }
 }
 
@@ -574,69 +448,216 @@ fn search_terms(query: &str) -> Vec<String> {
     terms.dedup();
     terms
 }
-
-fn subscription_row(r: &rusqlite::Row) -> rusqlite::Result<Subscription> {
-    let kind: String = r.get(1)?;
-    // A kind this version does not know is an error, not silently a search.
-    let kind = [Kind::Search, Kind::Question]
-        .into_iter()
-        .find(|k| k.as_str() == kind)
-        .ok_or_else(|| {
-            rusqlite::Error::FromSqlConversionFailure(
-                1,
-                rusqlite::types::Type::Text,
-                format!("unknown subscription kind {kind:?}").into(),
-            )
-        })?;
-    Ok(Subscription {
-        id: r.get(0)?,
-        kind,
-        platform: r.get(2)?,
-        channel: r.get(3)?,
-        query: r.get(4)?,
-        created_by: r.get(5)?,
-    })
-}
-
-fn all_subscriptions(tx: &Transaction) -> rusqlite::Result<Vec<(Subscription, Option<String>)>> {
-    let mut statement = tx.prepare(
-        "SELECT id, kind, platform, channel, query, created_by, answer FROM subscriptions ORDER BY id",
-    )?;
-    statement
-        .query_map([], |r| Ok((subscription_row(r)?, r.get(6)?)))?
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{Fixture, article};
+
+    const BRIDGE: &str = "Crews began repairs on the Crimean bridge on Tuesday, officials said.";
+
+    fn console() -> Channel {
+        Channel {
+            platform: "console".into(),
+            id: "newsroom".into(),
+        }
+    }
+
+    fn fixture() -> Fixture {
+        Fixture::new(&[(
+            "strike.md",
+            &article(
+                "Drones strike airbases",
+                "Kyiv Post",
+                "2025-06-01",
+                &[
+                    "Ukraine's security service said 117 drones were used in the operation.",
+                    "An earlier attack had damaged the Crimean bridge in 2023.",
+                ],
+            ),
+        )])
+    }
+
+    fn add(fixture: &Fixture, name: &str, outlet: &str, paragraphs: &[&str]) -> String {
+        let text = article("Update", outlet, "2025-06-02", paragraphs);
+        let sources = fixture.sources();
+        sources.add_file(name, text.as_bytes(), "test").unwrap().id
+    }
+
+    fn subscribe(fixture: &Fixture, tracker: &Tracker, kind: Kind, query: &str) -> Subscription {
+        tracker
+            .subscribe(&fixture.live.get(), &console(), kind, query, "ana")
+            .unwrap()
+    }
+
+    fn pending(tracker: &Tracker) -> Vec<AlertBody> {
+        tracker
+            .pending("console")
+            .unwrap()
+            .into_iter()
+            .map(|a| a.body)
+            .collect()
+    }
 
     #[test]
-    fn a_subscription_of_an_unknown_kind_is_an_error_not_a_search() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = Arc::new(State::open(&dir.path().join("state.sqlite")).unwrap());
-        let channel = Channel {
-            platform: "console".into(),
-            id: "console".into(),
-        };
-        let insert = |kind: &str| {
-            state
-                .connection()
-                .execute(
-                    "INSERT INTO subscriptions (kind, platform, channel, query, created_by, created_at)
-                     VALUES (?1, 'console', 'console', 'drones', 'ana', 0)",
-                    params![kind],
-                )
-                .unwrap();
-        };
-        let tracker = Tracker::new(state.clone(), 5);
-        insert("question");
-        assert_eq!(tracker.list(&channel).unwrap()[0].kind, Kind::Question);
-        insert("digest");
-        let error = tracker.list(&channel).unwrap_err().to_string();
-        assert!(
-            error.contains("unknown subscription kind \"digest\""),
-            "{error}"
+    fn a_standing_search_alerts_once_and_only_on_new_reporting() {
+        let fixture = fixture();
+        let tracker = Tracker::new(fixture.state.clone(), 5);
+        subscribe(&fixture, &tracker, Kind::Search, "Crimean bridge");
+        // What was indexed before the subscription is not news.
+        tracker.sync(&fixture.live.get()).unwrap();
+        assert!(pending(&tracker).is_empty());
+
+        add(
+            &fixture,
+            "repairs.md",
+            "Reuters",
+            &[BRIDGE, "Traffic stays closed."],
         );
+        assert_eq!(tracker.sync(&fixture.live.get()).unwrap(), 1);
+        let alerts = tracker.pending("console").unwrap();
+        let [alert] = alerts.as_slice() else {
+            panic!("one alert: {alerts:?}")
+        };
+        assert_eq!(alert.channel, console());
+        let AlertBody::Passage { query, quote } = &alert.body else {
+            panic!("a passage: {alert:?}")
+        };
+        assert_eq!(query, "Crimean bridge");
+        assert!(quote.text.contains(BRIDGE), "{}", quote.text);
+        assert_eq!(quote.source.outlet.as_deref(), Some("Reuters"));
+
+        // Matching again finds nothing new; a delivered alert leaves the outbox.
+        assert_eq!(tracker.sync(&fixture.live.get()).unwrap(), 0);
+        tracker.delivered(alert.id).unwrap();
+        assert!(pending(&tracker).is_empty());
+    }
+
+    #[test]
+    fn a_reprint_is_one_alert_naming_every_outlet_and_is_not_news_again() {
+        let fixture = fixture();
+        let tracker = Tracker::new(fixture.state.clone(), 5);
+        subscribe(&fixture, &tracker, Kind::Search, "bridge repairs");
+        add(&fixture, "wire.md", "Reuters", &[BRIDGE]);
+        add(
+            &fixture,
+            "reprint.md",
+            "Daily Star",
+            &[BRIDGE, "Our reporter adds: traffic is closed."],
+        );
+        tracker.sync(&fixture.live.get()).unwrap();
+        let alerts = pending(&tracker);
+        let [AlertBody::Passage { quote, .. }] = alerts.as_slice() else {
+            panic!("one passage alert: {alerts:?}")
+        };
+        let also: Vec<_> = quote
+            .also_reported_by
+            .iter()
+            .map(|s| s.outlet.clone())
+            .collect();
+        assert_eq!(also.len(), 1, "{quote:?}");
+        assert_ne!(also[0], quote.source.outlet);
+
+        // A later reprint of an alerted passage is not posted again.
+        add(
+            &fixture,
+            "late.md",
+            "Evening Post",
+            &[BRIDGE, "Filed late."],
+        );
+        assert_eq!(tracker.sync(&fixture.live.get()).unwrap(), 0);
+    }
+
+    #[test]
+    fn more_matches_than_an_update_may_post_are_summed_up() {
+        let fixture = fixture();
+        let tracker = Tracker::new(fixture.state.clone(), 1);
+        subscribe(&fixture, &tracker, Kind::Search, "bridge");
+        // Three sources, since short paragraphs of one article make one passage.
+        for (name, text) in [
+            ("repairs.md", BRIDGE),
+            (
+                "divers.md",
+                "Divers inspected the bridge supports for a second day.",
+            ),
+            (
+                "ferries.md",
+                "Ferries replace the bridge for freight until the repairs end.",
+            ),
+        ] {
+            add(&fixture, name, "Reuters", &[text]);
+        }
+        let alerts = pending(&tracker);
+        assert_eq!(alerts.len(), 0, "nothing before a sync");
+        tracker.sync(&fixture.live.get()).unwrap();
+        let alerts = pending(&tracker);
+        assert!(
+            matches!(
+                alerts.as_slice(),
+                [AlertBody::Passage { .. }, AlertBody::More { count: 2, .. }]
+            ),
+            "{alerts:?}"
+        );
+    }
+
+    #[test]
+    fn a_standing_question_alerts_when_reporting_changes_its_answer() {
+        let fixture = fixture();
+        let tracker = Tracker::new(fixture.state.clone(), 5);
+        subscribe(
+            &fixture,
+            &tracker,
+            Kind::Question,
+            "how many drones were used?",
+        );
+        add(&fixture, "unrelated.md", "Reuters", &[BRIDGE]);
+        tracker.sync(&fixture.live.get()).unwrap();
+        assert!(pending(&tracker).is_empty(), "the answer did not change");
+
+        add(
+            &fixture,
+            "recount.md",
+            "BBC",
+            &["Officials later said 150 drones were used in the operation."],
+        );
+        tracker.sync(&fixture.live.get()).unwrap();
+        let alerts = pending(&tracker);
+        let [
+            AlertBody::AnswerChanged {
+                question,
+                old,
+                new,
+                differing,
+            },
+        ] = alerts.as_slice()
+        else {
+            panic!("one changed answer: {alerts:?}")
+        };
+        assert_eq!(question, "how many drones were used?");
+        let figures: Vec<_> = old
+            .iter()
+            .chain(new)
+            .map(|q| q.as_ref())
+            .chain(differing)
+            .filter_map(|q| q.answer.clone())
+            .collect();
+        assert!(figures.iter().any(|f| f.contains("150")), "{figures:?}");
+        assert!(figures.iter().any(|f| f.contains("117")), "{figures:?}");
+    }
+
+    #[test]
+    fn a_query_of_common_words_only_cannot_be_tracked() {
+        let fixture = fixture();
+        let tracker = Tracker::new(fixture.state.clone(), 5);
+        let error = tracker
+            .subscribe(
+                &fixture.live.get(),
+                &console(),
+                Kind::Search,
+                "the of it",
+                "ana",
+            )
+            .unwrap_err();
+        assert!(matches!(error, TrackError::Unusable(_)), "{error}");
+        assert!(tracker.list(&console()).unwrap().is_empty());
     }
 }

@@ -1,12 +1,21 @@
 //! The bot's durable state in one SQLite file (`index/state.sqlite` or `SITREP_STATE`):
 //! feed polling state, what was fetched (for dedup), subscriptions, and the alert outbox.
 //! Several processes may share it; SQLite serialises their writes.
+//!
+//! All SQL lives here, behind typed methods: `feeds` for what the sources poll and fetch,
+//! `tracking` for subscriptions, the sources tracking has seen, and the alert outbox.
+
+mod feeds;
+mod tracking;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::Connection;
+
+pub use feeds::{FeedRecord, FetchedFrom};
+pub use tracking::{Kind, Matching, StoredAlert, Subscription};
 
 /// The schema; each statement is idempotent, so opening an existing file is safe.
 const SCHEMA: &str = "
@@ -112,13 +121,22 @@ impl State {
             Err(error) => error,
         };
         tracing::error!(%error, "state file unusable: tracking is unavailable until it is repaired or moved away");
+        State {
+            unavailable: Some(error.to_string()),
+            path: path.to_path_buf(),
+            ..State::in_memory()
+        }
+    }
+
+    /// An empty state that lives in memory only (tests; a stand-in for an unusable file).
+    pub fn in_memory() -> State {
         let connection = Connection::open_in_memory()
             .and_then(|c| c.execute_batch(SCHEMA).map(|()| c))
             .expect("an in-memory database opens");
         State {
-            path: path.to_path_buf(),
+            path: PathBuf::from(":memory:"),
             connection: Mutex::new(connection),
-            unavailable: Some(error.to_string()),
+            unavailable: None,
         }
     }
 
@@ -127,13 +145,20 @@ impl State {
         self.unavailable.as_deref()
     }
 
-    /// The connection, for one module's statements.
-    pub fn connection(&self) -> MutexGuard<'_, Connection> {
+    /// Runs statements on the connection; a failure names the file.
+    fn run<T>(
+        &self,
+        statements: impl FnOnce(&mut Connection) -> rusqlite::Result<T>,
+    ) -> Result<T, StateError> {
+        statements(&mut self.lock()).map_err(|source| self.error(source))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
         self.connection.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Wraps a SQLite error with the file's path.
-    pub fn error(&self, source: rusqlite::Error) -> StateError {
+    fn error(&self, source: rusqlite::Error) -> StateError {
         StateError {
             path: self.path.clone(),
             source,
