@@ -513,13 +513,10 @@ async fn serve(mode: ServeCmd, handler: Arc<Handler>, settings: &Settings) -> an
     }
     let config = &settings.discord;
     let token = config.token.as_ref().map(|t| t.expose().to_string());
-    let http = token.as_deref().map(|t| {
-        Arc::new(discord::rest_client(
-            t,
-            config.application_id,
-            config.http_proxy.as_deref(),
-        ))
-    });
+    let rest_client = |token: &str| {
+        discord::rest_client(token, config.application_id, config.http_proxy.as_deref())
+    };
+    let http = token.as_deref().map(|t| Arc::new(rest_client(t)));
     let bot = Arc::new(Discord {
         handler,
         moderator_roles: config.moderator_roles.clone(),
@@ -529,7 +526,8 @@ async fn serve(mode: ServeCmd, handler: Arc<Handler>, settings: &Settings) -> an
     match mode {
         ServeCmd::Discord => {
             let token = token.context("DISCORD_TOKEN is not set (see .env.example)")?;
-            discord::run_gateway(bot, &token, config.guild_id).await
+            let http = rest_client(&token);
+            discord::run_gateway(bot, http, config.guild_id).await
         }
         ServeCmd::Matrix => unreachable!("handled above"),
         ServeCmd::Interactions { listen } => {

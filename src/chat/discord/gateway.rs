@@ -15,9 +15,10 @@ pub fn rest_client(token: &str, application_id: Option<u64>, proxy: Option<&str>
 }
 
 /// Gateway mode: registers the commands when ready, answers interactions as they come.
+/// `http` (see `rest_client`) also finds the gateway, so a proxy serves both.
 pub async fn run_gateway(
     discord: Arc<Discord>,
-    token: &str,
+    http: Http,
     guild: Option<u64>,
 ) -> anyhow::Result<()> {
     struct Events {
@@ -67,7 +68,7 @@ pub async fn run_gateway(
     }
 
     // Only non-privileged intents: slash commands need none at all.
-    let mut client = serenity::Client::builder(token, GatewayIntents::GUILDS)
+    let mut client = serenity::all::ClientBuilder::new_with_http(http, GatewayIntents::GUILDS)
         .event_handler(Events { discord, guild })
         .await?;
     client.start().await?;

@@ -1,14 +1,14 @@
 //! The HTTP interactions endpoint, end to end: `sitrep serve interactions` on a loopback
 //! port, sent real HTTP requests signed with a test Ed25519 key.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use ed25519_dalek::{Signer, SigningKey};
 use serde_json::{Value, json};
+
+use super::*;
 
 /// The test application's key pair (a fixed seed: the test must be repeatable).
 fn key() -> SigningKey {
@@ -124,32 +124,6 @@ fn signed_post_at(
         .send()
         .unwrap();
     (response.status().as_u16(), response.text().unwrap())
-}
-
-/// An interaction of `kind` in a guild channel, from a member with `permissions`.
-fn interaction(kind: u8, data: Value, permissions: &str) -> Value {
-    json!({
-        "id": "1000", "application_id": "2000", "type": kind, "token": "interaction-token",
-        "version": 1, "guild_id": "3000", "channel_id": "4000", "locale": "en-US",
-        "guild_locale": "en-US", "app_permissions": "0", "entitlements": [],
-        "attachment_size_limit": 10485760, "context": 0,
-        "data": data,
-        "member": {
-            "user": {"id": "6000", "username": "reader", "discriminator": "0", "global_name": "Reader", "avatar": null},
-            "roles": [], "joined_at": "2025-06-01T00:00:00+00:00", "deaf": false, "mute": false,
-            "flags": 0, "permissions": permissions,
-        },
-    })
-}
-
-/// A slash command from a guild member with the given permissions.
-fn command(name: &str, option: Option<(&str, &str)>, permissions: &str) -> String {
-    let options: Vec<Value> = option
-        .map(|(n, v)| json!({"name": n, "type": 3, "value": v}))
-        .into_iter()
-        .collect();
-    let data = json!({"id": "5000", "name": name, "type": 1, "options": options});
-    interaction(2, data, permissions).to_string()
 }
 
 #[test]
@@ -330,18 +304,6 @@ fn a_slash_option_is_taken_as_that_commands_argument() {
     let brief = command("brief", Some(("since", "me on the talks")), "0");
     let (_, body) = signed_post(&endpoint.url, &brief, None);
     assert!(body.contains("is not a date or a duration"), "{body}");
-}
-
-/// A button press on a message the bot sent.
-fn button(custom_id: &str) -> String {
-    let mut press = interaction(3, json!({"custom_id": custom_id, "component_type": 2}), "0");
-    press["message"] = json!({
-        "id": "7000", "channel_id": "4000", "content": "", "timestamp": "2025-06-02T10:00:00+00:00",
-        "edited_timestamp": null, "tts": false, "mention_everyone": false, "mentions": [],
-        "mention_roles": [], "attachments": [], "embeds": [], "pinned": false, "type": 20,
-        "author": {"id": "2000", "username": "sitrep", "discriminator": "0", "avatar": null, "bot": true},
-    });
-    press.to_string()
 }
 
 #[test]
@@ -572,7 +534,7 @@ fn an_over_long_answer_stays_within_every_limit() {
 fn start_with_rest(
     extra_env: &[(&str, &str)],
 ) -> (Endpoint, std::sync::mpsc::Receiver<(String, String)>) {
-    let (discord, requests) = fake_discord();
+    let (discord, requests) = fake_discord(None);
     let rest = [
         ("DISCORD_TOKEN", "test-token"),
         ("DISCORD_APPLICATION_ID", "2000"),
@@ -595,56 +557,6 @@ fn deferred(
     requests
         .recv_timeout(Duration::from_secs(30))
         .expect("the follow-up")
-}
-
-/// A stand-in for Discord's REST API on loopback: records each request line and body,
-/// answers every request with a message object.
-fn fake_discord() -> (String, std::sync::mpsc::Receiver<(String, String)>) {
-    use std::io::{Read, Write};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let mut stream = stream.unwrap();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut request_line = String::new();
-            if reader.read_line(&mut request_line).is_err() {
-                continue;
-            }
-            let mut length = 0;
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
-                    break;
-                }
-                if let Some(v) = header.to_ascii_lowercase().strip_prefix("content-length:") {
-                    length = v.trim().parse().unwrap_or(0);
-                }
-            }
-            let mut body = vec![0; length];
-            let _ = reader.read_exact(&mut body);
-            let reply = r#"{"id":"9000","channel_id":"4000","author":{"id":"2000","username":"sitrep","discriminator":"0","global_name":null,"avatar":null,"bot":true},"content":"","timestamp":"2025-06-03T08:00:00+00:00","edited_timestamp":null,"tts":false,"mention_everyone":false,"mentions":[],"mention_roles":[],"attachments":[],"embeds":[],"pinned":false,"type":0}"#;
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
-                reply.len()
-            );
-            let _ = tx.send((
-                request_line.trim().to_string(),
-                String::from_utf8_lossy(&body).into_owned(),
-            ));
-        }
-    });
-    (url, rx)
-}
-
-/// A slash subcommand (`/track add query:…`) from a member with `permissions`.
-fn subcommand(group: &str, sub: &str, option: (&str, &str), permissions: &str) -> String {
-    let data = json!({"id": "5000", "name": group, "type": 1, "options": [
-        {"name": sub, "type": 1, "options": [{"name": option.0, "type": 3, "value": option.1}]}
-    ]});
-    interaction(2, data, permissions).to_string()
 }
 
 #[test]
@@ -714,32 +626,6 @@ fn a_new_feed_entry_is_alerted_once_to_a_subscribed_channel() {
     if let Ok(again) = requests.recv_timeout(Duration::from_secs(5)) {
         panic!("posted twice: {again:?}");
     }
-}
-
-/// What Discord sends while `/group sub` is typed, the `id` option holding `typed`.
-fn typing(group: &str, sub: &str, typed: &str) -> String {
-    let data = json!({"id": "5000", "name": group, "type": 1, "options": [
-        {"name": sub, "type": 1, "options": [
-            {"name": "id", "type": 3, "value": typed, "focused": true}
-        ]}
-    ]});
-    interaction(4, data, "32").to_string()
-}
-
-/// The (name, value) choices of an autocomplete response.
-fn choices(body: &str) -> Vec<(String, String)> {
-    let response: Value = serde_json::from_str(body).unwrap();
-    assert_eq!(response["type"], 8, "{response}");
-    response["data"]["choices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            let name = c["name"].as_str().unwrap().to_string();
-            assert!(name.chars().count() <= 100, "{name}");
-            (name, c["value"].as_str().unwrap().to_string())
-        })
-        .collect()
 }
 
 #[test]
