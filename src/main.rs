@@ -79,8 +79,8 @@ enum Cmd {
     Brief {
         /// A date (2025-06-01) or a duration back from now (24h, 7d). Default: the day
         /// before the newest article.
-        #[arg(long)]
-        since: Option<String>,
+        #[arg(long, value_parser = |s: &str| sitrep::track::parse_since(s, chrono::Utc::now()))]
+        since: Option<chrono::DateTime<chrono::Utc>>,
     },
     /// An interactive console speaking the chat commands (ask, search, sources, help).
     Chat,

@@ -40,7 +40,7 @@ pub enum Command {
         id: i64,
     },
     Brief {
-        since: Option<String>,
+        since: Option<chrono::DateTime<chrono::Utc>>,
     },
     Help,
     Reindex,
@@ -59,14 +59,17 @@ pub enum NewSource {
     Attachment { name: String, url: String },
 }
 
-/// One row of the command table. A name of two words is a subcommand of the first; the
-/// group's one-word entry, if any, is what the bare group word does.
+/// One row of the command table: a command's name, argument, summary, who may run it,
+/// and how its argument becomes the typed `Command`. A name of two words is a subcommand
+/// of the first; the group's one-word entry, if any, is what the bare group word does.
 #[derive(Debug)]
 pub struct CommandSpec {
     pub name: &'static str,
     pub argument: Option<Argument>,
     pub summary: &'static str,
     pub permission: Permission,
+    /// The command, from its argument once checked against `argument` ("" if none).
+    build: fn(String) -> Result<Command, UserError>,
 }
 
 #[derive(Debug)]
@@ -75,159 +78,226 @@ pub struct Argument {
     pub description: &'static str,
     pub max_chars: usize,
     pub required: bool,
+    pub kind: ArgumentKind,
+}
+
+/// What an argument holds, for parsing it and for the clients that offer more than text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgumentKind {
+    /// Words: a question, a query.
+    Text,
+    /// A date (2025-06-01) or a duration back from now (24h, 7d).
+    Since,
+    /// A page's URL, or `--feed` and a feed's URL (Discord: a flag, and a file instead).
+    Source,
+    /// The id of a source or feed, as `sources` lists it.
+    SourceId,
+    /// The number of a standing search or question, as `track` lists it.
+    SubscriptionId,
+}
+
+impl Argument {
     /// It names something that exists (a source, a subscription): clients that can offer
     /// the choices as it is typed (`Handler::suggestions`).
-    pub suggested: bool,
+    pub fn suggested(&self) -> bool {
+        matches!(
+            self.kind,
+            ArgumentKind::SourceId | ArgumentKind::SubscriptionId
+        )
+    }
 }
 
 const QUESTION_CHARS: usize = crate::answer::question::MAX_QUESTION_CHARS;
 
-/// Every command sitrep understands, on every platform.
-pub const COMMANDS: &[CommandSpec] = &[
-    CommandSpec {
-        name: "ask",
-        argument: Some(Argument {
-            name: "question",
-            description: "Your question, in plain words",
-            max_chars: QUESTION_CHARS,
-            required: true,
-            suggested: false,
-        }),
-        summary: "Answer a question with the sentence that says so, cited",
-        permission: Permission::Anyone,
+const fn text(name: &'static str, description: &'static str) -> Option<Argument> {
+    Some(Argument {
+        name,
+        description,
+        max_chars: QUESTION_CHARS,
+        required: true,
+        kind: ArgumentKind::Text,
+    })
+}
+
+pub const ASK: CommandSpec = CommandSpec {
+    name: "ask",
+    argument: text("question", "Your question, in plain words"),
+    summary: "Answer a question with the sentence that says so, cited",
+    permission: Permission::Anyone,
+    build: |question| Ok(Command::Ask { question }),
+};
+
+pub const SEARCH: CommandSpec = CommandSpec {
+    name: "search",
+    argument: text("query", "Words to look for"),
+    summary: "List the passages that best match some words",
+    permission: Permission::Anyone,
+    build: |query| Ok(Command::Search { query, page: 0 }),
+};
+
+pub const BRIEF: CommandSpec = CommandSpec {
+    name: "brief",
+    argument: Some(Argument {
+        name: "since",
+        description: "A date (2025-06-01) or a duration (24h, 7d); default: the last 24 hours",
+        max_chars: 40,
+        required: false,
+        kind: ArgumentKind::Since,
+    }),
+    summary: "What was added since a date or for a while, by story, newest first",
+    permission: Permission::Anyone,
+    build: |since| {
+        let since = Some(since)
+            .filter(|s| !s.is_empty())
+            .map(|s| crate::track::parse_since(&s, chrono::Utc::now()))
+            .transpose()
+            .map_err(UserError::Usage)?;
+        Ok(Command::Brief { since })
     },
-    CommandSpec {
-        name: "search",
-        argument: Some(Argument {
-            name: "query",
-            description: "Words to look for",
-            max_chars: QUESTION_CHARS,
-            required: true,
-            suggested: false,
-        }),
-        summary: "List the passages that best match some words",
-        permission: Permission::Anyone,
+};
+
+pub const SOURCES: CommandSpec = CommandSpec {
+    name: "sources",
+    argument: None,
+    summary: "List the articles and feeds, with dates, passages and feed errors",
+    permission: Permission::Anyone,
+    build: |_| Ok(Command::Sources),
+};
+
+pub const SOURCES_ADD: CommandSpec = CommandSpec {
+    name: "sources add",
+    argument: Some(Argument {
+        name: "url",
+        description: "A web page's URL, or --feed and a feed's URL",
+        max_chars: 2000,
+        required: true,
+        kind: ArgumentKind::Source,
+    }),
+    summary: "Add a web page, a feed (--feed) or a file (moderators)",
+    permission: Permission::Moderator,
+    build: |url| {
+        Ok(Command::AddSource(match url.strip_prefix("--feed") {
+            Some(feed) if feed.starts_with(char::is_whitespace) => {
+                NewSource::Feed(feed.trim().to_string())
+            }
+            _ => NewSource::Page(url),
+        }))
     },
-    CommandSpec {
-        name: "brief",
-        argument: Some(Argument {
-            name: "since",
-            description: "A date (2025-06-01) or a duration (24h, 7d); default: the last 24 hours",
-            max_chars: 40,
-            required: false,
-            suggested: false,
-        }),
-        summary: "What was added since a date or for a while, by story, newest first",
-        permission: Permission::Anyone,
+};
+
+pub const SOURCES_REMOVE: CommandSpec = CommandSpec {
+    name: "sources remove",
+    argument: Some(Argument {
+        name: "id",
+        description: "The id of a source or feed, as `sources` lists it",
+        max_chars: 200,
+        required: true,
+        kind: ArgumentKind::SourceId,
+    }),
+    summary: "Remove a source or stop polling a feed (moderators)",
+    permission: Permission::Moderator,
+    build: |id| Ok(Command::RemoveSource { id }),
+};
+
+pub const TRACK: CommandSpec = CommandSpec {
+    name: "track",
+    argument: None,
+    summary: "List this channel's standing searches and questions",
+    permission: Permission::Anyone,
+    build: |_| Ok(Command::Tracked),
+};
+
+pub const TRACK_ADD: CommandSpec = CommandSpec {
+    name: "track add",
+    argument: text("query", "Words every new passage must contain"),
+    summary: "Post new passages with these words here, after each update",
+    permission: Permission::Tracking,
+    build: |query| Ok(Command::TrackSearch { query }),
+};
+
+pub const TRACK_ASK: CommandSpec = CommandSpec {
+    name: "track ask",
+    argument: text("question", "A question whose answer may change"),
+    summary: "Post here when the answer to a question changes",
+    permission: Permission::Tracking,
+    build: |question| Ok(Command::TrackQuestion { question }),
+};
+
+pub const TRACK_REMOVE: CommandSpec = CommandSpec {
+    name: "track remove",
+    argument: Some(Argument {
+        name: "id",
+        description: "The number `track` lists",
+        max_chars: 20,
+        required: true,
+        kind: ArgumentKind::SubscriptionId,
+    }),
+    summary: "Stop a standing search or question",
+    permission: Permission::Tracking,
+    build: |id| {
+        let number = id
+            .trim_start_matches('#')
+            .parse()
+            .map_err(|_| UserError::Usage(format!("{id:?} is not a number `track` lists")))?;
+        Ok(Command::Untrack { id: number })
     },
-    CommandSpec {
-        name: "sources",
-        argument: None,
-        summary: "List the articles and feeds, with dates, passages and feed errors",
-        permission: Permission::Anyone,
-    },
-    CommandSpec {
-        name: "sources add",
-        argument: Some(Argument {
-            name: "url",
-            description: "A web page's URL, or --feed and a feed's URL",
-            max_chars: 2000,
-            required: true,
-            suggested: false,
-        }),
-        summary: "Add a web page, a feed (--feed) or a file (moderators)",
-        permission: Permission::Moderator,
-    },
-    CommandSpec {
-        name: "sources remove",
-        argument: Some(Argument {
-            name: "id",
-            description: "The id of a source or feed, as `sources` lists it",
-            max_chars: 200,
-            required: true,
-            suggested: true,
-        }),
-        summary: "Remove a source or stop polling a feed (moderators)",
-        permission: Permission::Moderator,
-    },
-    CommandSpec {
-        name: "track",
-        argument: None,
-        summary: "List this channel's standing searches and questions",
-        permission: Permission::Anyone,
-    },
-    CommandSpec {
-        name: "track add",
-        argument: Some(Argument {
-            name: "query",
-            description: "Words every new passage must contain",
-            max_chars: QUESTION_CHARS,
-            required: true,
-            suggested: false,
-        }),
-        summary: "Post new passages with these words here, after each update",
-        permission: Permission::Tracking,
-    },
-    CommandSpec {
-        name: "track ask",
-        argument: Some(Argument {
-            name: "question",
-            description: "A question whose answer may change",
-            max_chars: QUESTION_CHARS,
-            required: true,
-            suggested: false,
-        }),
-        summary: "Post here when the answer to a question changes",
-        permission: Permission::Tracking,
-    },
-    CommandSpec {
-        name: "track remove",
-        argument: Some(Argument {
-            name: "id",
-            description: "The number `track` lists",
-            max_chars: 20,
-            required: true,
-            suggested: true,
-        }),
-        summary: "Stop a standing search or question",
-        permission: Permission::Tracking,
-    },
-    CommandSpec {
-        name: "help",
-        argument: None,
-        summary: "Show the commands",
-        permission: Permission::Anyone,
-    },
-    CommandSpec {
-        name: "reindex",
-        argument: None,
-        summary: "Rebuild the index from the sources (moderators)",
-        permission: Permission::Moderator,
-    },
+};
+
+pub const HELP: CommandSpec = CommandSpec {
+    name: "help",
+    argument: None,
+    summary: "Show the commands",
+    permission: Permission::Anyone,
+    build: |_| Ok(Command::Help),
+};
+
+pub const REINDEX: CommandSpec = CommandSpec {
+    name: "reindex",
+    argument: None,
+    summary: "Rebuild the index from the sources (moderators)",
+    permission: Permission::Moderator,
+    build: |_| Ok(Command::Reindex),
+};
+
+/// Every command sitrep understands, on every platform, in the order help lists them.
+pub const COMMANDS: &[&CommandSpec] = &[
+    &ASK,
+    &SEARCH,
+    &BRIEF,
+    &SOURCES,
+    &SOURCES_ADD,
+    &SOURCES_REMOVE,
+    &TRACK,
+    &TRACK_ADD,
+    &TRACK_ASK,
+    &TRACK_REMOVE,
+    &HELP,
+    &REINDEX,
 ];
 
 impl Command {
+    /// The table entry of this command.
     pub fn spec(&self) -> &'static CommandSpec {
-        let name = match self {
-            Command::Ask { .. } => "ask",
-            Command::Search { .. } => "search",
-            Command::Sources => "sources",
-            Command::AddSource(_) => "sources add",
-            Command::RemoveSource { .. } => "sources remove",
-            Command::Tracked => "track",
-            Command::TrackSearch { .. } => "track add",
-            Command::TrackQuestion { .. } => "track ask",
-            Command::Untrack { .. } => "track remove",
-            Command::Brief { .. } => "brief",
-            Command::Help => "help",
-            Command::Reindex => "reindex",
-        };
-        spec(name).expect("every command is in the table")
+        match self {
+            Command::Ask { .. } => &ASK,
+            Command::Search { .. } => &SEARCH,
+            Command::Sources => &SOURCES,
+            Command::AddSource(_) => &SOURCES_ADD,
+            Command::RemoveSource { .. } => &SOURCES_REMOVE,
+            Command::Tracked => &TRACK,
+            Command::TrackSearch { .. } => &TRACK_ADD,
+            Command::TrackQuestion { .. } => &TRACK_ASK,
+            Command::Untrack { .. } => &TRACK_REMOVE,
+            Command::Brief { .. } => &BRIEF,
+            Command::Help => &HELP,
+            Command::Reindex => &REINDEX,
+        }
     }
 }
 
+/// The table entry named `name` (`track remove`).
 pub fn spec(name: &str) -> Option<&'static CommandSpec> {
-    COMMANDS.iter().find(|c| c.name == name)
+    COMMANDS.iter().copied().find(|c| c.name == name)
 }
 
 impl CommandSpec {
@@ -262,9 +332,12 @@ fn fits(spec: &CommandSpec, rest: &str) -> bool {
     if spec.name.contains(' ') || rest.is_empty() {
         return true;
     }
-    match spec.name {
-        "brief" => crate::track::parse_since(rest, chrono::Utc::now()).is_ok(),
-        _ => spec.argument.is_some(),
+    match &spec.argument {
+        Some(arg) if arg.kind == ArgumentKind::Since => {
+            crate::track::parse_since(rest, chrono::Utc::now()).is_ok()
+        }
+        Some(_) => true,
+        None => false,
     }
 }
 
@@ -295,7 +368,7 @@ impl CommandSpec {
     /// This command with its argument as given (a slash command's option, or the rest of a
     /// typed line), checked against the table: present when required, not too long, of
     /// the right form.
-    pub fn with_argument(&'static self, argument: &str) -> Result<Command, UserError> {
+    pub fn with_argument(&self, argument: &str) -> Result<Command, UserError> {
         let spec = self;
         let rest = argument.trim();
         let usage = || UserError::Usage(usage_of_group(spec));
@@ -310,36 +383,7 @@ impl CommandSpec {
             (None, false) => return Err(usage()),
             _ => {}
         }
-        let rest = rest.to_string();
-        Ok(match spec.name {
-            "ask" => Command::Ask { question: rest },
-            "search" => Command::Search {
-                query: rest,
-                page: 0,
-            },
-            "brief" => Command::Brief {
-                since: Some(rest).filter(|s| !s.is_empty()),
-            },
-            "sources" => Command::Sources,
-            "sources add" => Command::AddSource(match rest.strip_prefix("--feed") {
-                Some(url) if url.starts_with(char::is_whitespace) => {
-                    NewSource::Feed(url.trim().to_string())
-                }
-                _ => NewSource::Page(rest),
-            }),
-            "sources remove" => Command::RemoveSource { id: rest },
-            "track" => Command::Tracked,
-            "track add" => Command::TrackSearch { query: rest },
-            "track ask" => Command::TrackQuestion { question: rest },
-            "track remove" => Command::Untrack {
-                id: rest.trim_start_matches('#').parse().map_err(|_| {
-                    UserError::Usage(format!("{rest:?} is not a number `track` lists"))
-                })?,
-            },
-            "help" => Command::Help,
-            "reindex" => Command::Reindex,
-            other => unreachable!("command {other} has no parser arm"),
-        })
+        (spec.build)(rest.to_string())
     }
 }
 
@@ -348,6 +392,7 @@ fn usage_of_group(spec: &CommandSpec) -> String {
     let group = spec.name.split(' ').next().unwrap_or(spec.name);
     let forms: Vec<String> = COMMANDS
         .iter()
+        .copied()
         .filter(|c| c.name.split(' ').next() == Some(group))
         .map(CommandSpec::usage)
         .collect();
@@ -389,12 +434,6 @@ mod tests {
             (
                 "help me find the SBU chief",
                 ask("help me find the SBU chief"),
-            ),
-            (
-                "brief 24h",
-                Ok(Command::Brief {
-                    since: Some("24h".into()),
-                }),
             ),
             (
                 "sources add https://example.org/a",
@@ -457,6 +496,16 @@ mod tests {
         assert!(
             matches!(parse(&format!("ask {}", "x".repeat(600))), Err(UserError::Usage(m)) if m.contains("too long"))
         );
+        // A duration is taken back from now, when the command is read.
+        let day_ago = chrono::Utc::now() - chrono::Duration::hours(24);
+        let Ok(Command::Brief { since: Some(since) }) = parse("brief 24h") else {
+            panic!("a brief since a time")
+        };
+        assert!((since - day_ago).num_seconds().abs() < 60, "{since}");
+        assert!(matches!(
+            BRIEF.with_argument("me on the talks"),
+            Err(UserError::Usage(_))
+        ));
     }
 
     #[test]
@@ -464,7 +513,7 @@ mod tests {
         for spec in COMMANDS {
             // "7d" reads as a time for `brief`, "7" as a number for the rest.
             let line = match &spec.argument {
-                Some(_) if spec.name == "brief" => "brief 7d".to_string(),
+                Some(arg) if arg.kind == ArgumentKind::Since => format!("{} 7d", spec.name),
                 Some(_) => format!("{} 7", spec.name),
                 None => spec.name.to_string(),
             };

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub use alerts::{ALERT_POLL, Undelivered, deliver_alerts_forever};
-pub use command::{COMMANDS, Command, CommandSpec, NewSource, Permission, invoked, parse};
+pub use command::{
+    ArgumentKind, COMMANDS, Command, CommandSpec, NewSource, Permission, invoked, parse,
+};
 pub use ratelimit::RateLimiter;
 
 use crate::answer::{self, AskError, Found, Response};
@@ -332,15 +334,12 @@ impl Handler {
                 Reply::Unsubscribed { id }
             }
             Command::Brief { since } => {
-                let since = since
-                    .map(|s| track::parse_since(&s, chrono::Utc::now()))
-                    .transpose()
-                    .map_err(UserError::Usage)?;
                 Reply::Brief(track::brief(&live.get(), &self.tracker, since).map_err(track_error)?)
             }
             Command::Help => Reply::Help {
                 commands: COMMANDS
                     .iter()
+                    .copied()
                     .filter(|c| self.may(actor, c.permission))
                     .collect(),
             },

@@ -669,6 +669,7 @@ mod tests {
     fn help_lists_what_the_asker_may_use() {
         let commands = COMMANDS
             .iter()
+            .copied()
             .filter(|c| c.name.starts_with("track"))
             .collect();
         let (plain, _) = render(&Reply::Help { commands });

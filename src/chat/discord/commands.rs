@@ -20,6 +20,7 @@ pub fn commands() -> Vec<CreateCommand> {
         .map(|group| {
             let members: Vec<&CommandSpec> = COMMANDS
                 .iter()
+                .copied()
                 .filter(|c| c.name.split(' ').next() == Some(group))
                 .collect();
             let mut command = CreateCommand::new(group)
@@ -60,12 +61,13 @@ pub(super) const LIST: &str = "list";
 /// A command's options: its argument; `sources add` also takes a feed flag and a file.
 pub(super) fn options(spec: &CommandSpec) -> Vec<CreateCommandOption> {
     let mut out = Vec::new();
-    let adds_sources = matches!(parse_spec(spec.name), Some(Command::AddSource(_)));
-    if let Some(arg) = &spec.argument {
+    let argument = spec.argument.as_ref();
+    let adds_sources = argument.is_some_and(|arg| arg.kind == ArgumentKind::Source);
+    if let Some(arg) = argument {
         out.push(
             CreateCommandOption::new(CommandOptionType::String, arg.name, arg.description)
                 .required(arg.required && !adds_sources)
-                .set_autocomplete(arg.suggested)
+                .set_autocomplete(arg.suggested())
                 .max_length(arg.max_chars.min(limits::STRING_OPTION) as u16),
         );
     }
@@ -86,11 +88,6 @@ pub(super) fn options(spec: &CommandSpec) -> Vec<CreateCommandOption> {
 
 pub(super) const FEED: &str = "feed";
 pub(super) const FILE: &str = "file";
-
-/// The command a table entry stands for, given a stand-in argument.
-pub(super) fn parse_spec(name: &str) -> Option<Command> {
-    bot::parse(&format!("{name} x")).ok()
-}
 
 /// The `bot` command for a slash command: the table entry its name (with the subcommand)
 /// names, given its string option directly; an attached file is added as it is.

@@ -40,8 +40,8 @@ use super::cut;
 use super::render::{self, AnswerView, Piece, Quoted};
 use crate::answer::Response as Answer;
 use crate::bot::{
-    self, Actor, COMMANDS, Command, CommandSpec, Handler, NewSource, Permission, Reply,
-    Undelivered, UserError,
+    self, Actor, ArgumentKind, COMMANDS, Command, CommandSpec, Handler, NewSource, Permission,
+    Reply, Undelivered, UserError,
 };
 use crate::index::BuildReport;
 use crate::track::Alert;
