@@ -23,7 +23,7 @@ const EMBED_INLINE: usize = 500;
 const VECTORS_POLL: std::time::Duration = std::time::Duration::from_secs(2);
 use sitrep::chat::console::{self, Emphasis};
 use sitrep::config::Settings;
-use sitrep::index::{self, BuildEvent, Layout, Live};
+use sitrep::index::{self, BuildEvent, Index, Layout, Live};
 
 /// Cited answers about a developing news story.
 #[derive(Parser)]
@@ -292,64 +292,12 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
     } else {
         embed_new(&live.get());
     }
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let out = std::io::stdout().lock();
     match cli.command {
-        Cmd::Ask { jsonl: true, .. } => {
-            let index = live.get();
-            for line in std::io::stdin().lock().lines() {
-                let line = line.context("cannot read stdin")?;
-                let value = match answer::ask(&index, &line) {
-                    Ok(response) => serde_json::to_value(&response)?,
-                    Err(AskError::Question(error)) => serde_json::json!({
-                        "question": line, "answer": null, "also": [], "related": [],
-                        "error": error.to_string(),
-                    }),
-                    Err(error) => return Err(error.into()),
-                };
-                writeln!(out, "{value}")?;
-            }
-        }
-        Cmd::Ask { json, question, .. } => {
-            let question = question.join(" ");
-            match answer::ask(&live.get(), &question) {
-                Ok(response) if json => {
-                    writeln!(out, "{}", serde_json::to_string_pretty(&response)?)?
-                }
-                Ok(response) => write!(
-                    out,
-                    "{}",
-                    console::render_answer(&response, Emphasis::for_stdout())
-                )?,
-                Err(AskError::Question(error)) => {
-                    eprintln!("sitrep: {error}");
-                    return Ok(ExitCode::from(2));
-                }
-                Err(error) => return Err(error.into()),
-            }
-        }
+        Cmd::Ask { jsonl: true, .. } => return ask_lines(&live.get(), out),
+        Cmd::Ask { json, question, .. } => return ask(&live.get(), &question.join(" "), json, out),
         Cmd::Search { json, limit, query } => {
-            let query = query.join(" ");
-            match answer::search(&live.get(), &query, limit.into(), 0) {
-                Ok(found) if json => writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?,
-                Ok(found) => write!(
-                    out,
-                    "{}",
-                    console::render(
-                        &Reply::Passages {
-                            query,
-                            page: 0,
-                            found
-                        },
-                        Emphasis::for_stdout()
-                    )
-                )?,
-                Err(AskError::Question(error)) => {
-                    eprintln!("sitrep: {error}");
-                    return Ok(ExitCode::from(2));
-                }
-                Err(error) => return Err(error.into()),
-            }
+            return search(&live.get(), query.join(" "), limit.into(), json, out);
         }
         Cmd::Sources { action, json } => {
             return sources(action, json, &layout, &settings, live, out);
@@ -432,6 +380,77 @@ fn sources(
     let code = run_command(&handler, command, json, out)?;
     embed_new(&live.get());
     Ok(code)
+}
+
+/// `sitrep ask`: the answer, as text or JSON.
+fn ask(index: &Index, question: &str, json: bool, mut out: impl Write) -> anyhow::Result<ExitCode> {
+    match answer::ask(index, question) {
+        Ok(response) if json => writeln!(out, "{}", serde_json::to_string_pretty(&response)?)?,
+        Ok(response) => write!(
+            out,
+            "{}",
+            console::render_answer(&response, Emphasis::for_stdout())
+        )?,
+        Err(error) => return unaskable(error),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sitrep ask --jsonl`: one question per line of stdin, one JSON answer per line out; a
+/// question that cannot be asked gets its error in its line.
+fn ask_lines(index: &Index, mut out: impl Write) -> anyhow::Result<ExitCode> {
+    for line in std::io::stdin().lock().lines() {
+        let line = line.context("cannot read stdin")?;
+        let value = match answer::ask(index, &line) {
+            Ok(response) => serde_json::to_value(&response)?,
+            Err(AskError::Question(error)) => serde_json::json!({
+                "question": line, "answer": null, "also": [], "related": [],
+                "error": error.to_string(),
+            }),
+            Err(error) => return Err(error.into()),
+        };
+        writeln!(out, "{value}")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `sitrep search`: the best passages, as text or JSON.
+fn search(
+    index: &Index,
+    query: String,
+    limit: usize,
+    json: bool,
+    mut out: impl Write,
+) -> anyhow::Result<ExitCode> {
+    match answer::search(index, &query, limit, 0) {
+        Ok(found) if json => writeln!(out, "{}", serde_json::to_string_pretty(&found)?)?,
+        Ok(found) => {
+            let passages = Reply::Passages {
+                query,
+                page: 0,
+                found,
+            };
+            write!(
+                out,
+                "{}",
+                console::render(&passages, Emphasis::for_stdout())
+            )?
+        }
+        Err(error) => return unaskable(error),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A question or query that cannot be asked is the user's to fix (exit 2); an index
+/// failure is an error.
+fn unaskable(error: AskError) -> anyhow::Result<ExitCode> {
+    match error {
+        AskError::Question(error) => {
+            eprintln!("sitrep: {error}");
+            Ok(ExitCode::from(2))
+        }
+        error => Err(error.into()),
+    }
 }
 
 /// The command handler over the live index, its sources and the state file.
