@@ -402,7 +402,8 @@ fn answer_type(words: &[&str], lower: &[String]) -> (AnswerType, Option<usize>) 
             {
                 (Money, None)
             }
-            "much" | "far" | "big" | "large" | "tall" | "high" | "deep" | "wide" => (Number, None),
+            "much" | "far" | "fast" | "big" | "large" | "tall" | "high" | "deep" | "wide"
+            | "heavy" => (Number, None),
             "long" => (Duration, None),
             _ => (Description, None),
         },

@@ -262,6 +262,7 @@ fn draft(
     closeness: &Closeness,
 ) -> Vec<Draft> {
     let top_bm25 = hits.first().map_or(1.0, |h| h.score.max(f32::EPSILON));
+    let ordinals = question_ordinals(question);
 
     let mut drafts = Vec::new();
     for (h, (hit, tokens)) in hits.iter().zip(analyzed).enumerate() {
@@ -338,7 +339,8 @@ fn draft(
             let matched_share = 1.0
                 - weighted.iter().zip(&found).filter(unsaid).count() as f32
                     / weighted.len().max(1) as f32;
-            let conflict = qualifier_conflict(question, &sentence_tokens, &hit.text);
+            let conflict = qualifier_conflict(question, &sentence_tokens, &hit.text)
+                || ordinal_conflict(&ordinals, &sentence_tokens, &hit.text);
             let meaning = closeness.of(h, i);
             let evidence = W_COVERAGE * coverage
                 + W_PHRASE * phrases(&found, weighted, total)
@@ -713,6 +715,56 @@ fn qualifier_conflict(question: &Question, tokens: &[&Term], text: &str) -> bool
                                 && text[p.range.clone()].starts_with(char::is_uppercase)
                                 && !question.has_term(&p.term)
                         })
+            })
+    })
+}
+
+/// The ordinal a word says ("initial" is "first").
+fn ordinal(word: &str) -> Option<u8> {
+    Some(match word.to_lowercase().as_str() {
+        "first" | "initial" | "1st" => 1,
+        "second" | "2nd" => 2,
+        "third" | "3rd" => 3,
+        "fourth" | "4th" => 4,
+        "fifth" | "5th" => 5,
+        "sixth" | "6th" => 6,
+        "seventh" | "7th" => 7,
+        "eighth" | "8th" => 8,
+        "ninth" | "9th" => 9,
+        "tenth" | "10th" => 10,
+        _ => return None,
+    })
+}
+
+/// The question's ordinals and the terms they qualify (1 and "round" in "when did the
+/// first round take place?"), with the terms' more specific names.
+fn question_ordinals(question: &Question) -> Vec<(u8, Vec<String>)> {
+    let tokens = analyzer::terms(&question.text);
+    tokens
+        .windows(2)
+        .filter_map(|pair| {
+            let n = ordinal(&question.text[pair[0].range.clone()])?;
+            let term = question.terms.iter().find(|t| t.term == pair[1].term)?;
+            let mut names = vec![term.term.clone()];
+            names.extend(term.expansions.iter().cloned());
+            Some((n, names))
+        })
+        .collect()
+}
+
+/// A sentence about the "second round" does not answer a question about the "first
+/// round": a term the question qualifies with an ordinal comes with another ordinal, and
+/// the question's ordinal is said nowhere in the sentence.
+fn ordinal_conflict(ordinals: &[(u8, Vec<String>)], tokens: &[&Term], text: &str) -> bool {
+    let said: Vec<u8> = tokens
+        .iter()
+        .filter_map(|t| ordinal(&text[t.range.clone()]))
+        .collect();
+    ordinals.iter().any(|(n, names)| {
+        !said.contains(n)
+            && tokens.windows(2).any(|pair| {
+                names.contains(&pair[1].term)
+                    && ordinal(&text[pair[0].range.clone()]).is_some_and(|m| m != *n)
             })
     })
 }
@@ -1174,6 +1226,28 @@ mod tests {
             true,
             true
         ));
+    }
+
+    #[test]
+    fn another_ordinal_of_the_qualified_word_conflicts() {
+        let question = Question::analyse("when did the first round take place?").unwrap();
+        let ordinals = question_ordinals(&question);
+        let conflict = |sentence: &str| {
+            let terms = analyzer::terms(sentence);
+            let tokens: Vec<&Term> = terms.iter().collect();
+            ordinal_conflict(&ordinals, &tokens, sentence)
+        };
+        assert!(conflict(
+            "The second round took place in Istanbul on June 2."
+        ));
+        assert!(!conflict(
+            "As during the initial round on May 16, Medinsky led."
+        ));
+        assert!(!conflict(
+            "The second round came two weeks after the first."
+        ));
+        assert!(!conflict("The round took place on May 16."));
+        assert!(!conflict("The second delegation arrived late."));
     }
 
     #[test]

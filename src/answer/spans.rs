@@ -25,7 +25,7 @@ const WEEKDAY: &str = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sund
 const HEDGE: &str = r"(?:(?:around|about|approximately|roughly|nearly|almost|some|over|more than|less than|fewer than|at least|at most|up to|an estimated|as many as|close to)\s+)";
 const SMALL: &str = "(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen|a few|several)";
 const SCALE: &str = r"(?:\s?(?:hundred|thousand|million|billion|trillion|bn|mn)\b)";
-const UNIT: &str = r"(?:\s?(?:km|kilometres|kilometers|miles|metres|meters|kg|kilograms|tonnes|tons|feet|ft|mph|km/h|hectares|acres|square\s(?:km|kilometres|miles))\b)";
+const UNIT: &str = r"(?:\s?(?:km/h|kph|km|kilometres|kilometers|miles|metres|meters|kg|kilograms|tonnes|tons|feet|ft|mph|knots|hectares|acres|square\s(?:km|kilometres|miles))\b)";
 
 fn regex(pattern: String) -> Regex {
     Regex::new(&pattern).expect("valid candidate regex")
@@ -160,10 +160,11 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
     }
     for m in NUMBER.find_iter(sentence) {
         // A number inside money, a percentage, a date or a duration belongs to that; "one
-        // of the" counts nothing.
+        // of the" counts nothing, nor does the number of a model or a road ("Tu-160").
         let one_of =
             m.as_str().eq_ignore_ascii_case("one") && sentence[m.end()..].starts_with(" of ");
         if !one_of
+            && !designation(sentence, m.range())
             && !out
                 .iter()
                 .any(|c| c.range.start <= m.start() && m.end() <= c.range.end)
@@ -187,6 +188,18 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
     out.extend(names(sentence));
     out.extend(people_described(sentence));
     out
+}
+
+/// Whether the digits at `range` are joined to letters, so that they name something
+/// ("Tu-160", "A-240", "95MS", "COVID-19") rather than count it.
+fn designation(sentence: &str, range: std::ops::Range<usize>) -> bool {
+    let mut before = sentence[..range.start].chars().rev();
+    let joined_before = match (before.next(), before.next()) {
+        (Some('-'), Some(c)) => c.is_alphabetic(),
+        (Some(c), _) => c.is_alphabetic(),
+        _ => false,
+    };
+    joined_before || sentence[range.end..].starts_with(char::is_alphabetic)
 }
 
 static HEDGE_RE: LazyLock<Regex> = LazyLock::new(|| regex(format!("(?i)^{HEDGE}")));
@@ -549,6 +562,9 @@ mod tests {
             .map(|c| (&s[c.range.clone()], c.hedged))
             .collect();
         assert_eq!(hedged, [("around 40", true), ("dozens", true)]);
+        // The numbers of models and roads name them; a speed or a count is still a number.
+        let s = "The Tu-160 and Tu-95MS flew along the A-240 at 4,000 km/h with 12 crew.";
+        assert_eq!(found(s, AnswerType::Number), ["4,000 km/h", "12"]);
     }
 
     #[test]
