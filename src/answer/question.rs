@@ -437,8 +437,8 @@ fn answer_type(words: &[&str], lower: &[String]) -> (AnswerType, Option<usize>) 
             if naming && auxiliary {
                 return (Name, None);
             }
-            match TYPE_WORDS.iter().find(|(word, _)| *word == at(i)) {
-                Some(&(_, kind)) => (kind, Some(i)),
+            match type_word(at(i)) {
+                Some(kind) => (kind, Some(i)),
                 None => phrase_type(words, lower, i).unwrap_or((Description, None)),
             }
         }
@@ -472,12 +472,7 @@ fn phrase_type(
     let (start, end) = phrase(from)?;
     let common =
         |i: &usize| !is_stop_word(&lower[*i]) && !words[*i].starts_with(char::is_uppercase);
-    let type_of = |i: usize| {
-        TYPE_WORDS
-            .iter()
-            .find(|(word, _)| *word == bare(i))
-            .map(|&(_, kind)| kind)
-    };
+    let type_of = |i: usize| type_word(&bare(i));
     if let Some(n) = (start..end).find(|&i| matches!(bare(i).as_str(), "name" | "names")) {
         let head = if lower.get(n + 1).is_some_and(|w| w == "of") {
             phrase(n + 2).and_then(|(start, end)| (start..end).rev().find(common))
@@ -514,6 +509,14 @@ const MONEY_WORDS: &[&str] = &[
     "cost", "costs", "money", "price", "paid", "pay", "worth", "damage", "budget", "spend",
     "spent", "fund", "funding", "aid", "dollars", "euros", "pounds", "value",
 ];
+
+/// The answer type a type word asks for.
+fn type_word(word: &str) -> Option<AnswerType> {
+    TYPE_WORDS
+        .iter()
+        .find(|(t, _)| *t == word)
+        .map(|&(_, kind)| kind)
+}
 
 const TYPE_WORDS: &[(&str, AnswerType)] = &[
     ("year", AnswerType::Date),
@@ -557,6 +560,16 @@ const TYPE_WORDS: &[(&str, AnswerType)] = &[
     ("amount", AnswerType::Number),
     ("population", AnswerType::Number),
     ("toll", AnswerType::Number),
+    // Measures: answered by a number with its unit.
+    ("speed", AnswerType::Number),
+    ("distance", AnswerType::Number),
+    ("height", AnswerType::Number),
+    ("altitude", AnswerType::Number),
+    ("weight", AnswerType::Number),
+    ("length", AnswerType::Number),
+    ("depth", AnswerType::Number),
+    ("width", AnswerType::Number),
+    ("age", AnswerType::Number),
     ("tally", AnswerType::Number),
     ("cost", AnswerType::Money),
     ("price", AnswerType::Money),
@@ -605,6 +618,8 @@ fn focal_index(words: &[&str], lower: &[String]) -> Option<usize> {
     }
     for j in i..lower.len() {
         let w = lower[j].as_str();
+        // A type word heads the phrase ("what player punched…"); a plural after "how
+        // many" is what is counted ("how many years").
         if is_stop_word(w) && !PHRASE_LINKS.contains(&w) || TYPE_WORDS.iter().any(|(t, _)| *t == w)
         {
             return None;
@@ -676,6 +691,7 @@ mod tests {
                 AnswerType::Person,
             ),
             ("death toll in the Bryansk crash?", AnswerType::Number),
+            ("what's the speed of the Tu-160?", AnswerType::Number),
             ("name of the Russian negotiator?", AnswerType::Person),
             ("the Russian negotiator's name", AnswerType::Person),
             ("name of the operation?", AnswerType::Name),

@@ -33,7 +33,7 @@ fn regex(pattern: String) -> Regex {
 
 static MONEY: LazyLock<Regex> = LazyLock::new(|| {
     regex(format!(
-        r"(?i){HEDGE}?(?:(?:US|A|C)?[$€£¥₴]\s?\d[\d,]*(?:\.\d+)?{SCALE}?|\d[\d,]*(?:\.\d+)?{SCALE}?\s(?:dollars|euros|pounds|roubles|rubles|hryvnias|yuan|yen|rupees)\b)"
+        r"(?i){HEDGE}?(?:(?:US|A|C)?[$€£¥₴]\s?\d(?:[\d,]*\d)?(?:\.\d+)?{SCALE}?|\d(?:[\d,]*\d)?(?:\.\d+)?{SCALE}?\s(?:dollars|euros|pounds|roubles|rubles|hryvnias|yuan|yen|rupees)\b)"
     ))
 });
 static PERCENT: LazyLock<Regex> =
@@ -50,7 +50,7 @@ static DURATION: LazyLock<Regex> = LazyLock::new(|| {
 });
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     regex(format!(
-        r"(?i){HEDGE}?(?:\d[\d,]*(?:\.\d+)?{SCALE}?{UNIT}?|\b{SMALL}{SCALE}?\b{UNIT}?|\b(?:dozens|scores|hundreds|thousands|millions|tens of thousands)\b)"
+        r"(?i){HEDGE}?(?:\d(?:[\d,]*\d)?(?:\.\d+)?{SCALE}?{UNIT}?|\b{SMALL}{SCALE}?\b{UNIT}?|\b(?:dozens|scores|hundreds|thousands|millions|tens of thousands)\b)"
     ))
 });
 /// Text in double quotes, or in curly single quotes (straight ones are apostrophes).
@@ -190,16 +190,16 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
     out
 }
 
-/// Whether the digits at `range` are joined to letters, so that they name something
-/// ("Tu-160", "A-240", "95MS", "COVID-19") rather than count it.
+/// Whether the digits at `range` follow letters, so that they name something ("Tu-160",
+/// "A-240", "COVID-19") rather than count it. Letters after digits are often a unit
+/// ("100m", "64KB"), so they do not decide.
 fn designation(sentence: &str, range: std::ops::Range<usize>) -> bool {
     let mut before = sentence[..range.start].chars().rev();
-    let joined_before = match (before.next(), before.next()) {
+    match (before.next(), before.next()) {
         (Some('-'), Some(c)) => c.is_alphabetic(),
         (Some(c), _) => c.is_alphabetic(),
         _ => false,
-    };
-    joined_before || sentence[range.end..].starts_with(char::is_alphabetic)
+    }
 }
 
 static HEDGE_RE: LazyLock<Regex> = LazyLock::new(|| regex(format!("(?i)^{HEDGE}")));
@@ -565,6 +565,12 @@ mod tests {
         // The numbers of models and roads name them; a speed or a count is still a number.
         let s = "The Tu-160 and Tu-95MS flew along the A-240 at 4,000 km/h with 12 crew.";
         assert_eq!(found(s, AnswerType::Number), ["4,000 km/h", "12"]);
+        let s = "The 100m sprint used 64KB of memory.";
+        assert_eq!(found(s, AnswerType::Number), ["100", "64"]);
+        // A comma after a number ends it: "May 16," is a date, and no number besides.
+        let s =
+            "As during the first round on May 16, the delegation met 1,000 officials, then left.";
+        assert_eq!(found(s, AnswerType::Number), ["1,000"]);
     }
 
     #[test]
