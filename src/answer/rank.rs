@@ -719,26 +719,31 @@ fn qualifier_conflict(question: &Question, tokens: &[&Term], text: &str) -> bool
     })
 }
 
-/// The ordinal a word says ("initial" is "first").
-fn ordinal(word: &str) -> Option<u8> {
-    Some(match word.to_lowercase().as_str() {
-        "first" | "initial" | "1st" => 1,
-        "second" | "2nd" => 2,
-        "third" | "3rd" => 3,
-        "fourth" | "4th" => 4,
-        "fifth" | "5th" => 5,
-        "sixth" | "6th" => 6,
-        "seventh" | "7th" => 7,
-        "eighth" | "8th" => 8,
-        "ninth" | "9th" => 9,
-        "tenth" | "10th" => 10,
-        _ => return None,
-    })
+/// Words for ordinals, by their number less one ("initial" is "first").
+const ORDINALS: &[&[&str]] = &[
+    &["first", "initial", "1st"],
+    &["second", "2nd"],
+    &["third", "3rd"],
+    &["fourth", "4th"],
+    &["fifth", "5th"],
+    &["sixth", "6th"],
+    &["seventh", "7th"],
+    &["eighth", "8th"],
+    &["ninth", "9th"],
+    &["tenth", "10th"],
+];
+
+/// The ordinal a word says. Compared in place: it runs on every word of every candidate
+/// sentence when the question has an ordinal.
+fn ordinal(word: &str) -> Option<usize> {
+    ORDINALS
+        .iter()
+        .position(|forms| forms.iter().any(|f| f.eq_ignore_ascii_case(word)))
 }
 
 /// The question's ordinals and the terms they qualify (1 and "round" in "when did the
 /// first round take place?"), with the terms' more specific names.
-fn question_ordinals(question: &Question) -> Vec<(u8, Vec<String>)> {
+fn question_ordinals(question: &Question) -> Vec<(usize, Vec<String>)> {
     let tokens = analyzer::terms(&question.text);
     tokens
         .windows(2)
@@ -755,17 +760,12 @@ fn question_ordinals(question: &Question) -> Vec<(u8, Vec<String>)> {
 /// A sentence about the "second round" does not answer a question about the "first
 /// round": a term the question qualifies with an ordinal comes with another ordinal, and
 /// the question's ordinal is said nowhere in the sentence.
-fn ordinal_conflict(ordinals: &[(u8, Vec<String>)], tokens: &[&Term], text: &str) -> bool {
-    let said: Vec<u8> = tokens
-        .iter()
-        .filter_map(|t| ordinal(&text[t.range.clone()]))
-        .collect();
+fn ordinal_conflict(ordinals: &[(usize, Vec<String>)], tokens: &[&Term], text: &str) -> bool {
+    let ordinal_of = |t: &Term| ordinal(&text[t.range.clone()]);
     ordinals.iter().any(|(n, names)| {
-        !said.contains(n)
-            && tokens.windows(2).any(|pair| {
-                names.contains(&pair[1].term)
-                    && ordinal(&text[pair[0].range.clone()]).is_some_and(|m| m != *n)
-            })
+        tokens.windows(2).any(|pair| {
+            names.contains(&pair[1].term) && ordinal_of(pair[0]).is_some_and(|m| m != *n)
+        }) && !tokens.iter().any(|t| ordinal_of(t) == Some(*n))
     })
 }
 

@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS subscriptions (
     answer     TEXT
 );
 -- The outbox: an alert is written in the same transaction that marks its passage seen,
--- and deleted only after the platform has accepted it.
+-- and marked delivered only once the platform has accepted it.
 CREATE TABLE IF NOT EXISTS alerts (
     id           INTEGER PRIMARY KEY,
     subscription INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,

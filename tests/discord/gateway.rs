@@ -113,32 +113,34 @@ impl Drop for Bot {
     }
 }
 
-/// The next frame the bot sends with this opcode (others, like heartbeats, are skipped).
-fn frame(frames: &Receiver<Frame>, op: u64) -> Frame {
+/// The next message on `from` that `wanted` accepts, within a minute; the others (like
+/// heartbeats) are skipped.
+fn next<T>(from: &Receiver<T>, what: &str, wanted: impl Fn(&T) -> bool) -> T {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
-        let (connection, frame) = frames
+        let message = from
             .recv_timeout(left)
-            .unwrap_or_else(|_| panic!("no frame with op {op}"));
-        if frame["op"] == op {
-            return (connection, frame);
+            .unwrap_or_else(|_| panic!("no {what}"));
+        if wanted(&message) {
+            return message;
         }
     }
 }
 
-/// The next REST request whose request line contains `wanted`; returns its body.
+/// The next frame the bot sends with this opcode.
+fn frame(frames: &Receiver<Frame>, op: u64) -> Frame {
+    next(frames, &format!("frame with op {op}"), |(_, f)| {
+        f["op"] == op
+    })
+}
+
+/// The body of the next REST request whose request line contains `wanted`.
 fn request(requests: &Receiver<(String, String)>, wanted: &str) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let (line, body) = requests
-            .recv_timeout(left)
-            .unwrap_or_else(|_| panic!("no request to {wanted}"));
-        if line.contains(wanted) {
-            return serde_json::from_str(&body).unwrap_or(Value::Null);
-        }
-    }
+    let (_, body) = next(requests, &format!("request to {wanted}"), |(line, _)| {
+        line.contains(wanted)
+    });
+    serde_json::from_str(&body).unwrap_or(Value::Null)
 }
 
 #[test]
