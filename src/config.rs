@@ -29,6 +29,8 @@ pub struct Settings {
     pub fetch_timeout: Duration,
     /// The sentence encoder's folder: `SITREP_MODEL` (the shipped model; `off` for none).
     pub model: Option<PathBuf>,
+    /// Threads the encoder embeds passages with: `SITREP_ENCODER_THREADS` (one per core).
+    pub encoder_threads: usize,
     /// Anyone, not just moderators, may add and remove tracking: `SITREP_TRACK_OPEN` (false).
     pub track_open: bool,
     /// Passages one standing search posts per update: `SITREP_TRACK_MAX_PER_UPDATE` (5).
@@ -253,6 +255,8 @@ impl Settings {
                 Some(v) if v.eq_ignore_ascii_case("off") => None,
                 Some(v) => Some(PathBuf::from(v)),
             },
+            encoder_threads: number("SITREP_ENCODER_THREADS")?
+                .map_or_else(crate::encoder::default_threads, |n| n.max(1) as usize),
             track_open: flag("SITREP_TRACK_OPEN")?,
             track_max_per_update: number("SITREP_TRACK_MAX_PER_UPDATE")?
                 .map_or(5, |n| n.max(1) as usize),

@@ -1,18 +1,19 @@
 //! The sentence encoder: all-MiniLM-L6-v2 (a 6-layer BERT, `models/`), run on the CPU by
-//! candle. A sentence or a question becomes a unit vector; the dot product of two says how
-//! close their meanings are where BM25 sees only shared words ("UAVs" and "drones").
+//! sitrep's own forward pass. A sentence or a question becomes a unit vector; the dot
+//! product of two says how close their meanings are where BM25 sees only shared words
+//! ("UAVs" and "drones").
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
 use tokenizers::Tokenizer;
+
+use sitrep_bert::{Bert, Config};
 
 /// Length of a vector.
 pub const DIMENSIONS: usize = 384;
-/// Texts embedded in one forward pass, grouped by length so that little is padding.
+/// Texts embedded in one forward pass.
 const BATCH: usize = 32;
 
 /// The folder of the model committed with sitrep (`SITREP_MODEL` names another).
@@ -20,14 +21,20 @@ pub fn shipped_model() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("models/all-MiniLM-L6-v2")
 }
 
-/// The model this process uses, once chosen: a folder, or none.
-static CHOSEN: OnceLock<Option<PathBuf>> = OnceLock::new();
+/// The model this process uses, once chosen: a folder (or none), and its threads.
+static CHOSEN: OnceLock<(Option<PathBuf>, usize)> = OnceLock::new();
 static SHARED: OnceLock<Option<Encoder>> = OnceLock::new();
 
 /// Chooses the model of this process before its first use: a folder, or `None` to answer
-/// by words alone. Without a choice, the shipped model is used.
-pub fn choose(model: Option<PathBuf>) {
-    let _ = CHOSEN.set(model);
+/// by words alone, and the threads it embeds many texts with. Without a choice, the
+/// shipped model with a thread per core.
+pub fn choose(model: Option<PathBuf>, threads: usize) {
+    let _ = CHOSEN.set((model, threads.max(1)));
+}
+
+/// A thread per core.
+pub fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
 }
 
 /// The process's encoder, loaded on first use; `None` when none was chosen or it cannot be
@@ -35,8 +42,9 @@ pub fn choose(model: Option<PathBuf>) {
 pub fn shared() -> Option<&'static Encoder> {
     SHARED
         .get_or_init(|| {
-            let dir = CHOSEN.get_or_init(|| Some(shipped_model())).clone()?;
-            Encoder::load(&dir)
+            let (dir, threads) = CHOSEN.get_or_init(|| (Some(shipped_model()), default_threads()));
+            Encoder::load(dir.as_ref()?)
+                .map(|encoder| encoder.with_threads(*threads))
                 .inspect_err(
                     |error| tracing::warn!(%error, "answering without the sentence encoder"),
                 )
@@ -46,8 +54,10 @@ pub fn shared() -> Option<&'static Encoder> {
 }
 
 pub struct Encoder {
-    model: BertModel,
+    model: Bert,
     tokenizer: Tokenizer,
+    dir: PathBuf,
+    threads: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,65 +82,84 @@ impl Encoder {
             serde_json::from_slice(&read("config.json")?).map_err(|e| failed(e.to_string()))?;
         let tokenizer = Tokenizer::from_bytes(read("tokenizer.json")?)
             .map_err(|e| failed(format!("tokenizer.json: {e}")))?;
-        let weights = VarBuilder::from_buffered_safetensors(
-            read("model.safetensors")?,
-            DType::F32,
-            &Device::Cpu,
-        )
-        .map_err(|e| failed(e.to_string()))?;
-        let model = BertModel::load(weights, &config).map_err(|e| failed(e.to_string()))?;
-        Ok(Encoder { model, tokenizer })
+        let model = Bert::load(&config, &dir.join("model.safetensors")).map_err(failed)?;
+        Ok(Encoder {
+            model,
+            tokenizer,
+            dir: dir.to_path_buf(),
+            threads: default_threads(),
+        })
     }
 
-    /// Unit vectors of `texts`, in their order.
+    /// The encoder, embedding many texts on `threads` threads (a question, one text,
+    /// takes one).
+    pub fn with_threads(self, threads: usize) -> Encoder {
+        Encoder {
+            threads: threads.max(1),
+            ..self
+        }
+    }
+
+    /// The folder the model was loaded from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Threads `embed` uses for many texts.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Unit vectors of `texts`, in their order; batches of texts of like length share
+    /// the work of the dense layers, spread over the encoder's threads.
     pub fn embed(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>, EncoderError> {
         let mut order: Vec<usize> = (0..texts.len()).collect();
         order.sort_by_key(|&i| texts[i].len());
+        let batches: Vec<&[usize]> = order.chunks(BATCH).collect();
+        let next = AtomicUsize::new(0);
+        let work = || -> Result<Vec<(usize, Vec<f32>)>, EncoderError> {
+            let mut done = Vec::new();
+            while let Some(batch) = batches.get(next.fetch_add(1, Ordering::Relaxed)) {
+                let vectors = self.embed_batch(batch.iter().map(|&i| texts[i]).collect())?;
+                done.extend(batch.iter().copied().zip(vectors));
+            }
+            Ok(done)
+        };
+        let threads = self.threads.min(batches.len()).max(1);
+        let results: Vec<_> = std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mut results = vec![work()];
+            results.extend(helpers.into_iter().map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(EncoderError::Run("an encoder thread panicked".into())))
+            }));
+            results
+        });
         let mut vectors = vec![Vec::new(); texts.len()];
-        for batch in order.chunks(BATCH) {
-            let embedded = self
-                .embed_batch(batch.iter().map(|&i| texts[i]).collect())
-                .map_err(|e| EncoderError::Run(e.to_string()))?;
-            for (&i, vector) in batch.iter().zip(embedded) {
+        for result in results {
+            for (i, vector) in result? {
                 vectors[i] = vector;
             }
         }
         Ok(vectors)
     }
 
-    /// Mean of the token vectors (padding left out), scaled to unit length: the pooling
-    /// the model was trained with.
-    fn embed_batch(
-        &self,
-        texts: Vec<&str>,
-    ) -> Result<Vec<Vec<f32>>, Box<dyn std::error::Error + Send + Sync>> {
-        let encodings = self.tokenizer.encode_batch(texts, true)?;
-        let rows = encodings.len();
-        let width = encodings
+    fn embed_batch(&self, texts: Vec<&str>) -> Result<Vec<Vec<f32>>, EncoderError> {
+        let encodings = self
+            .tokenizer
+            .encode_batch(texts, true)
+            .map_err(|e| EncoderError::Run(e.to_string()))?;
+        let ids: Vec<Vec<u32>> = encodings
             .iter()
-            .map(|e| e.get_ids().len())
-            .max()
-            .unwrap_or(0);
-        let mut ids = Vec::with_capacity(rows * width);
-        let mut mask = Vec::with_capacity(rows * width);
-        for encoding in &encodings {
-            let tokens = encoding.get_ids();
-            ids.extend_from_slice(tokens);
-            ids.resize(ids.len() + width - tokens.len(), 0);
-            mask.resize(mask.len() + tokens.len(), 1u32);
-            mask.resize(mask.len() + width - tokens.len(), 0);
-        }
-        let device = &self.model.device;
-        let ids = Tensor::from_vec(ids, (rows, width), device)?;
-        let mask = Tensor::from_vec(mask, (rows, width), device)?;
-        let hidden = self.model.forward(&ids, &ids.zeros_like()?, Some(&mask))?;
-        let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-        let mean = hidden
-            .broadcast_mul(&mask)?
-            .sum(1)?
-            .broadcast_div(&mask.sum(1)?)?;
-        let unit = mean.broadcast_div(&mean.sqr()?.sum_keepdim(1)?.sqrt()?)?;
-        Ok(unit.to_vec2::<f32>()?)
+            .map(|e| {
+                e.get_ids()
+                    .iter()
+                    .copied()
+                    .take(self.model.max_tokens())
+                    .collect()
+            })
+            .collect();
+        Ok(self.model.embed(&ids))
     }
 }
 
@@ -142,6 +171,33 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Vectors of texts as candle 0.11's BertModel computed them from the same files (a
+    /// question, punctuation and accents, a paragraph of 167 tokens), to six decimals.
+    #[test]
+    fn embeds_as_the_reference_implementation() {
+        let encoder = Encoder::load(&shipped_model()).unwrap();
+        let reference: Vec<serde_json::Value> =
+            serde_json::from_str(include_str!("../tests/fixtures/encoder-reference.json")).unwrap();
+        let texts: Vec<&str> = reference
+            .iter()
+            .map(|r| r["text"].as_str().unwrap())
+            .collect();
+        // Together (one batch of rows) and alone, the same vectors.
+        let together = encoder.embed(&texts).unwrap();
+        for ((text, expected), batched) in texts.iter().zip(&reference).zip(together) {
+            let expected: Vec<f32> = serde_json::from_value(expected["vector"].clone()).unwrap();
+            let alone = encoder.embed(&[text]).unwrap().remove(0);
+            for got in [batched, alone] {
+                let worst = got
+                    .iter()
+                    .zip(&expected)
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0.0, f32::max);
+                assert!(worst < 2e-5, "{text:.30}: off by {worst}");
+            }
+        }
+    }
 
     #[test]
     fn paraphrases_are_closer_than_unrelated_sentences() {

@@ -247,7 +247,10 @@ fn run(cli: Cli, mut settings: Settings) -> anyhow::Result<ExitCode> {
     if let Some(dir) = cli.index {
         settings.index_dir = dir;
     }
-    sitrep::encoder::choose(settings.model.clone().filter(|_| !cli.no_encoder));
+    sitrep::encoder::choose(
+        settings.model.clone().filter(|_| !cli.no_encoder),
+        settings.encoder_threads,
+    );
     let layout = Layout::new(&settings.index_dir);
     match &cli.command {
         Cmd::Reindex => return reindex(&layout, &settings),

@@ -99,13 +99,13 @@ pub fn run(options: &Options, mut out: impl Write) -> Result<(), EvalError> {
     let synthetic_questions: Vec<&str> = dataset.questions().step_by(10).take(500).collect();
     // Not embedded (a million sentences would take about an hour here): words alone.
     latency_row(&mut line, "synthetic", &synthetic, &synthetic_questions, 1)?;
-    if let Some((sentences, time)) = embedding {
+    if let (Some((sentences, time)), Some(encoder)) = (embedding, crate::encoder::shared()) {
         line(String::new());
         line(format!(
             "sentence encoder: {sentences} SQuAD sentences embedded in {:.1} s, {:.0} sentences/s ({} threads)",
             time.as_secs_f64(),
             sentences as f64 / time.as_secs_f64(),
-            candle_core::utils::get_num_threads()
+            encoder.threads()
         ));
     }
 
