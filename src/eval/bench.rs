@@ -1,7 +1,9 @@
 //! Speed at scale: `sitrep bench SQUAD_FILE` prints ask latency beside a bare tantivy
 //! BM25 top-10 query on the same index (shipped corpus, SQuAD, a synthetic corpus of
-//! a million passages), indexing throughput beside bare tantivy indexing of the same
-//! passages, cold start, and peak memory. Timings are wall-clock on this machine.
+//! a million passages), with the sentence encoder and by words alone, beside the same
+//! pipeline in Python on SQuAD (`bench/python_pipeline.py`); embedding throughput;
+//! indexing throughput beside bare tantivy indexing of the same passages; cold start;
+//! peak memory. Timings are wall-clock on this machine.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -75,6 +77,7 @@ pub fn run(options: &Options, mut out: impl Write) -> Result<(), EvalError> {
     let embedding = embed(&squad_dir)?;
     let squad_questions: Vec<&str> = dataset.questions().take(1000).collect();
     latency_row(&mut line, "SQuAD", &squad_dir, &squad_questions, 1)?;
+    let python = python_row(&mut line, options, &dataset, squad_questions.len());
 
     // The synthetic corpus: SQuAD sentences sampled into articles of 10 passages.
     let synthetic = options.work.join("synthetic");
@@ -96,17 +99,29 @@ pub fn run(options: &Options, mut out: impl Write) -> Result<(), EvalError> {
         .expect("built")
         .report()
         .clone();
+    // Its sentences are SQuAD's, and a sentence is embedded once whatever passages repeat
+    // it: the fill reads all million passages and embeds the distinct sentences.
+    let synthetic_embedding = embed(&synthetic)?;
     let synthetic_questions: Vec<&str> = dataset.questions().step_by(10).take(500).collect();
-    // Not embedded (a million sentences would take about an hour here): words alone.
     latency_row(&mut line, "synthetic", &synthetic, &synthetic_questions, 1)?;
+    line(String::new());
     if let (Some((sentences, time)), Some(encoder)) = (embedding, crate::encoder::shared()) {
-        line(String::new());
         line(format!(
             "sentence encoder: {sentences} SQuAD sentences embedded in {:.1} s, {:.0} sentences/s ({} threads)",
             time.as_secs_f64(),
             sentences as f64 / time.as_secs_f64(),
             encoder.threads()
         ));
+    }
+    if let Some((sentences, time)) = synthetic_embedding {
+        line(format!(
+            "synthetic corpus's vectors completed in {:.1} s ({sentences} sentences new to the store)",
+            time.as_secs_f64()
+        ));
+    }
+    match python {
+        Ok(summary) => line(summary),
+        Err(why) => line(format!("Python pipeline not measured: {why}")),
     }
 
     // Indexing throughput, sitrep beside bare tantivy on the same pre-split passages.
@@ -261,6 +276,61 @@ fn latency_row_of(
         a.p99.as_secs_f64() / b.p99.as_secs_f64()
     ));
     Ok(())
+}
+
+/// The same pipeline in Python (bm25s, the same model through onnxruntime, cosine ranking
+/// of the candidate passages' sentences) over the same SQuAD questions, in a venv that
+/// `bench/python_pipeline.sh` makes in the work directory: its latency row, and a summary
+/// for after the table (or why it could not run).
+fn python_row(
+    line: &mut impl FnMut(String),
+    options: &Options,
+    dataset: &Dataset,
+    questions: usize,
+) -> Result<String, String> {
+    let encoder = crate::encoder::shared().ok_or("no sentence encoder")?;
+    // Sentences whose vectors sitrep and Python must agree on: the same model.
+    let check: Vec<&str> = dataset.questions().take(16).collect();
+    let vectors = encoder.embed(&check).map_err(|e| e.to_string())?;
+    let check_file = options.work.join("python-check.jsonl");
+    let lines: String = check
+        .iter()
+        .zip(&vectors)
+        .map(|(s, v)| format!("{}\n", serde_json::json!({"sentence": s, "vector": v})))
+        .collect();
+    std::fs::write(&check_file, lines).map_err(|e| e.to_string())?;
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/python_pipeline.sh");
+    let output = Command::new("bash")
+        .arg(&script)
+        .arg(options.work.join("python-venv"))
+        .arg(&options.squad)
+        .arg(encoder.dir())
+        .args(["--questions", &questions.to_string(), "--check"])
+        .arg(&check_file)
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("{}: {e}", script.display()))?;
+    if !output.status.success() {
+        return Err(format!(
+            "{} exited with {}",
+            script.display(),
+            output.status
+        ));
+    }
+    let result: serde_json::Value =
+        serde_json::from_slice(&output.stdout).map_err(|e| format!("its output: {e}"))?;
+    let number = |key: &str| result[key].as_f64().unwrap_or(f64::NAN);
+    line(format!(
+        "| SQuAD, Python: bm25s + onnxruntime, same model | {} | {:.2} ms | {:.2} ms | | | |",
+        number("passages"),
+        number("p50_ms"),
+        number("p99_ms"),
+    ));
+    Ok(format!(
+        "Python pipeline: its best sentence holds a gold answer for {:.3} of the questions; its vectors differ from sitrep's by at most {:.1e}",
+        number("best_sentence_has_answer"),
+        number("max_vector_difference"),
+    ))
 }
 
 /// Embeds the sentences of the index in `dir`: how many, and how long it took (none without
