@@ -149,16 +149,7 @@ impl Encoder {
             .tokenizer
             .encode_batch(texts, true)
             .map_err(|e| EncoderError::Run(e.to_string()))?;
-        let ids: Vec<Vec<u32>> = encodings
-            .iter()
-            .map(|e| {
-                e.get_ids()
-                    .iter()
-                    .copied()
-                    .take(self.model.max_tokens())
-                    .collect()
-            })
-            .collect();
+        let ids: Vec<Vec<u32>> = encodings.iter().map(|e| e.get_ids().to_vec()).collect();
         Ok(self.model.embed(&ids))
     }
 }

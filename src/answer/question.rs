@@ -620,8 +620,7 @@ fn focal_index(words: &[&str], lower: &[String]) -> Option<usize> {
         let w = lower[j].as_str();
         // A type word heads the phrase ("what player punched…"); a plural after "how
         // many" is what is counted ("how many years").
-        if is_stop_word(w) && !PHRASE_LINKS.contains(&w) || TYPE_WORDS.iter().any(|(t, _)| *t == w)
-        {
+        if is_stop_word(w) && !PHRASE_LINKS.contains(&w) || type_word(w).is_some() {
             return None;
         }
         if !is_stop_word(w)

@@ -61,20 +61,20 @@ impl Dense {
     }
 
     fn forward_portable(&self, x: &[f32], rows: usize, out: &mut [f32]) {
-        for r in 0..rows {
-            let input = &x[r * self.inputs..(r + 1) * self.inputs];
-            for (p, panel) in self.panels.chunks_exact(self.inputs * LANES).enumerate() {
-                let mut widened = vec![0.0f32; panel.len()];
-                panel.convert_to_f32_slice(&mut widened);
+        let mut widened = vec![0.0f32; self.inputs * LANES];
+        for (p, panel) in self.panels.chunks_exact(self.inputs * LANES).enumerate() {
+            panel.convert_to_f32_slice(&mut widened);
+            let columns = p * LANES..(p + 1) * LANES;
+            for r in 0..rows {
+                let input = &x[r * self.inputs..(r + 1) * self.inputs];
                 let mut sums = [0.0f32; LANES];
                 for (&a, weights) in input.iter().zip(widened.chunks_exact(LANES)) {
                     for (sum, &w) in sums.iter_mut().zip(weights) {
                         *sum += a * w;
                     }
                 }
-                let columns = p * LANES..(p + 1) * LANES;
                 let row = &mut out[r * self.outputs..][columns.clone()];
-                for ((o, sum), b) in row.iter_mut().zip(sums).zip(&self.bias[columns]) {
+                for ((o, sum), b) in row.iter_mut().zip(sums).zip(&self.bias[columns.clone()]) {
                     *o = sum + b;
                 }
             }

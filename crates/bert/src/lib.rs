@@ -192,12 +192,9 @@ impl Bert {
         })
     }
 
-    pub fn max_tokens(&self) -> usize {
-        self.max_positions
-    }
-
     /// The mean of each text's last hidden states, scaled to unit length (the pooling
-    /// all-MiniLM-L6-v2 was trained with). `texts` are token ids, at most `max_tokens`.
+    /// all-MiniLM-L6-v2 was trained with). `texts` are token ids; those past the model's
+    /// positions are left out.
     pub fn embed(&self, texts: &[Vec<u32>]) -> Vec<Vec<f32>> {
         let h = self.hidden;
         let vocabulary = self.words.len() / h;
