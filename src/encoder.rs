@@ -185,7 +185,13 @@ mod tests {
                     .zip(&expected)
                     .map(|(a, b)| (a - b).abs())
                     .fold(0.0, f32::max);
-                assert!(worst < 2e-5, "{text:.30}: off by {worst}");
+                // The forward pass runs in 16-bit integers: each component within
+                // 3e-3 of the float reference, the direction within 1e-4 in cosine.
+                let cosine: f32 = got.iter().zip(&expected).map(|(a, b)| a * b).sum();
+                assert!(
+                    worst < 3e-3 && cosine > 0.9999,
+                    "{text:.30}: off by {worst}, cosine {cosine}"
+                );
             }
         }
     }
