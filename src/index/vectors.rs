@@ -65,20 +65,31 @@ impl VectorStore {
         }
     }
 
-    /// The stored vectors of those digests that have one.
+    /// The stored vectors of those digests that have one, looked up in one statement per
+    /// few hundred digests (a statement per digest cost more than the lookups).
     pub fn get(&self, digests: &[Digest]) -> Result<HashMap<Digest, Vec<f32>>, IndexError> {
+        const PER_STATEMENT: usize = 500;
         let connection = self.connection.lock().unwrap_or_else(|e| e.into_inner());
-        let mut select = connection
-            .prepare_cached("SELECT vector FROM vectors WHERE digest = ?1")
-            .map_err(|e| self.error(e))?;
         let mut found = HashMap::new();
-        for digest in digests {
-            let bytes: Option<Vec<u8>> = select
-                .query_row(params![&digest[..]], |row| row.get(0))
-                .optional()
+        for chunk in digests.chunks(PER_STATEMENT) {
+            let places = vec!["?"; chunk.len()].join(",");
+            let mut select = connection
+                .prepare(&format!(
+                    "SELECT digest, vector FROM vectors WHERE digest IN ({places})"
+                ))
                 .map_err(|e| self.error(e))?;
-            if let Some(bytes) = bytes.filter(|b| b.len() == 2 * DIMENSIONS) {
-                found.insert(*digest, decode(&bytes));
+            let keys = chunk.iter().map(|d| &d[..]);
+            let mut rows = select
+                .query(rusqlite::params_from_iter(keys))
+                .map_err(|e| self.error(e))?;
+            while let Some(row) = rows.next().map_err(|e| self.error(e))? {
+                let digest: Vec<u8> = row.get(0).map_err(|e| self.error(e))?;
+                let bytes: Vec<u8> = row.get(1).map_err(|e| self.error(e))?;
+                if let (Ok(digest), true) =
+                    (Digest::try_from(digest), bytes.len() == 2 * DIMENSIONS)
+                {
+                    found.insert(digest, decode(&bytes));
+                }
             }
         }
         Ok(found)
