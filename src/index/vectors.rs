@@ -2,7 +2,7 @@
 //! of the sentence, so that a sentence is embedded once whichever generation holds it. The
 //! lexical index serves first; vectors follow (`fill`), and answers use those present.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -95,6 +95,24 @@ impl VectorStore {
         Ok(found)
     }
 
+    /// The digests of every stored vector.
+    fn digests(&self) -> Result<HashSet<Digest>, IndexError> {
+        let connection = self.connection.lock().unwrap_or_else(|e| e.into_inner());
+        let mut select = connection
+            .prepare("SELECT digest FROM vectors")
+            .map_err(|e| self.error(e))?;
+        let rows = select
+            .query_map([], |row| row.get::<_, Vec<u8>>(0))
+            .map_err(|e| self.error(e))?;
+        let mut digests = HashSet::new();
+        for digest in rows {
+            if let Ok(digest) = Digest::try_from(digest.map_err(|e| self.error(e))?) {
+                digests.insert(digest);
+            }
+        }
+        Ok(digests)
+    }
+
     fn put(&self, vectors: &[(Digest, Vec<f32>)]) -> Result<(), IndexError> {
         let mut connection = self.connection.lock().unwrap_or_else(|e| e.into_inner());
         let transaction = connection.transaction().map_err(|e| self.error(e))?;
@@ -140,17 +158,14 @@ impl VectorStore {
             return Ok(0);
         }
         let pointer = index.pointer();
+        let stored = self.digests()?;
         let mut missing: HashMap<Digest, String> = HashMap::new();
         for source in &index.report().sources {
             for hit in index.passages_of(&source.id)? {
-                let sentences: Vec<&str> = split::sentences(&hit.text)
-                    .into_iter()
-                    .map(|r| &hit.text[r])
-                    .collect();
-                let digests: Vec<Digest> = sentences.iter().map(|s| digest(s)).collect();
-                let stored = self.get(&digests)?;
-                for (digest, sentence) in digests.into_iter().zip(sentences) {
-                    if !stored.contains_key(&digest) {
+                for range in split::sentences(&hit.text) {
+                    let sentence = &hit.text[range];
+                    let digest = digest(sentence);
+                    if !stored.contains(&digest) {
                         missing
                             .entry(digest)
                             .or_insert_with(|| sentence.to_string());
