@@ -2,8 +2,8 @@
 //! once at load (a scale per output column), each row of `x` on every call (a scale per
 //! row), and the products summed exactly in 32-bit integers. AVX-512 VNNI multiplies and
 //! adds two pairs of 16-bit integers per lane in one instruction, twice the rate of f32
-//! fused multiply-adds, so a question's forward pass is about twice as fast as in floats
-//! at the same memory traffic (half-precision weights are as large). Weights are packed
+//! fused multiply-adds, at the same memory traffic as half-precision weights (a question:
+//! 2.4 ms instead of 4.0, BENCHMARKS.md). Weights are packed
 //! in panels of 16 output columns so that the kernel streams each panel in order and keeps
 //! its sums in registers. The portable loop computes the same integers, so every machine
 //! gives the same vectors.
@@ -18,7 +18,7 @@ pub const COLUMNS_PER_CALL: usize = 2 * LANES;
 /// products must fit in an i32 whatever the signs: 1536 × 1023² < 2³¹.
 const LEVELS: f32 = 1023.0;
 /// The widest layer input this bound allows.
-const MAX_INPUTS: usize = (i32::MAX as usize) / (1023 * 1023);
+const MAX_INPUTS: usize = i32::MAX as usize / (LEVELS as usize * LEVELS as usize);
 
 pub struct Dense {
     inputs: usize,
@@ -80,6 +80,7 @@ impl Dense {
         out
     }
 
+    /// The kernel's integer sums and scaling, one column at a time.
     fn forward_portable(&self, x: &[i16], row_scales: &[f32], out: &mut [f32]) {
         let pairs = self.pairs();
         for (p, panel) in self.panels.chunks_exact(pairs * LANES * 2).enumerate() {
