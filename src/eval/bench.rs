@@ -106,7 +106,7 @@ pub fn run(options: &Options, mut out: impl Write) -> Result<(), EvalError> {
     let synthetic_questions: Vec<&str> = dataset.questions().step_by(10).take(500).collect();
     latency_row(&mut line, "synthetic", &synthetic, &synthetic_questions, 1)?;
     line(String::new());
-    if let (Some((sentences, time)), Some(encoder)) = (embedding, crate::encoder::shared()) {
+    if let (Some((sentences, time, _)), Some(encoder)) = (embedding, crate::encoder::shared()) {
         line(format!(
             "sentence encoder: {sentences} SQuAD sentences embedded in {:.1} s, {:.0} sentences/s ({} threads)",
             time.as_secs_f64(),
@@ -114,8 +114,8 @@ pub fn run(options: &Options, mut out: impl Write) -> Result<(), EvalError> {
             encoder.threads()
         ));
     }
-    if let Some((sentences, time)) = synthetic_embedding {
-        let state = if is_filled(&synthetic)? {
+    if let Some((sentences, time, complete)) = synthetic_embedding {
+        let state = if complete {
             "completed"
         } else {
             "left partial (the budget reached)"
@@ -213,8 +213,8 @@ fn latency_row(
 ) -> Result<(), EvalError> {
     let layout = Layout::new(dir);
     let index = Index::open(&layout)?.expect("built");
-    if index.vectors().is_some() && crate::encoder::shared().is_some() {
-        let vectors = if is_filled(dir)? {
+    if let (Some(store), Some(_)) = (index.vectors(), crate::encoder::shared()) {
+        let vectors = if store.is_filled(&index)? {
             "with the encoder"
         } else {
             "with the encoder, vectors partial"
@@ -345,24 +345,17 @@ fn python_row(
 /// 100,000 passages, not a million.
 const SYNTHETIC_EMBEDDING_BUDGET: usize = 20_000;
 
-/// Embeds up to `max` sentences of the index in `dir`: how many, and how long it took (none
-/// without an encoder).
-fn embed(dir: &Path, max: usize) -> Result<Option<(usize, Duration)>, EvalError> {
+/// Embeds up to `max` sentences of the index in `dir`: how many, how long it took, and
+/// whether every sentence now has its vector (none without an encoder).
+fn embed(dir: &Path, max: usize) -> Result<Option<(usize, Duration, bool)>, EvalError> {
     let index = Index::open(&Layout::new(dir))?.expect("built");
     let (Some(store), Some(encoder)) = (index.vectors(), crate::encoder::shared()) else {
         return Ok(None);
     };
     let started = Instant::now();
     let sentences = store.fill(&index, encoder, max, |_, _| {})?;
-    Ok(Some((sentences, started.elapsed())))
-}
-
-/// Whether every sentence of the index in `dir` has its vector.
-fn is_filled(dir: &Path) -> Result<bool, EvalError> {
-    let index = Index::open(&Layout::new(dir))?.expect("built");
-    Ok(index
-        .vectors()
-        .is_some_and(|v| v.is_filled(&index).unwrap_or(false)))
+    let elapsed = started.elapsed();
+    Ok(Some((sentences, elapsed, store.is_filled(&index)?)))
 }
 
 /// The floor: tantivy's BM25 top 10 for the question's content words, nothing more.

@@ -65,8 +65,8 @@ impl VectorStore {
         }
     }
 
-    /// The stored vectors of those digests that have one, looked up in one statement per
-    /// few hundred digests (a statement per digest cost more than the lookups).
+    /// The stored vectors of those digests that have one, looked up with one statement for
+    /// up to 500 digests rather than one each (a question's passages hold about 100).
     pub fn get(&self, digests: &[Digest]) -> Result<HashMap<Digest, Vec<f32>>, IndexError> {
         const PER_STATEMENT: usize = 500;
         let connection = self.connection.lock().unwrap_or_else(|e| e.into_inner());

@@ -252,18 +252,23 @@ unsafe fn quantise_avx512(values: &[f32], out: &mut [i16]) -> f32 {
         }
     }
     let whole = values.len() / LANES * LANES;
-    for (q, v) in out[whole..].iter_mut().zip(&values[whole..]) {
-        *q = (v * (1.0 / scale)).round_ties_even() as i16;
+    for (q, &v) in out[whole..].iter_mut().zip(&values[whole..]) {
+        *q = level(v, scale);
     }
     scale
 }
 
 fn quantise_portable(values: &[f32], out: &mut [i16]) -> f32 {
     let scale = scale_of(values.iter().fold(0.0f32, |m, v| m.max(v.abs())));
-    for (q, v) in out.iter_mut().zip(values) {
-        *q = (v * (1.0 / scale)).round_ties_even() as i16;
+    for (q, &v) in out.iter_mut().zip(values) {
+        *q = level(v, scale);
     }
     scale
+}
+
+/// `value` in units of `scale`, rounded half to even as the AVX-512 conversion does.
+fn level(value: f32, scale: f32) -> i16 {
+    (value * (1.0 / scale)).round_ties_even() as i16
 }
 
 /// What one quantised unit is worth when the largest magnitude is `largest`.

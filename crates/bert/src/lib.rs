@@ -1,8 +1,8 @@
 //! The forward pass of a BERT sentence encoder (all-MiniLM-L6-v2's shape) on the CPU, the
 //! dense layers in 16-bit integers (`dense`), the rest in f32: token ids in, mean-pooled
-//! unit vectors out. Several
-//! texts go through together as one long list of token rows: the dense layers see all
-//! rows at once, attention stays within each text, and nothing is padded.
+//! unit vectors out. Several texts go through together as one long list of token rows:
+//! the dense layers see all rows at once, attention stays within each text, and nothing
+//! is padded.
 //!
 //! A crate of its own so that test builds of sitrep can optimise it: unoptimised, one
 //! question takes a second instead of milliseconds.
