@@ -8,7 +8,6 @@ use std::ops::Range;
 
 use super::question::{AnswerType, MAX_TERMS, Question, Role};
 use super::spans::{self, fit_strength};
-use crate::corpus::split;
 use crate::index::analyzer::{self, Term};
 use crate::index::{Closeness, Hit, Index};
 use crate::lexicon::{is_person_noun, is_stop_word};
@@ -280,7 +279,7 @@ fn draft(
             })
             .collect();
         let said_around = bits(in_passage.iter().copied());
-        for (i, range) in split::sentences(&hit.text).into_iter().enumerate() {
+        for (i, range) in hit.sentences.iter().cloned().enumerate() {
             let first = tokens.partition_point(|t| t.range.start < range.start);
             let last = tokens.partition_point(|t| t.range.end <= range.end);
             let sentence_tokens: Vec<&Term> = tokens[first..last.max(first)].iter().collect();

@@ -1,6 +1,7 @@
 //! Reading a built generation: BM25 search with query objects built from analyzed terms
 //! (never through the query-parser syntax), term statistics, and passages by id.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,8 @@ pub struct Hit {
     pub source: Arc<SourceInfo>,
     pub passage: u64,
     pub text: String,
+    /// The byte ranges of `text`'s sentences (`split::sentences`), split once.
+    pub sentences: Vec<Range<usize>>,
 }
 
 /// An opened, immutable index generation.
@@ -128,9 +131,9 @@ impl Index {
         let digests: Vec<Vec<Digest>> = hits
             .iter()
             .map(|hit| {
-                split::sentences(&hit.text)
-                    .into_iter()
-                    .map(|r| vectors::digest(&hit.text[r]))
+                hit.sentences
+                    .iter()
+                    .map(|r| vectors::digest(&hit.text[r.clone()]))
                     .collect()
             })
             .collect();
@@ -314,6 +317,7 @@ impl Index {
             published: optional(self.fields.published).and_then(|d| PubDate::parse(&d)),
             url: optional(self.fields.url),
         });
+        let text = text_of(self.fields.text);
         Ok(Hit {
             score,
             source,
@@ -321,7 +325,8 @@ impl Index {
                 .get_first(self.fields.passage)
                 .and_then(|v| v.as_u64())
                 .unwrap_or(0),
-            text: text_of(self.fields.text),
+            sentences: split::sentences(&text),
+            text,
         })
     }
 }

@@ -11,7 +11,6 @@ use half::f16;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Index, IndexError, Layout, Live};
-use crate::corpus::split;
 use crate::encoder::{self, DIMENSIONS, Encoder};
 
 /// The file, in the index root.
@@ -162,8 +161,8 @@ impl VectorStore {
         let mut missing: HashMap<Digest, String> = HashMap::new();
         for source in &index.report().sources {
             for hit in index.passages_of(&source.id)? {
-                for range in split::sentences(&hit.text) {
-                    let sentence = &hit.text[range];
+                for range in &hit.sentences {
+                    let sentence = &hit.text[range.clone()];
                     let digest = digest(sentence);
                     if !stored.contains(&digest) {
                         missing
