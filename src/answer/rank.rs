@@ -271,25 +271,28 @@ fn draft(
             .as_deref()
             .map(|t| analyzer::terms(t).into_iter().map(|t| t.term).collect())
             .unwrap_or_default();
+        // Each question term's credit for each token of the passage, matched once.
+        let credit: Vec<Vec<Option<f32>>> = weighted
+            .iter()
+            .map(|w| tokens.iter().map(|t| matches(w, t, &hit.text)).collect())
+            .collect();
         let in_passage: Vec<bool> = weighted
             .iter()
-            .map(|w| {
-                title_tokens.contains(&w.term.term)
-                    || tokens.iter().any(|t| matches(w, t, &hit.text).is_some())
-            })
+            .zip(&credit)
+            .map(|(w, c)| title_tokens.contains(&w.term.term) || c.iter().any(Option::is_some))
             .collect();
         let said_around = bits(in_passage.iter().copied());
         for (i, range) in hit.sentences.iter().cloned().enumerate() {
             let first = tokens.partition_point(|t| t.range.start < range.start);
             let last = tokens.partition_point(|t| t.range.end <= range.end);
             let sentence_tokens: Vec<&Term> = tokens[first..last.max(first)].iter().collect();
-            let credits: Vec<Vec<(usize, f32)>> = weighted
+            let credits: Vec<Vec<(usize, f32)>> = credit
                 .iter()
-                .map(|w| {
-                    sentence_tokens
+                .map(|c| {
+                    c[first..last.max(first)]
                         .iter()
                         .enumerate()
-                        .filter_map(|(k, t)| matches(w, t, &hit.text).map(|c| (k, c)))
+                        .filter_map(|(k, c)| c.map(|c| (k, c)))
                         .collect()
                 })
                 .collect();
