@@ -23,7 +23,7 @@ pub struct Candidate {
 // The patterns of numbers, money, dates and durations bound words with ASCII `\b`: a
 // Unicode `\b` sends the regex engine from its DFA to a backtracker on any text with a
 // curly quote or a dash, 10–40× slower on SQuAD's paragraphs with the same matches. Where the
-// two differ (a non-ASCII letter before "one" in "Léone"), `designation` drops the number.
+// two differ for a count (a non-ASCII letter before "one" in "Léone"), `designation` drops it.
 const MONTH: &str = "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
 const WEEKDAY: &str = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
 const HEDGE: &str = r"(?:(?:around|about|approximately|roughly|nearly|almost|some|over|more than|less than|fewer than|at least|at most|up to|an estimated|as many as|close to)\s+)";
