@@ -73,7 +73,7 @@ pub struct Index {
 }
 
 /// How close in meaning each candidate sentence is to the question, by passage (the
-/// order of the hits) and sentence (the order of `split::sentences`); empty when there is
+/// order of the hits) and sentence (the order of `Hit::sentences`); empty when there is
 /// no encoder or no vectors yet.
 #[derive(Debug, Default)]
 pub struct Closeness(Vec<Vec<Option<f32>>>);

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::{Quote, TrackError, Tracker};
-use crate::corpus::{Fingerprint, split};
+use crate::corpus::Fingerprint;
 use crate::index::{Index, analyzer};
 
 /// The similarity of wording (cosine of weighted words) that puts two articles in one story.
@@ -97,7 +97,8 @@ pub fn brief(
         let Some(first) = passages.first() else {
             continue;
         };
-        let lead = split::sentences(&first.text)
+        let lead = first
+            .sentences
             .first()
             .map(|r| first.text[r.clone()].to_string())
             .unwrap_or_else(|| first.text.clone());
