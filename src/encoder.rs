@@ -144,6 +144,15 @@ impl Encoder {
         Ok(vectors)
     }
 
+    /// Starts embedding one text on a thread of its own: a question, while its words are
+    /// searched and ranked on this one.
+    pub fn embed_aside(&'static self, text: &str) -> Aside {
+        let text = text.to_string();
+        Aside(std::thread::spawn(move || {
+            self.embed(&[&text]).map(|mut vectors| vectors.remove(0))
+        }))
+    }
+
     fn embed_batch(&self, texts: Vec<&str>) -> Result<Vec<Vec<f32>>, EncoderError> {
         let encodings = self
             .tokenizer
@@ -151,6 +160,19 @@ impl Encoder {
             .map_err(|e| EncoderError::Run(e.to_string()))?;
         let ids: Vec<Vec<u32>> = encodings.iter().map(|e| e.get_ids().to_vec()).collect();
         Ok(self.model.embed(&ids))
+    }
+}
+
+/// A text's vector under way on another thread; dropped unwaited, the thread finishes
+/// alone.
+pub struct Aside(std::thread::JoinHandle<Result<Vec<f32>, EncoderError>>);
+
+impl Aside {
+    /// The vector, once computed.
+    pub fn wait(self) -> Result<Vec<f32>, EncoderError> {
+        self.0
+            .join()
+            .unwrap_or_else(|_| Err(EncoderError::Run("the encoder's thread panicked".into())))
     }
 }
 

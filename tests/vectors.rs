@@ -85,8 +85,10 @@ fn a_serving_process_embeds_new_sentences_in_the_background() {
             .is_filled(&live.get())
             .unwrap()
     );
-    let response = sitrep::answer::ask(&live.get(), "how many drones were used?").unwrap();
+    let question = "how many drones were used?";
+    let (response, features) = sitrep::answer::ask_with(&live.get(), question, 0.0).unwrap();
     assert_eq!(response.answer.unwrap().text.as_deref(), Some("117"));
+    let by_words = features.unwrap().0.len();
 
     index::vectors::follow(live.clone(), Duration::from_millis(100));
     let started = Instant::now();
@@ -103,6 +105,11 @@ fn a_serving_process_embeds_new_sentences_in_the_background() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+    // Now the answer weighs meaning too: its features gain the cosine of the question,
+    // embedded beside the ranking.
+    let (response, features) = sitrep::answer::ask_with(&live.get(), question, 0.0).unwrap();
+    assert_eq!(response.answer.unwrap().text.as_deref(), Some("117"));
+    assert_eq!(features.unwrap().0.len(), by_words + 1);
 }
 
 #[test]

@@ -115,15 +115,18 @@ fn with_ranked<R>(
     let mut question = Question::analyse(text)?;
     question.back_off_unseen(|term| index.doc_freq(term));
     question.drop_misspelt_names(|term| index.doc_freq(term) > 0);
+    // The question's vector, the costliest step, is computed on another core meanwhile:
+    // only the confidence needs it.
+    let asked = index.embed_question(&question.text);
     let terms = search_terms(index, &question);
     let hits = index.search(&terms, candidate_passages(index))?;
-    let closeness = index
-        .closeness(&question.text, &hits)
-        .unwrap_or_else(|error| {
-            tracing::warn!(%error, "answering by words alone");
-            Default::default()
-        });
-    let ranked = rank::rank(index, &question, &hits, &closeness);
+    let mut ranked = rank::rank(index, &question, &hits);
+    if let Some(asked) = asked {
+        match index.closeness(asked, &hits) {
+            Ok(closeness) => ranked.weigh_meaning(&closeness),
+            Err(error) => tracing::warn!(%error, "answering by words alone"),
+        }
+    }
     let found = |k: usize| index.doc_freq(&question.terms[k].term) > 0 || ranked.found_anywhere(k);
     let unanswerable =
         (0..question.terms.len()).any(|k| question.requires(&question.terms[k]) && !found(k));

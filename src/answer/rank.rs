@@ -168,7 +168,6 @@ struct Draft {
     missing_idf: f32,
     matched_share: f32,
     conflict: bool,
-    closeness: Option<f32>,
 }
 
 /// One question term with its IDF weight.
@@ -183,15 +182,10 @@ struct Weighted<'q> {
     unseen: bool,
 }
 
-pub fn rank<'h>(
-    index: &Index,
-    question: &Question,
-    hits: &'h [Hit],
-    closeness: &Closeness,
-) -> Ranked<'h> {
+pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'h> {
     let (weighted, total) = weigh(index, question);
     let analyzed: Vec<Vec<Term>> = hits.iter().map(|hit| analyzer::terms(&hit.text)).collect();
-    let drafts = draft(question, &weighted, total, hits, &analyzed, closeness);
+    let drafts = draft(question, &weighted, total, hits, &analyzed);
     let mut sentences = find_candidates(question, &weighted, hits, &analyzed, drafts);
     let weights: Vec<f32> = weighted.iter().map(|w| w.weight / total).collect();
     reward_neighbours(&mut sentences, &weights);
@@ -258,7 +252,6 @@ fn draft(
     total: f32,
     hits: &[Hit],
     analyzed: &[Vec<Term>],
-    closeness: &Closeness,
 ) -> Vec<Draft> {
     let top_bm25 = hits.first().map_or(1.0, |h| h.score.max(f32::EPSILON));
     let ordinals = question_ordinals(question);
@@ -343,7 +336,6 @@ fn draft(
                     / weighted.len().max(1) as f32;
             let conflict = qualifier_conflict(question, &sentence_tokens, &hit.text)
                 || ordinal_conflict(&ordinals, &sentence_tokens, &hit.text);
-            let meaning = closeness.of(h, i);
             let evidence = W_COVERAGE * coverage
                 + W_PHRASE * phrases(&found, weighted, total)
                 + W_CONTEXT * context
@@ -355,7 +347,6 @@ fn draft(
                 sentence = i,
                 coverage,
                 context,
-                ?meaning,
                 evidence,
                 "sentence"
             );
@@ -377,7 +368,6 @@ fn draft(
                 missing_idf,
                 matched_share,
                 conflict,
-                closeness: meaning,
             });
         }
     }
@@ -430,7 +420,6 @@ fn find_candidates(
         missing_idf,
         matched_share,
         conflict,
-        closeness: meaning,
     } in drafts
     {
         let hit = &hits[h];
@@ -476,7 +465,7 @@ fn find_candidates(
                 fit,
                 conflict,
                 support: 0,
-                closeness: meaning,
+                closeness: None,
             },
             answer_type: question.answer_type,
             candidate: candidate.map(|(c, _)| c),
@@ -929,6 +918,14 @@ const PRONOUN_OPENERS: &[&str] = &[
 ];
 
 impl<'h> Ranked<'h> {
+    /// Records how close in meaning each sentence is to the question: evidence for the
+    /// confidence, not for the order, which rests on words.
+    pub fn weigh_meaning(&mut self, closeness: &Closeness) {
+        for s in &mut self.sentences {
+            s.evidence.closeness = closeness.of(s.hit, s.index);
+        }
+    }
+
     /// Whether question term `k` (or a variant of it) occurs in any candidate sentence.
     pub fn found_anywhere(&self, k: usize) -> bool {
         k < MAX_TERMS && self.sentences.iter().any(|s| s.matched & (1 << k) != 0)

@@ -14,7 +14,7 @@ use super::schema::Fields;
 use super::vectors::{self, Digest, VectorStore};
 use super::{BuildReport, IndexError, Layout, Pointer};
 use crate::corpus::{PubDate, split};
-use crate::encoder;
+use crate::encoder::{self, Aside};
 
 /// Citation metadata of a source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -122,10 +122,23 @@ impl Index {
         self.vectors.as_ref()
     }
 
-    /// How close in meaning the sentences of `hits` are to `question`. Nothing is
-    /// embedded but the question, and only when some of the sentences have vectors.
-    pub fn closeness(&self, question: &str, hits: &[Hit]) -> Result<Closeness, IndexError> {
+    /// The question's vector, started on another thread when answers can weigh meaning:
+    /// there is an encoder and a store with vectors in it.
+    pub fn embed_question(&self, question: &str) -> Option<Aside> {
         let (Some(store), Some(encoder)) = (&self.vectors, encoder::shared()) else {
+            return None;
+        };
+        store
+            .has_any()
+            .inspect_err(|error| tracing::warn!(%error, "answering by words alone"))
+            .ok()?
+            .then(|| encoder.embed_aside(question))
+    }
+
+    /// How close in meaning the sentences of `hits` are to the question whose vector is
+    /// `asked`; waited for only when some of the sentences have vectors.
+    pub fn closeness(&self, asked: Aside, hits: &[Hit]) -> Result<Closeness, IndexError> {
+        let Some(store) = &self.vectors else {
             return Ok(Closeness::default());
         };
         let digests: Vec<Vec<Digest>> = hits
@@ -141,10 +154,7 @@ impl Index {
         if stored.is_empty() {
             return Ok(Closeness::default());
         }
-        let asked = encoder
-            .embed(&[question])
-            .map_err(|e| store.error(e.to_string()))?
-            .remove(0);
+        let asked = asked.wait().map_err(|e| store.error(e))?;
         let cosine = |d: &Digest| stored.get(d).map(|v| encoder::cosine(&asked, v));
         Ok(Closeness(
             digests

@@ -94,6 +94,16 @@ impl VectorStore {
         Ok(found)
     }
 
+    /// Whether any vector is stored.
+    pub fn has_any(&self) -> Result<bool, IndexError> {
+        let connection = self.connection.lock().unwrap_or_else(|e| e.into_inner());
+        connection
+            .query_row("SELECT EXISTS (SELECT 1 FROM vectors)", [], |row| {
+                row.get(0)
+            })
+            .map_err(|e| self.error(e))
+    }
+
     /// The digests of every stored vector.
     fn digests(&self) -> Result<HashSet<Digest>, IndexError> {
         let connection = self.connection.lock().unwrap_or_else(|e| e.into_inner());
