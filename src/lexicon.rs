@@ -1,6 +1,7 @@
 //! Word lists shared by extraction, indexing and answering: English stop words, the
 //! irregular word forms of WordNet's exception lists, WordNet's more specific names for
-//! concrete nouns, its nouns for people and its adverbs (`data/wordnet`, WordNet licence);
+//! concrete nouns, its nouns for people, its adverbs and its names of places (`data/wordnet`,
+//! WordNet licence);
 //! and the words people type in chat for what reports name (`data/aliases.tsv`, ours).
 
 use std::collections::{HashMap, HashSet};
@@ -71,6 +72,22 @@ static ADVERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Names whose most frequent capitalised sense is a place, in lower case: `kiev`,
+/// `lake geneva`.
+static PLACE_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../data/wordnet/place-names.txt")
+        .lines()
+        .collect()
+});
+
+/// Nouns for people or groups of them that WordNet never capitalises: `official`,
+/// `authority`.
+static COMMON_PEOPLE_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../data/wordnet/common-people-nouns.txt")
+        .lines()
+        .collect()
+});
+
 /// The two kinds of line of `data/aliases.tsv`: groups of names that stand for one
 /// another, and chat words with what reports write for them.
 struct Aliases {
@@ -104,6 +121,20 @@ static ALIASES: LazyLock<Aliases> = LazyLock::new(|| {
 /// The other names of a lower-case name's group: `kremlin` → `russia moscow`.
 pub fn other_names(name: &str) -> &'static [&'static str] {
     ALIASES.names.get(name).map_or(&[], Vec::as_slice)
+}
+
+/// Whether a lower-case name names a place: one of WordNet's, or another name of one in
+/// its group of `data/aliases.tsv` (`kyiv` beside `kiev`).
+pub fn is_place_name(name: &str) -> bool {
+    PLACE_NAMES.contains(name) || other_names(name).iter().any(|n| PLACE_NAMES.contains(n))
+}
+
+/// Whether a lower-case word is the plural of a noun for people that is never a name:
+/// `officials`, `authorities` ("Authorities confirmed …" names no one).
+pub fn is_plural_of_common_people_noun(word: &str) -> bool {
+    base_forms(word)
+        .skip(1)
+        .any(|base| base != word && COMMON_PEOPLE_NOUNS.contains(base.as_str()))
 }
 
 /// What reports write for a word people type, in any inflection: `UAVs` → `drone`.
@@ -212,6 +243,34 @@ mod tests {
         assert!(is_person_noun("children"));
         assert!(!is_person_noun("general"), "also an adjective");
         assert!(!is_person_noun("bridge") && !is_person_noun("hitler"));
+    }
+
+    #[test]
+    fn knows_places_by_their_names() {
+        assert!(
+            is_place_name("kiev") && is_place_name("kyiv"),
+            "kyiv by its group"
+        );
+        assert!(is_place_name("lake geneva") && is_place_name("europe"));
+        assert!(
+            is_place_name("washington"),
+            "the city is its first capitalised sense"
+        );
+        assert!(!is_place_name("lincoln"), "the president is");
+        assert!(!is_place_name("medinsky") && !is_place_name("nato"));
+    }
+
+    #[test]
+    fn knows_plurals_of_nouns_for_people_that_are_never_names() {
+        assert!(is_plural_of_common_people_noun("authorities"));
+        assert!(is_plural_of_common_people_noun("officials"));
+        assert!(is_plural_of_common_people_noun("witnesses"));
+        assert!(!is_plural_of_common_people_noun("official"), "not a plural");
+        assert!(!is_plural_of_common_people_noun("gates"), "Bill Gates");
+        assert!(
+            !is_plural_of_common_people_noun("ukrainians"),
+            "capitalised"
+        );
     }
 
     #[test]

