@@ -117,44 +117,41 @@ def adverbs(dict_dir):
         yield lemma
 
 
-def places(dict_dir):
-    """Names whose most frequent capitalised sense is a place: a location or a natural
-    object such as a river or a continent ("Kiev", "Lake Geneva", "Europe"), not "Lincoln",
-    whose capitalised senses name the president first."""
+def noun_senses(dict_dir):
+    """(lemma, the synsets of its senses, most frequent first) for every noun lemma."""
     synsets = read_synsets(f"{dict_dir}/data.noun")
     with open(f"{dict_dir}/index.noun", encoding="utf-8") as index:
         for line in index:
             if line.startswith(" "):
                 continue
             fields = line.split()
-            lemma = fields[0]
-            for sense in fields[-int(fields[2]):]:
-                words, _, lexfile = synsets[sense]
-                named = [w for w in words if w.lower() == lemma and w[0].isupper()]
-                if named:
-                    if lexfile in PLACE:
-                        yield lemma.replace("_", " ")
-                    break
+            yield fields[0], [synsets[sense] for sense in fields[-int(fields[2]):]]
+
+
+def capitalised_in(lemma, words):
+    return any(w.lower() == lemma and w[0].isupper() for w in words)
+
+
+def places(dict_dir):
+    """Names whose most frequent capitalised sense is a place: a location or a natural
+    object such as a river or a continent ("Kiev", "Lake Geneva", "Europe"), not "Lincoln",
+    whose capitalised senses name the president first."""
+    for lemma, senses in noun_senses(dict_dir):
+        named = [lexfile for words, _, lexfile in senses if capitalised_in(lemma, words)]
+        if named and named[0] in PLACE:
+            yield lemma.replace("_", " ")
 
 
 def common_people(dict_dir):
     """One-word nouns with a sense naming a person or a group of people that WordNet never
     capitalises ("official", "authority", "police"): "Officials said" names no one."""
-    synsets = read_synsets(f"{dict_dir}/data.noun")
-    with open(f"{dict_dir}/index.noun", encoding="utf-8") as index:
-        for line in index:
-            if line.startswith(" "):
-                continue
-            fields = line.split()
-            lemma = fields[0]
-            if not usable(lemma):
-                continue
-            senses = [synsets[sense] for sense in fields[-int(fields[2]):]]
-            capitalised = any(
-                w.lower() == lemma and w[0].isupper() for words, _, _ in senses for w in words
-            )
-            if not capitalised and any(lexfile in PEOPLE for _, _, lexfile in senses):
-                yield lemma
+    for lemma, senses in noun_senses(dict_dir):
+        if (
+            usable(lemma)
+            and not any(capitalised_in(lemma, words) for words, _, _ in senses)
+            and any(lexfile in PEOPLE for _, _, lexfile in senses)
+        ):
+            yield lemma
 
 
 def verbs(dict_dir):
