@@ -163,8 +163,7 @@ impl Encoder {
     }
 }
 
-/// A text's vector under way on another thread; dropped unwaited, the thread finishes
-/// alone.
+/// A text's vector under way on another thread.
 pub struct Aside(std::thread::JoinHandle<Result<Vec<f32>, EncoderError>>);
 
 impl Aside {

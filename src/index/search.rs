@@ -136,7 +136,8 @@ impl Index {
     }
 
     /// How close in meaning the sentences of `hits` are to the question whose vector is
-    /// `asked`; waited for only when some of the sentences have vectors.
+    /// `asked`. The vector is waited for even when none of the sentences has one (vectors
+    /// partial): left running, it would compete with the next question for the cores.
     pub fn closeness(&self, asked: Aside, hits: &[Hit]) -> Result<Closeness, IndexError> {
         let Some(store) = &self.vectors else {
             return Ok(Closeness::default());
@@ -150,11 +151,12 @@ impl Index {
                     .collect()
             })
             .collect();
-        let stored = store.get(&digests.concat())?;
+        let stored = store.get(&digests.concat());
+        let asked = asked.wait().map_err(|e| store.error(e))?;
+        let stored = stored?;
         if stored.is_empty() {
             return Ok(Closeness::default());
         }
-        let asked = asked.wait().map_err(|e| store.error(e))?;
         let cosine = |d: &Digest| stored.get(d).map(|v| encoder::cosine(&asked, v));
         Ok(Closeness(
             digests
