@@ -147,10 +147,19 @@ impl Encoder {
     /// Starts embedding one text on a thread of its own: a question, while its words are
     /// searched and ranked on this one.
     pub fn embed_aside(&'static self, text: &str) -> Aside {
-        let text = text.to_string();
-        Aside(std::thread::spawn(move || {
-            self.embed(&[&text]).map(|mut vectors| vectors.remove(0))
-        }))
+        let embed_one = |text: &str| self.embed(&[text]).map(|mut vectors| vectors.remove(0));
+        let owned = text.to_string();
+        match std::thread::Builder::new()
+            .name("embed-question".into())
+            .spawn(move || embed_one(&owned))
+        {
+            Ok(thread) => Aside::Running(thread),
+            // No thread to be had (the process at its limit): embed on this one instead.
+            Err(error) => {
+                tracing::warn!(%error, "embedding the question without a thread of its own");
+                Aside::Done(embed_one(text))
+            }
+        }
     }
 
     fn embed_batch(&self, texts: Vec<&str>) -> Result<Vec<Vec<f32>>, EncoderError> {
@@ -163,15 +172,21 @@ impl Encoder {
     }
 }
 
-/// A text's vector under way on another thread.
-pub struct Aside(std::thread::JoinHandle<Result<Vec<f32>, EncoderError>>);
+/// A text's vector under way on another thread, or already computed.
+pub enum Aside {
+    Running(std::thread::JoinHandle<Result<Vec<f32>, EncoderError>>),
+    Done(Result<Vec<f32>, EncoderError>),
+}
 
 impl Aside {
     /// The vector, once computed.
     pub fn wait(self) -> Result<Vec<f32>, EncoderError> {
-        self.0
-            .join()
-            .unwrap_or_else(|_| Err(EncoderError::Run("the encoder's thread panicked".into())))
+        match self {
+            Aside::Running(thread) => thread
+                .join()
+                .unwrap_or_else(|_| Err(EncoderError::Run("the encoder's thread panicked".into()))),
+            Aside::Done(vector) => vector,
+        }
     }
 }
 
