@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -31,6 +32,8 @@ pub fn digest(sentence: &str) -> Digest {
 pub struct VectorStore {
     path: PathBuf,
     connection: Mutex<Connection>,
+    /// A vector has been seen stored; vectors are never removed, so it stays so.
+    has_vectors: AtomicBool,
 }
 
 impl VectorStore {
@@ -54,6 +57,7 @@ impl VectorStore {
         Ok(VectorStore {
             path,
             connection: Mutex::new(connection),
+            has_vectors: AtomicBool::new(false),
         })
     }
 
@@ -94,14 +98,20 @@ impl VectorStore {
         Ok(found)
     }
 
-    /// Whether any vector is stored.
+    /// Whether any vector is stored: asked of the file only until one is (every question
+    /// asks).
     pub fn has_any(&self) -> Result<bool, IndexError> {
+        if self.has_vectors.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
         let connection = self.connection.lock().unwrap_or_else(|e| e.into_inner());
-        connection
+        let any = connection
             .query_row("SELECT EXISTS (SELECT 1 FROM vectors)", [], |row| {
                 row.get(0)
             })
-            .map_err(|e| self.error(e))
+            .map_err(|e| self.error(e))?;
+        self.has_vectors.store(any, Ordering::Relaxed);
+        Ok(any)
     }
 
     /// The digests of every stored vector.
