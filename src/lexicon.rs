@@ -60,33 +60,26 @@ static RELATED_VERBS: LazyLock<HashMap<&'static str, Vec<&'static str>>> =
     LazyLock::new(|| related_table(include_str!("../data/wordnet/related-verbs.tsv")));
 
 /// Common nouns whose most frequent sense is a person: `owner`, `surveyor`.
-static PERSON_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    include_str!("../data/wordnet/person-nouns.txt")
-        .lines()
-        .collect()
-});
+static PERSON_NOUNS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_list(include_str!("../data/wordnet/person-nouns.txt")));
 
-static ADVERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    include_str!("../data/wordnet/adverbs.txt")
-        .lines()
-        .collect()
-});
+static ADVERBS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_list(include_str!("../data/wordnet/adverbs.txt")));
 
 /// Names whose most frequent capitalised sense is a place, in lower case: `kiev`,
 /// `lake geneva`.
-static PLACE_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    include_str!("../data/wordnet/place-names.txt")
-        .lines()
-        .collect()
-});
+static PLACE_NAMES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_list(include_str!("../data/wordnet/place-names.txt")));
 
 /// Nouns for people or groups of them that WordNet never capitalises: `official`,
 /// `authority`.
-static COMMON_PEOPLE_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    include_str!("../data/wordnet/common-people-nouns.txt")
-        .lines()
-        .collect()
-});
+static COMMON_PEOPLE_NOUNS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_list(include_str!("../data/wordnet/common-people-nouns.txt")));
+
+/// A list of one word (or name) per line.
+fn word_list(text: &'static str) -> HashSet<&'static str> {
+    text.lines().collect()
+}
 
 /// The two kinds of line of `data/aliases.tsv`: groups of names that stand for one
 /// another, and chat words with what reports write for them.
@@ -132,9 +125,10 @@ pub fn is_place_name(name: &str) -> bool {
 /// Whether a lower-case word is the plural of a noun for people that is never a name:
 /// `officials`, `authorities` ("Authorities confirmed …" names no one).
 pub fn is_plural_of_common_people_noun(word: &str) -> bool {
+    // Past the word itself, its possible bases.
     base_forms(word)
         .skip(1)
-        .any(|base| base != word && COMMON_PEOPLE_NOUNS.contains(base.as_str()))
+        .any(|base| COMMON_PEOPLE_NOUNS.contains(base.as_str()))
 }
 
 /// What reports write for a word people type, in any inflection: `UAVs` → `drone`.
