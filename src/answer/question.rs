@@ -138,9 +138,16 @@ const QUESTION_WORDS: &[&str] = &[
     "tell",
     "please",
     "know",
+    // Verbs saying only that an event took place: "where is the round happening?" asks
+    // where the round is, and reports write "held", "fought", or no verb at all.
     "happen",
     "happened",
     "happens",
+    "happening",
+    "occur",
+    "occurs",
+    "occurred",
+    "occurring",
     "exactly",
     "according",
     "list",
@@ -178,6 +185,7 @@ impl Question {
             if is_stop_word(&low)
                 || WH_WORDS.contains(&low.as_str())
                 || QUESTION_WORDS.contains(&low.as_str())
+                || is_take_place(&lower, i)
             {
                 continue;
             }
@@ -343,6 +351,14 @@ fn expand_contractions(text: &str) -> String {
             format!("{} {verb}", &c[1])
         })
         .into_owned()
+}
+
+/// "take place" in any tense, which says no more than "happen" does.
+fn is_take_place(lower: &[String], i: usize) -> bool {
+    const TAKE: &[&str] = &["take", "takes", "took", "taken", "taking"];
+    let take_at = |k: usize| lower.get(k).is_some_and(|w| TAKE.contains(&w.as_str()));
+    let place_at = |k: usize| lower.get(k).is_some_and(|w| w == "place");
+    (take_at(i) && place_at(i + 1)) || (place_at(i) && i > 0 && take_at(i - 1))
 }
 
 /// A name after "of" qualifies the word before it: "the president of France".
@@ -746,6 +762,19 @@ mod tests {
             q.terms.iter().find(|t| t.term == "year").unwrap().role,
             Role::TypeWord
         );
+    }
+
+    #[test]
+    fn verbs_of_occurrence_are_not_searched() {
+        let terms =
+            |q: &str| -> Vec<String> { analysed(q).terms.into_iter().map(|t| t.term).collect() };
+        assert_eq!(
+            terms("where's the second round happening?"),
+            ["second", "round"]
+        );
+        assert_eq!(terms("when did the battle occur?"), ["battl"]);
+        assert_eq!(terms("where did the talks take place?"), ["talk"]);
+        assert_eq!(terms("which place did they take?"), ["place", "take"]);
     }
 
     #[test]
