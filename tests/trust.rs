@@ -19,6 +19,8 @@ const CASES: &[(&str, &[&str], bool)] = &[
         true,
     ),
     ("how many UAVs hit the airbases?", &["117"], false),
+    // Typed in lower case: the reports write Russia as a name, and so it is asked.
+    ("who's in russia's delegation?", &["Medinsky"], true),
 ];
 
 #[test]

@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::corpus::Fingerprint;
 use crate::corpus::dates::{Tense, resolve_relative};
-use crate::index::{Index, IndexError, SearchTerm, SourceInfo};
+use crate::index::{Hit, Index, IndexError, SearchTerm, SourceInfo};
 pub use confidence::Features;
 pub use question::{AnswerType, Question, QuestionError};
 use rank::{Ranked, Sentence};
@@ -112,14 +112,24 @@ fn with_ranked<R>(
     text: &str,
     then: impl FnOnce(&Question, &Ranked, bool) -> R,
 ) -> Result<R, AskError> {
-    let mut question = Question::analyse(text)?;
-    question.back_off_unseen(|term| index.doc_freq(term));
-    question.drop_misspelt_names(|term| index.doc_freq(term) > 0);
+    let analyse = |text: &str| -> Result<Question, AskError> {
+        let mut question = Question::analyse(text)?;
+        question.back_off_unseen(|term| index.doc_freq(term));
+        question.drop_misspelt_names(|term| index.doc_freq(term) > 0);
+        Ok(question)
+    };
+    let mut question = analyse(text)?;
     // The question's vector, the costliest step, is computed on another core meanwhile:
     // only the confidence needs it.
     let asked = index.embed_question(&question.text);
-    let terms = search_terms(index, &question);
-    let hits = index.search(&terms, candidate_passages(index))?;
+    let mut hits = index.search(&search_terms(index, &question), candidate_passages(index))?;
+    // Chat is typed in lower case: a word the passages found write only as a name is
+    // asked as that name, and searched again as one.
+    if let Some(recased) = question.recased(|word| written_as_name(&hits, word)) {
+        let typed = std::mem::replace(&mut question, analyse(&recased)?).text;
+        question.text = typed;
+        hits = index.search(&search_terms(index, &question), candidate_passages(index))?;
+    }
     let mut ranked = rank::rank(index, &question, &hits);
     if let Some(asked) = asked {
         match index.closeness(asked, &hits) {
@@ -131,6 +141,36 @@ fn with_ranked<R>(
     let unanswerable =
         (0..question.terms.len()).any(|k| question.requires(&question.terms[k]) && !found(k));
     Ok(then(&question, &ranked, unanswerable))
+}
+
+/// Whether the passages write `word` as a name of its own: capitalised wherever it is not
+/// the first word of a sentence, and at least once with no other name word beside it
+/// ("the Moon", "Russia's delegation"; not the "Trophy" of "the Vince Lombardi Trophy",
+/// which leaves "trophy" a common word).
+fn written_as_name(hits: &[Hit], word: &str) -> bool {
+    const NAME_LINKS: &[&str] = &["of", "and", "for", "de", "du", "la", "van", "von"];
+    let joins_name = |w: Option<&&str>| {
+        w.is_some_and(|w| w.starts_with(char::is_uppercase) || NAME_LINKS.contains(w))
+    };
+    let mut alone = false;
+    for hit in hits {
+        for sentence in &hit.sentences {
+            let words: Vec<&str> = hit.text[sentence.clone()]
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            for i in 1..words.len() {
+                if !words[i].eq_ignore_ascii_case(word) {
+                    continue;
+                }
+                if !words[i].starts_with(char::is_uppercase) {
+                    return false;
+                }
+                alone |= !joins_name(words.get(i - 1)) && !joins_name(words.get(i + 1));
+            }
+        }
+    }
+    alone
 }
 
 /// The reply from a ranking: the best verified sentence when its probability reaches

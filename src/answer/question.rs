@@ -268,6 +268,24 @@ impl Question {
         })
     }
 
+    /// The question with its lower-case words that `is_name` says are names written
+    /// capitalised, as the reports write them ("who's in russia's delegation?" typed in
+    /// chat asks about Russia); none when there are none.
+    pub fn recased(&self, is_name: impl Fn(&str) -> bool) -> Option<String> {
+        let names: Vec<&str> = self
+            .terms
+            .iter()
+            .filter(|t| matches!(t.role, Role::Plain | Role::Focal | Role::Verb))
+            .map(|t| t.word.as_str())
+            .filter(|w| w.chars().all(|c| !c.is_uppercase()) && is_name(w))
+            .collect();
+        (!names.is_empty()).then(|| {
+            names
+                .iter()
+                .fold(self.text.clone(), |text, name| capitalise_word(&text, name))
+        })
+    }
+
     /// Lets unseen verbs fall back on their synonyms: "start" finds "begin" in a corpus
     /// that never says "start".
     pub fn back_off_unseen(&mut self, doc_freq: impl Fn(&str) -> u64) {
@@ -351,6 +369,26 @@ fn expand_contractions(text: &str) -> String {
             format!("{} {verb}", &c[1])
         })
         .into_owned()
+}
+
+/// `text` with every whole-word `word` capitalised.
+fn capitalise_word(text: &str, word: &str) -> String {
+    let is_word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let (before, after) = (&rest[..at], &rest[at + word.len()..]);
+        out.push_str(before);
+        let whole = !is_word_char(out.chars().next_back()) && !is_word_char(after.chars().next());
+        let mut chars = word.chars();
+        match chars.next() {
+            Some(first) if whole => out.extend(first.to_uppercase().chain(chars)),
+            _ => out.push_str(word),
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// "take place" in any tense, which says no more than "happen" does.
@@ -761,6 +799,24 @@ mod tests {
         assert_eq!(
             q.terms.iter().find(|t| t.term == "year").unwrap().role,
             Role::TypeWord
+        );
+    }
+
+    #[test]
+    fn words_the_reports_write_as_names_are_names() {
+        let q = analysed("who's in russia's delegation?");
+        let recased = q.recased(|w| w == "russia").unwrap();
+        assert_eq!(recased, "who's in Russia's delegation?");
+        let q = analysed(&recased);
+        assert_eq!(q.terms[0].role, Role::Proper);
+        assert_eq!(q.terms[1].qualifiers[0], "russia");
+        assert_eq!(
+            analysed("is prussia or russia bigger?").recased(|w| w == "russia"),
+            Some("is prussia or Russia bigger?".to_string())
+        );
+        assert_eq!(
+            analysed("how many drones were used?").recased(|_| false),
+            None
         );
     }
 
