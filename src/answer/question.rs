@@ -253,6 +253,30 @@ impl Question {
                 synonyms,
                 qualifiers,
             });
+            // The number of a designation is what tells it apart: "Tu-160" is no "Tu-22M3",
+            // "AS-202" no "AS-201".
+            let designation = analyzer::terms(bare)
+                .into_iter()
+                .skip(1)
+                .filter(|t| t.term.contains(|c: char| c.is_ascii_digit()));
+            for part in designation {
+                if terms.iter().any(|t| t.term == part.term) {
+                    continue;
+                }
+                terms.push(QuestionTerm {
+                    word: bare.to_string(),
+                    position: i,
+                    term: part.term,
+                    role: if capitalised {
+                        Role::Proper
+                    } else {
+                        Role::Number
+                    },
+                    expansions: Vec::new(),
+                    synonyms: Vec::new(),
+                    qualifiers: Vec::new(),
+                });
+            }
         }
         qualify_by_of(&words, &mut terms);
         if terms.is_empty() {
@@ -817,6 +841,29 @@ mod tests {
         assert_eq!(
             analysed("how many drones were used?").recased(|_| false),
             None
+        );
+    }
+
+    #[test]
+    fn a_designation_is_searched_with_its_number() {
+        let terms = |q: &str| -> Vec<(String, Role)> {
+            analysed(q)
+                .terms
+                .into_iter()
+                .map(|t| (t.term, t.role))
+                .collect()
+        };
+        assert_eq!(
+            terms("what's the speed of the Tu-160?"),
+            [
+                ("speed".to_string(), Role::TypeWord),
+                ("tu".to_string(), Role::Proper),
+                ("160".to_string(), Role::Proper)
+            ]
+        );
+        assert_eq!(
+            terms("gold produced in 1851-1860?").last(),
+            Some(&("1860".to_string(), Role::Number))
         );
     }
 
