@@ -96,6 +96,8 @@ impl QuestionTerm {
 pub struct Question {
     pub text: String,
     pub answer_type: AnswerType,
+    /// It asks "what time": only a time of day answers ("10:50 p.m.", not "Monday").
+    pub time_of_day: bool,
     pub terms: Vec<QuestionTerm>,
 }
 
@@ -285,9 +287,11 @@ impl Question {
         if terms.len() > MAX_TERMS {
             return Err(QuestionError::TooManyTerms(terms.len()));
         }
+        let time_of_day = type_word.is_some_and(|i| lower[i] == "time");
         Ok(Question {
             text: trimmed.to_string(),
             answer_type,
+            time_of_day,
             terms,
         })
     }

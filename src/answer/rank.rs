@@ -790,7 +790,12 @@ fn best_candidate(
                 (true, AnswerType::Person) => DESCRIBED_STRENGTH,
                 (true, _) => 0.0,
             };
-            if strength == 0.0 {
+            // "what time did the bridge collapse?" is not answered by "Saturday".
+            let not_a_time = question.time_of_day
+                && !spans::is_time_of_day(
+                    &text[sentence.start + c.range.start..sentence.start + c.range.end],
+                );
+            if strength == 0.0 || not_a_time {
                 return None;
             }
             let range = c.range.start + sentence.start..c.range.end + sentence.start;

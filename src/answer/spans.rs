@@ -489,6 +489,14 @@ fn is_calendar_word(word: &str) -> bool {
     CALENDAR.is_match(word.trim_end_matches('.'))
 }
 
+/// Whether a date candidate is a time of day: "10:50 p.m.", "1pm", "noon".
+pub fn is_time_of_day(date: &str) -> bool {
+    static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
+        regex(r"(?i)\d:\d{2}|\d\s?(?:am|pm|a\.m\.|p\.m\.)|\b(?:noon|midnight|morning|afternoon|evening|night)\b".to_string())
+    });
+    CLOCK.is_match(date)
+}
+
 /// Whether a candidate of type `found` answers a question wanting `wanted`.
 pub fn fits(wanted: AnswerType, found: AnswerType) -> bool {
     use AnswerType::*;
@@ -532,6 +540,16 @@ mod tests {
             .filter(|c| c.kind == kind)
             .map(|c| &sentence[c.range])
             .collect()
+    }
+
+    #[test]
+    fn times_of_day_among_dates() {
+        let sentence = "It collapsed at 10:50 p.m. on Saturday, May 31; talks begin at 1pm.";
+        let times: Vec<&str> = found(sentence, AnswerType::Date)
+            .into_iter()
+            .filter(|d| is_time_of_day(d))
+            .collect();
+        assert_eq!(times, ["10:50 p.m.", "1pm"]);
     }
 
     #[test]
