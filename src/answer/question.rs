@@ -226,12 +226,13 @@ impl Question {
             if terms.iter().any(|t| t.term == term) {
                 continue;
             }
+            // A figure is no other name for a word (WordNet lists "five" under "die").
             let analyzed = |words: &[&str]| -> Vec<String> {
                 words
                     .iter()
                     .filter(|w| !is_stop_word(w))
                     .filter_map(|w| analyzer::terms(w).into_iter().next().map(|t| t.term))
-                    .filter(|t| *t != term)
+                    .filter(|t| *t != term && !t.chars().all(|c| c.is_ascii_digit()))
                     .collect()
             };
             let (mut expansions, synonyms) = match role {
@@ -882,6 +883,16 @@ mod tests {
         assert_eq!(terms("when did the battle occur?"), ["battl"]);
         assert_eq!(terms("where did the talks take place?"), ["talk"]);
         assert_eq!(terms("which place did they take?"), ["place", "take"]);
+    }
+
+    #[test]
+    fn no_figure_stands_for_a_word() {
+        let q = analysed("how many soldiers died?");
+        let die = q.terms.iter().find(|t| t.term == "die").unwrap();
+        assert!(
+            die.expansions.iter().all(|e| e.parse::<u64>().is_err()),
+            "{die:?}"
+        );
     }
 
     #[test]
