@@ -148,9 +148,8 @@ fn with_ranked<R>(
 /// ("the Moon", "Russia's delegation"; not the "Trophy" of "the Vince Lombardi Trophy",
 /// which leaves "trophy" a common word).
 fn written_as_name(hits: &[Hit], word: &str) -> bool {
-    const NAME_LINKS: &[&str] = &["of", "and", "for", "de", "du", "la", "van", "von"];
     let joins_name = |w: Option<&&str>| {
-        w.is_some_and(|w| w.starts_with(char::is_uppercase) || NAME_LINKS.contains(w))
+        w.is_some_and(|w| w.starts_with(char::is_uppercase) || spans::NAME_LINKS.contains(w))
     };
     let mut alone = false;
     for hit in hits {

@@ -213,6 +213,9 @@ fn designation(sentence: &str, range: std::ops::Range<usize>) -> bool {
 
 static HEDGE_RE: LazyLock<Regex> = LazyLock::new(|| regex(format!("(?i)^{HEDGE}")));
 
+/// Lower-case words inside a name: "Bank of England", "Ludwig van Beethoven".
+pub const NAME_LINKS: &[&str] = &["of", "de", "del", "van", "von", "al", "bin"];
+
 /// Runs of capitalised words: people (and organisations), and places after a preposition.
 fn names(sentence: &str) -> Vec<Candidate> {
     let mut out = Vec::new();
@@ -230,10 +233,10 @@ fn names(sentence: &str) -> Vec<Candidate> {
             }
             if initial
                 || gap == " "
-                || matches!(
-                    gap,
-                    " of " | " de " | " del " | " van " | " von " | " al " | " bin "
-                )
+                || gap
+                    .strip_prefix(' ')
+                    .and_then(|g| g.strip_suffix(' '))
+                    .is_some_and(|w| NAME_LINKS.contains(&w))
             {
                 j += 1;
             } else {
