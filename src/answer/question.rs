@@ -520,7 +520,7 @@ fn answer_type(words: &[&str], lower: &[String]) -> (AnswerType, Option<usize>) 
             if naming && auxiliary {
                 return (Name, None);
             }
-            match type_word(at(i)) {
+            match type_noun(at(i)) {
                 Some(kind) => (kind, Some(i)),
                 None => phrase_type(words, lower, i).unwrap_or((Description, None)),
             }
@@ -601,6 +601,19 @@ fn type_word(word: &str) -> Option<AnswerType> {
         .map(|&(_, kind)| kind)
 }
 
+/// The answer type a type word asks for in either number: "which countries" asks for
+/// places as "which country" does.
+fn type_noun(word: &str) -> Option<AnswerType> {
+    type_word(word).or_else(|| {
+        [("ies", "y"), ("es", ""), ("s", "")]
+            .iter()
+            .filter_map(|(plural, singular)| {
+                Some(format!("{}{singular}", word.strip_suffix(plural)?))
+            })
+            .find_map(|w| type_word(&w))
+    })
+}
+
 const TYPE_WORDS: &[(&str, AnswerType)] = &[
     ("year", AnswerType::Date),
     ("date", AnswerType::Date),
@@ -656,6 +669,8 @@ const TYPE_WORDS: &[(&str, AnswerType)] = &[
     ("tally", AnswerType::Number),
     ("cost", AnswerType::Money),
     ("price", AnswerType::Money),
+    ("codename", AnswerType::Name),
+    ("nickname", AnswerType::Name),
 ];
 
 const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
@@ -693,7 +708,8 @@ fn focal_index(words: &[&str], lower: &[String]) -> Option<usize> {
         return who_focal_index(words, lower, wh);
     }
     let mut i = wh + 1;
-    if lower.get(wh).map(String::as_str) == Some("how") {
+    let counted = lower[wh] == "how";
+    if counted {
         if !matches!(lower.get(i).map(String::as_str), Some("many" | "much")) {
             return None;
         }
@@ -703,7 +719,8 @@ fn focal_index(words: &[&str], lower: &[String]) -> Option<usize> {
         let w = lower[j].as_str();
         // A type word heads the phrase ("what player punched…"); a plural after "how
         // many" is what is counted ("how many years").
-        if is_stop_word(w) && !PHRASE_LINKS.contains(&w) || type_word(w).is_some() {
+        let type_head = if counted { type_word(w) } else { type_noun(w) };
+        if is_stop_word(w) && !PHRASE_LINKS.contains(&w) || type_head.is_some() {
             return None;
         }
         if !is_stop_word(w)
@@ -758,6 +775,9 @@ mod tests {
             ("what was the drone operation codenamed?", AnswerType::Name),
             ("what percentage of carriers was lost?", AnswerType::Percent),
             ("in which city were the talks?", AnswerType::Place),
+            ("which countries sent advisors?", AnswerType::Place),
+            ("which theorem states the law?", AnswerType::Description),
+            ("what is the nickname of the A167?", AnswerType::Name),
             ("why did the talks fail?", AnswerType::Description),
             ("who is Rustem Umerov?", AnswerType::Description),
             ("who is Russia's foreign minister?", AnswerType::Person),
@@ -777,6 +797,7 @@ mod tests {
             ("name of the Russian negotiator?", AnswerType::Person),
             ("the Russian negotiator's name", AnswerType::Person),
             ("name of the operation?", AnswerType::Name),
+            ("codename of the drone op?", AnswerType::Name),
             ("whose drones were they?", AnswerType::Person),
         ];
         for (q, expected) in cases {
