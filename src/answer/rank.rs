@@ -786,6 +786,7 @@ fn best_candidate(
         .filter_map(|c| {
             // A noun for people answers who-questions only: "workers" is no name of a place.
             let strength = match (c.described, question.answer_type) {
+                (false, AnswerType::Place) if c.titled => 0.0,
                 (false, wanted) => fit_strength(wanted, c.kind),
                 (true, AnswerType::Person) => DESCRIBED_STRENGTH,
                 (true, _) => 0.0,

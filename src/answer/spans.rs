@@ -20,6 +20,9 @@ pub struct Candidate {
     pub hedged: bool,
     /// A person described by a common noun ("the quantity surveyor"), not named.
     pub described: bool,
+    /// A name after an office or a noun for a person ("President Vladimir Putin",
+    /// "dictator Vladimir Putin"): a person for certain, never a place.
+    pub titled: bool,
 }
 
 // The patterns of numbers, money, dates and durations bound words with ASCII `\b`: a
@@ -153,6 +156,7 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
             range: m.range(),
             hedged,
             described: false,
+            titled: false,
         });
     };
     for m in MONEY.find_iter(sentence) {
@@ -192,6 +196,7 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
             range: start..start + text.len(),
             hedged: false,
             described: false,
+            titled: false,
         });
     }
     out.extend(names(sentence));
@@ -248,7 +253,13 @@ fn names(sentence: &str) -> Vec<Candidate> {
         // Drop a capitalised sentence opener, and everything up to the last office or
         // honorific when a name follows it ("Russian Foreign Minister Sergei Lavrov").
         let mut start = usize::from(run[0].start() == 0 && is_common_opener(run[0].as_str()));
+        let before = sentence[..run[0].start()].trim_end();
+        let mut titled = before
+            .rsplit(' ')
+            .next()
+            .is_some_and(|w| w.starts_with(char::is_lowercase) && is_person_noun(w));
         if let Some(mut title) = run.iter().rposition(|w| TITLES.contains(&w.as_str())) {
+            titled = true;
             // "Secretary of State", "Minister of Defence": the office's own complement.
             if title + 1 < run.len()
                 && &sentence[run[title].end()..run[title + 1].start()] == " of "
@@ -269,13 +280,13 @@ fn names(sentence: &str) -> Vec<Candidate> {
             .trim_end_matches("'s")
             .trim_end_matches("’s");
         let range = range.start..range.start + text.len();
-        let before = sentence[..run[0].start()].trim_end();
         let preposition = before
             .rsplit(' ')
             .take(3)
             .any(|w| PLACE_PREPOSITIONS.contains(&w.to_lowercase().as_str()));
         let kind = match head_kind(sentence, &run[start..]) {
             Some(kind) => kind,
+            None if titled => AnswerType::Person,
             None if preposition => AnswerType::Place,
             // A place WordNet knows is one, unless it opens the sentence: as its subject
             // it is an actor ("Ukraine insists …"), not where something happened.
@@ -287,6 +298,7 @@ fn names(sentence: &str) -> Vec<Candidate> {
             range,
             hedged: false,
             described: false,
+            titled: titled && kind == AnswerType::Person,
         });
     }
     out
@@ -456,6 +468,7 @@ fn people_described(sentence: &str) -> Vec<Candidate> {
             range: words[start].start()..word.end(),
             hedged: false,
             described: true,
+            titled: false,
         });
     }
     out
@@ -662,5 +675,23 @@ mod tests {
         assert_eq!(found(s, AnswerType::Place), ["Ciragan Palace", "Istanbul"]);
         let s = r#"The attack, codenamed "Operation Spider's Web," was planned."#;
         assert_eq!(found(s, AnswerType::Name), ["Operation Spider's Web"]);
+    }
+
+    #[test]
+    fn a_name_after_an_office_or_a_noun_for_a_person_is_a_person() {
+        let s = "The zoologist Graham Twigg met an aide to dictator Vladimir Putin in Paris.";
+        let titled: Vec<(&str, bool)> = candidates(s)
+            .into_iter()
+            .filter(|c| !c.described)
+            .map(|c| (&s[c.range], c.titled))
+            .collect();
+        assert_eq!(
+            titled,
+            [
+                ("Graham Twigg", true),
+                ("Vladimir Putin", true),
+                ("Paris", false)
+            ]
+        );
     }
 }
