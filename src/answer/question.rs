@@ -650,6 +650,7 @@ const TYPE_WORDS: &[(&str, AnswerType)] = &[
     ("university", AnswerType::Person),
     ("player", AnswerType::Person),
     ("leader", AnswerType::Person),
+    ("chief", AnswerType::Person),
     ("president", AnswerType::Person),
     ("author", AnswerType::Person),
     ("number", AnswerType::Number),
@@ -798,6 +799,7 @@ mod tests {
             ("the Russian negotiator's name", AnswerType::Person),
             ("name of the operation?", AnswerType::Name),
             ("codename of the drone op?", AnswerType::Name),
+            ("name of the SBU chief?", AnswerType::Person),
             ("whose drones were they?", AnswerType::Person),
         ];
         for (q, expected) in cases {
