@@ -447,11 +447,12 @@ fn qualify_by_of(words: &[&str], terms: &mut [QuestionTerm]) {
     }
 }
 
-/// A proper noun directly before a lower-case word qualifies it: "Russian warplanes".
+/// A proper noun directly before a lower-case content word qualifies it: "Russian
+/// warplanes", not "Belaya from Ukraine".
 fn is_modifier_position(words: &[&str], i: usize) -> bool {
-    words
-        .get(i + 1)
-        .is_some_and(|next| next.chars().next().is_some_and(char::is_lowercase))
+    words.get(i + 1).is_some_and(|next| {
+        next.chars().next().is_some_and(char::is_lowercase) && !is_stop_word(&next.to_lowercase())
+    })
 }
 
 /// Words of the question, keeping inner apostrophes, hyphens and dots ("Russia's", "U.S.").
@@ -824,6 +825,11 @@ mod tests {
         assert!(
             q.terms.iter().all(|t| t.qualifiers.is_empty()),
             "a subject qualifies no verb"
+        );
+        let q = analysed("how far is Belaya from Ukraine?");
+        assert!(
+            q.terms.iter().all(|t| t.qualifiers.is_empty()),
+            "a preposition parts two names"
         );
 
         let q = analysed("how many Russian warplanes were hit?");
