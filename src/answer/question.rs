@@ -448,11 +448,20 @@ fn qualify_by_of(words: &[&str], terms: &mut [QuestionTerm]) {
 }
 
 /// A proper noun directly before a lower-case content word qualifies it: "Russian
-/// warplanes", not "Belaya from Ukraine".
+/// warplanes", not "Belaya from Ukraine"; nor when the name is the subject right after an
+/// auxiliary, which the verb follows ("did Aristotle refer", "does Harvard compete").
 fn is_modifier_position(words: &[&str], i: usize) -> bool {
-    words.get(i + 1).is_some_and(|next| {
-        next.chars().next().is_some_and(char::is_lowercase) && !is_stop_word(&next.to_lowercase())
-    })
+    let capitalised = |w: &&str| w.starts_with(char::is_uppercase);
+    let run_start = words[..i]
+        .iter()
+        .rposition(|w| !capitalised(w))
+        .map_or(0, |k| k + 1);
+    let subject = run_start > 0 && DO_FORMS.contains(&words[run_start - 1].to_lowercase().as_str());
+    !subject
+        && words.get(i + 1).is_some_and(|next| {
+            next.chars().next().is_some_and(char::is_lowercase)
+                && !is_stop_word(&next.to_lowercase())
+        })
 }
 
 /// Words of the question, keeping inner apostrophes, hyphens and dots ("Russia's", "U.S.").
@@ -822,6 +831,11 @@ mod tests {
         );
         assert_eq!(q.terms[2].qualifiers, ["russia", "moscow", "kremlin"]);
         let q = analysed("how many soldiers did Genghis Khan send?");
+        assert!(
+            q.terms.iter().all(|t| t.qualifiers.is_empty()),
+            "a subject qualifies no verb"
+        );
+        let q = analysed("what did Aristotle refer to forced motion as?");
         assert!(
             q.terms.iter().all(|t| t.qualifiers.is_empty()),
             "a subject qualifies no verb"
