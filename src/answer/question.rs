@@ -256,21 +256,23 @@ impl Question {
                 synonyms,
                 qualifiers,
             });
-            // The number of a designation is what tells it apart: "Tu-160" is no "Tu-22M3",
-            // "AS-202" no "AS-201".
-            let designation = analyzer::terms(bare)
-                .into_iter()
-                .skip(1)
-                .filter(|t| t.term.contains(|c: char| c.is_ascii_digit()));
-            for part in designation {
-                if terms.iter().any(|t| t.term == part.term) {
+            // The later parts of a hyphenated name or designation tell it apart: "Tu-160"
+            // is no "Tu-22M3", "al-Qaeda" no other "al-", "Gay-Lussac" no other Gay.
+            let parts = analyzer::terms(bare).into_iter().skip(1).filter_map(|t| {
+                let named = bare[t.range.clone()].starts_with(char::is_uppercase);
+                let numbered = t.term.contains(|c: char| c.is_ascii_digit());
+                // Not the letters of an abbreviation ("U.S.").
+                (named && t.term.len() > 1 || numbered).then_some((t.term, named))
+            });
+            for (part, named) in parts {
+                if terms.iter().any(|t| t.term == part) {
                     continue;
                 }
                 terms.push(QuestionTerm {
                     word: bare.to_string(),
                     position: i,
-                    term: part.term,
-                    role: if capitalised {
+                    term: part,
+                    role: if capitalised || named {
                         Role::Proper
                     } else {
                         Role::Number
@@ -893,7 +895,7 @@ mod tests {
     }
 
     #[test]
-    fn a_designation_is_searched_with_its_number() {
+    fn a_hyphenated_name_or_designation_is_searched_by_its_parts() {
         let terms = |q: &str| -> Vec<(String, Role)> {
             analysed(q)
                 .terms
@@ -913,6 +915,12 @@ mod tests {
             terms("gold produced in 1851-1860?").last(),
             Some(&("1860".to_string(), Role::Number))
         );
+        let names: Vec<String> = terms("what did al-Qaeda and the U.S. agree?")
+            .into_iter()
+            .filter(|(_, role)| *role == Role::Proper)
+            .map(|(term, _)| term)
+            .collect();
+        assert_eq!(names, ["qaeda", "u"]);
     }
 
     #[test]
