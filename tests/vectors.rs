@@ -132,3 +132,26 @@ fn without_a_model_answers_rest_on_words_alone() {
         );
     }
 }
+
+#[test]
+fn a_question_asking_what_is_answered_by_meaning_where_words_say_little() {
+    // The first sentence says the question's words; the second says what the crane did.
+    let article = "The Lune harbour crane stands on the north quay of the Lune harbour, beside the harbour office.\n\nIt was built in 1911 to lift timber and coal from ships onto the railway wagons waiting on the quay.\n\nThe crane was restored in 1998, and the harbour trust now opens it to visitors on summer weekends.";
+    let dir = common::corpus_with(&[("harbour-crane.txt", article)]);
+    let question = "what did the crane do?";
+    let snippet = |model: &str| {
+        let out = common::stdout_of(
+            common::sitrep(dir.path())
+                .env("SITREP_MODEL", model)
+                .args(["ask", "--json", question]),
+        );
+        let response: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        response["answer"]["snippet"].as_str().unwrap().to_string()
+    };
+    assert!(snippet("off").starts_with("The Lune harbour crane stands"));
+    let by_meaning = snippet(&encoder::shipped_model().to_string_lossy());
+    assert!(
+        by_meaning.starts_with("It was built in 1911 to lift timber"),
+        "{by_meaning}"
+    );
+}

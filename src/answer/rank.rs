@@ -20,6 +20,10 @@ const W_PHRASE: f32 = 0.2;
 const W_BM25: f32 = 0.1;
 /// BM25 enters as (score / best score)^BM25_SHARPNESS: the top passages stand out.
 const BM25_SHARPNESS: f32 = 2.0;
+/// Weight of the encoder's cosine in the order of sentences for description questions,
+/// and the cosine that adds nothing (about that of a sentence on another topic).
+const W_MEANING: f32 = 0.5;
+const MEANING_BASELINE: f32 = 0.3;
 /// Weight of the question terms a neighbouring sentence adds (a snippet may hold two).
 const W_NEIGHBOUR: f32 = 0.2;
 /// A sentence with an answer of the exact type and full confidence (it, or its passage,
@@ -925,11 +929,20 @@ const PRONOUN_OPENERS: &[&str] = &[
 
 impl<'h> Ranked<'h> {
     /// Records how close in meaning each sentence is to the question: evidence for the
-    /// confidence, not for the order, which rests on words.
+    /// confidence, and for the order where no answer span is asked for. A question asking
+    /// what or why is answered by a sentence that says what the question means, in any
+    /// words; one asking for a name or a figure is judged by the span, and meaning alone
+    /// would put a sentence on the topic above the one with the answer.
     pub fn weigh_meaning(&mut self, closeness: &Closeness) {
         for s in &mut self.sentences {
             s.evidence.closeness = closeness.of(s.hit, s.index);
+            if let (AnswerType::Description, Some(c)) = (s.answer_type, s.evidence.closeness) {
+                s.score += W_MEANING * (c - MEANING_BASELINE);
+            }
         }
+        let sentences = &self.sentences;
+        self.order
+            .sort_by(|&a, &b| sentences[b].score.total_cmp(&sentences[a].score));
     }
 
     /// Whether question term `k` (or a variant of it) occurs in any candidate sentence.
