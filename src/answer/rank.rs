@@ -940,9 +940,19 @@ impl<'h> Ranked<'h> {
                 s.score += W_MEANING * (c - MEANING_BASELINE);
             }
         }
+        let before = self.order.first().copied();
         let sentences = &self.sentences;
         self.order
             .sort_by(|&a, &b| sentences[b].score.total_cmp(&sentences[a].score));
+        if let Some(&top) = self.order.first().filter(|&&top| Some(top) != before) {
+            let s = &self.sentences[top];
+            tracing::debug!(
+                source = %self.hits[s.hit].source.id,
+                passage = self.hits[s.hit].passage,
+                score = s.score,
+                "reordered by meaning"
+            );
+        }
     }
 
     /// Whether question term `k` (or a variant of it) occurs in any candidate sentence.
