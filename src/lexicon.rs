@@ -63,6 +63,11 @@ static RELATED_VERBS: LazyLock<HashMap<&'static str, Vec<&'static str>>> =
 static PERSON_NOUNS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| word_list(include_str!("../data/wordnet/person-nouns.txt")));
 
+/// Common nouns for places: locations, natural objects, buildings and schools (`coast`,
+/// `stadium`, `university`).
+static PLACE_NOUNS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_list(include_str!("../data/wordnet/place-nouns.txt")));
+
 static ADVERBS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| word_list(include_str!("../data/wordnet/adverbs.txt")));
 
@@ -144,6 +149,11 @@ pub fn is_adverb(word: &str) -> bool {
 /// Whether a lower-case word, in any inflection, names a kind of person: `owners`.
 pub fn is_person_noun(word: &str) -> bool {
     base_forms(word).any(|w| PERSON_NOUNS.contains(w.as_str()))
+}
+
+/// Whether a lower-case word, in any inflection, is a common noun for a place: `sidelines`.
+pub fn is_place_noun(word: &str) -> bool {
+    base_forms(word).any(|w| PLACE_NOUNS.contains(w.as_str()))
 }
 
 fn related_table(tsv: &'static str) -> HashMap<&'static str, Vec<&'static str>> {

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes related-nouns.tsv, related-verbs.tsv, person-nouns.txt, adverbs.txt,
-place-names.txt and common-people-nouns.txt from a WordNet database directory.
+place-names.txt, common-people-nouns.txt and place-nouns.txt from a WordNet database
+directory.
 
 For each common noun naming a concrete thing (an artifact, person, animal, plant, food,
 object or substance), the other words of its most frequent sense and the words of that
@@ -154,6 +155,47 @@ def common_people(dict_dir):
             yield lemma
 
 
+# Roots of the things a where-question's answer can be without a name: buildings and
+# other structures, facilities, and schools ("at the stadium", "in a university").
+PLACE_ROOTS = ("structure", "facility", "educational_institution")
+# Locations that say where in relation to something else ("at the end", "on top").
+RELATIVE_PLACES = {
+    "end", "top", "front", "side", "middle", "bottom", "edge", "centre", "center", "part",
+    "place", "rear", "left", "right", "interior", "exterior", "inside", "outside", "back",
+    "point", "way", "position", "direction", "distance", "spot", "somewhere", "anywhere",
+    "everywhere", "nowhere", "here", "there", "elsewhere",
+}
+
+
+def place_nouns(dict_dir):
+    """One-word common nouns whose first or second sense is a location, a natural object
+    or a hyponym of PLACE_ROOTS ("coast", "sideline", "stadium", "university"): where a
+    where-question's answer may be a common noun after "in", "at", "on" …"""
+    synsets = read_synsets(f"{dict_dir}/data.noun")
+    senses_of = dict(noun_index(dict_dir))
+    rooted = set()
+    stack = [senses_of[root][0] for root in PLACE_ROOTS]
+    while stack:
+        sense = stack.pop()
+        if sense not in rooted:
+            rooted.add(sense)
+            stack.extend(synsets[sense][1])
+    for lemma, senses in senses_of.items():
+        if usable(lemma) and lemma not in RELATIVE_PLACES and any(
+            synsets[sense][2] in PLACE or sense in rooted for sense in senses[:2]
+        ):
+            yield lemma
+
+
+def noun_index(dict_dir):
+    """(lemma, the synset offsets of its senses, most frequent first)."""
+    with open(f"{dict_dir}/index.noun", encoding="utf-8") as index:
+        for line in index:
+            if not line.startswith(" "):
+                fields = line.split()
+                yield fields[0], fields[-int(fields[2]):]
+
+
 def verbs(dict_dir):
     synsets = read_synsets(f"{dict_dir}/data.verb")
     for lemma, sense in first_senses(f"{dict_dir}/index.verb"):
@@ -172,3 +214,5 @@ if __name__ == "__main__":
         out.writelines(name + "\n" for name in places(dict_dir))
     with open(f"{out_dir}/common-people-nouns.txt", "w", encoding="utf-8") as out:
         out.writelines(lemma + "\n" for lemma in common_people(dict_dir))
+    with open(f"{out_dir}/place-nouns.txt", "w", encoding="utf-8") as out:
+        out.writelines(lemma + "\n" for lemma in place_nouns(dict_dir))

@@ -792,7 +792,7 @@ fn best_candidate(
             let strength = match (c.described, question.answer_type) {
                 (false, AnswerType::Place) if c.titled => 0.0,
                 (false, wanted) => fit_strength(wanted, c.kind),
-                (true, AnswerType::Person) => DESCRIBED_STRENGTH,
+                (true, wanted) if wanted == c.kind => DESCRIBED_STRENGTH,
                 (true, _) => 0.0,
             };
             // "what time did the bridge collapse?" is not answered by "Saturday".

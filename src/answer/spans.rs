@@ -8,7 +8,8 @@ use regex::Regex;
 
 use super::question::AnswerType;
 use crate::lexicon::{
-    is_adverb, is_person_noun, is_place_name, is_plural_of_common_people_noun, is_stop_word,
+    is_adverb, is_person_noun, is_place_name, is_place_noun, is_plural_of_common_people_noun,
+    is_stop_word,
 };
 
 /// A stretch of a sentence that could answer a question of `kind`.
@@ -201,6 +202,7 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
     }
     out.extend(names(sentence));
     out.extend(people_described(sentence));
+    out.extend(places_described(sentence));
     out
 }
 
@@ -474,6 +476,76 @@ fn people_described(sentence: &str) -> Vec<Candidate> {
     out
 }
 
+/// Prepositions after which a noun for a place says where: "on the sidelines".
+const LOCATIVE: &[&str] = &[
+    "in",
+    "at",
+    "on",
+    "near",
+    "inside",
+    "outside",
+    "into",
+    "within",
+    "throughout",
+    "across",
+    "along",
+    "from",
+    "beside",
+    "behind",
+    "beneath",
+    "under",
+    "over",
+    "around",
+];
+
+/// Common nouns for places after a locative preposition, with its determiner and up to two
+/// modifiers between them: "at the San Jose practice facility" has a name, "on the
+/// sidelines", "in a university or college" do not.
+fn places_described(sentence: &str) -> Vec<Candidate> {
+    static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"\p{L}+(?:-\p{L}+)*".to_string()));
+    let words: Vec<regex::Match> = WORD.find_iter(sentence).collect();
+    let common = |w: &regex::Match| w.as_str().starts_with(char::is_lowercase);
+    let mut out = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let lower = word.as_str();
+        if !common(word) || is_stop_word(lower) || !is_place_noun(lower) {
+            continue;
+        }
+        // A place noun that qualifies the next ("stadium gates") is no head.
+        if words.get(i + 1).is_some_and(|next| {
+            common(next) && !is_stop_word(next.as_str()) && is_place_noun(next.as_str())
+        }) {
+            continue;
+        }
+        // Back over modifiers and a determiner to the preposition.
+        let mut start = i;
+        while start > 0
+            && i - start < 3
+            && common(&words[start - 1])
+            && !LOCATIVE.contains(&words[start - 1].as_str())
+            && (i - start < 2 || is_stop_word(words[start - 1].as_str()))
+        {
+            start -= 1;
+        }
+        let after_preposition =
+            start > 0 && LOCATIVE.contains(&words[start - 1].as_str().to_lowercase().as_str());
+        if !after_preposition {
+            continue;
+        }
+        while start < i && is_stop_word(words[start].as_str()) {
+            start += 1;
+        }
+        out.push(Candidate {
+            kind: AnswerType::Place,
+            range: words[start].start()..word.end(),
+            hedged: false,
+            described: true,
+            titled: false,
+        });
+    }
+    out
+}
+
 /// A lone capitalised word that modifies the noun after it rather than naming anyone:
 /// after a determiner ("his Russian counterpart", "the Kremlin spokesman"), or a demonym
 /// ("Irish time", "separate Russian regions").
@@ -566,6 +638,35 @@ mod tests {
             .filter(|d| is_time_of_day(d))
             .collect();
         assert_eq!(times, ["10:50 p.m.", "1pm"]);
+    }
+
+    #[test]
+    fn places_described_by_a_noun_after_a_preposition() {
+        let sentence =
+            "Washburn stood on the sidelines, as most teachers trained in a university did.";
+        assert_eq!(
+            found(sentence, AnswerType::Place),
+            ["sidelines", "university"]
+        );
+        assert!(
+            candidates(sentence)
+                .iter()
+                .filter(|c| c.kind == AnswerType::Place)
+                .all(|c| c.described)
+        );
+        // Not without the preposition, nor a place in relation to another ("at the end").
+        assert!(found("The stadium was full at the end.", AnswerType::Place).is_empty());
+        assert_eq!(
+            found(
+                "Fans waited outside the old stadium gates.",
+                AnswerType::Place
+            ),
+            ["old stadium gates"]
+        );
+        assert_eq!(
+            found("Fans waited outside the old stadium.", AnswerType::Place),
+            ["old stadium"]
+        );
     }
 
     #[test]
