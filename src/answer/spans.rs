@@ -443,11 +443,27 @@ fn head_kind(sentence: &str, run: &[regex::Match]) -> Option<AnswerType> {
     }
 }
 
+/// A sentence's words of letters (hyphens joining them), where common nouns are looked for.
+fn letter_words(sentence: &str) -> Vec<regex::Match<'_>> {
+    static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"\p{L}+(?:-\p{L}+)*".to_string()));
+    WORD.find_iter(sentence).collect()
+}
+
+/// A candidate described by a common noun rather than named.
+fn described(kind: AnswerType, range: Range<usize>) -> Candidate {
+    Candidate {
+        kind,
+        range,
+        hedged: false,
+        described: true,
+        titled: false,
+    }
+}
+
 /// Nouns for people with up to two modifiers before them: "quantity surveyor",
 /// "orphans", "the owner" (without the article).
 fn people_described(sentence: &str) -> Vec<Candidate> {
-    static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"\p{L}+(?:-\p{L}+)*".to_string()));
-    let words: Vec<regex::Match> = WORD.find_iter(sentence).collect();
+    let words = letter_words(sentence);
     let common = |w: &regex::Match| w.as_str().starts_with(char::is_lowercase);
     let mut out = Vec::new();
     for (i, word) in words.iter().enumerate() {
@@ -465,13 +481,10 @@ fn people_described(sentence: &str) -> Vec<Candidate> {
         {
             start -= 1;
         }
-        out.push(Candidate {
-            kind: AnswerType::Person,
-            range: words[start].start()..word.end(),
-            hedged: false,
-            described: true,
-            titled: false,
-        });
+        out.push(described(
+            AnswerType::Person,
+            words[start].start()..word.end(),
+        ));
     }
     out
 }
@@ -502,8 +515,7 @@ const LOCATIVE: &[&str] = &[
 /// modifiers between them: "at the San Jose practice facility" has a name, "on the
 /// sidelines", "in a university or college" do not.
 fn places_described(sentence: &str) -> Vec<Candidate> {
-    static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"\p{L}+(?:-\p{L}+)*".to_string()));
-    let words: Vec<regex::Match> = WORD.find_iter(sentence).collect();
+    let words = letter_words(sentence);
     let common = |w: &regex::Match| w.as_str().starts_with(char::is_lowercase);
     let mut out = Vec::new();
     for (i, word) in words.iter().enumerate() {
@@ -535,13 +547,10 @@ fn places_described(sentence: &str) -> Vec<Candidate> {
         while start < i && is_stop_word(words[start].as_str()) {
             start += 1;
         }
-        out.push(Candidate {
-            kind: AnswerType::Place,
-            range: words[start].start()..word.end(),
-            hedged: false,
-            described: true,
-            titled: false,
-        });
+        out.push(described(
+            AnswerType::Place,
+            words[start].start()..word.end(),
+        ));
     }
     out
 }
