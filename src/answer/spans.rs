@@ -449,6 +449,11 @@ fn letter_words(sentence: &str) -> Vec<regex::Match<'_>> {
     WORD.find_iter(sentence).collect()
 }
 
+/// Whether a word is written in lower case, as common nouns are.
+fn common(word: &regex::Match) -> bool {
+    word.as_str().starts_with(char::is_lowercase)
+}
+
 /// A candidate described by a common noun rather than named.
 fn described(kind: AnswerType, range: Range<usize>) -> Candidate {
     Candidate {
@@ -464,7 +469,6 @@ fn described(kind: AnswerType, range: Range<usize>) -> Candidate {
 /// "orphans", "the owner" (without the article).
 fn people_described(sentence: &str) -> Vec<Candidate> {
     let words = letter_words(sentence);
-    let common = |w: &regex::Match| w.as_str().starts_with(char::is_lowercase);
     let mut out = Vec::new();
     for (i, word) in words.iter().enumerate() {
         // Opening the sentence, the noun is capitalised: "Voters outside the city …".
@@ -516,7 +520,6 @@ const LOCATIVE: &[&str] = &[
 /// sidelines", "in a university or college" do not.
 fn places_described(sentence: &str) -> Vec<Candidate> {
     let words = letter_words(sentence);
-    let common = |w: &regex::Match| w.as_str().starts_with(char::is_lowercase);
     let mut out = Vec::new();
     for (i, word) in words.iter().enumerate() {
         let lower = word.as_str();
