@@ -104,7 +104,7 @@ pub fn select<'a>(blocks: &[&'a str]) -> Selection<'a> {
     let article = classified[best_range.clone()]
         .iter()
         .filter(|b| b.class == Class::Good || (b.class == Class::Short && has_sentence_end(b.text)))
-        .map(|b| b.text)
+        .map(|b| strip_bullet(b.text).unwrap_or(b.text))
         .collect();
     Selection {
         article,
@@ -120,11 +120,15 @@ fn key(text: &str) -> String {
 }
 
 fn classify(text: &str, repeated: bool) -> Class {
-    if repeated || starts_with_bullet(text) {
+    if repeated {
         return Class::Bad;
     }
+    let item = strip_bullet(text);
+    let text = item.unwrap_or(text);
     let words: Vec<&str> = text.split_whitespace().collect();
-    if words.len() < 3 {
+    // Menus are bulleted too: a list item counts only as a finished sentence ("- Seven
+    // people have died."), as fact lists of reports are written.
+    if words.len() < 3 || item.is_some() && !has_sentence_end(text) {
         return Class::Bad;
     }
     let stop = words
@@ -147,6 +151,14 @@ fn classify(text: &str, repeated: bool) -> Class {
 fn starts_with_bullet(text: &str) -> bool {
     text.trim_start()
         .starts_with(['•', '·', '▪', '►', '*', '-', '–', '|', '»'])
+}
+
+/// A list item's text without its bullet; `None` if `text` is no list item.
+fn strip_bullet(text: &str) -> Option<&str> {
+    starts_with_bullet(text).then(|| {
+        let text = text.trim_start();
+        text[text.chars().next().map_or(0, char::len_utf8)..].trim_start()
+    })
 }
 
 /// Whether the block contains a finished sentence: a terminal mark, possibly followed by
@@ -209,6 +221,30 @@ Five injured in market fire as police investigate the cause
                 .before
                 .iter()
                 .any(|b| b.text == "Storm hits the coast as thousands flee")
+        );
+    }
+
+    #[test]
+    fn list_items_that_are_sentences_belong_to_the_article() {
+        let page = "\
+• Home
+• Sport
+The ferry ran aground near the harbour mouth on Tuesday evening, the coastguard said.
+
+Key facts
+
+- All 212 passengers were brought ashore by lifeboats before midnight.
+- The captain has been questioned.
+- Read more
+";
+        let blocks = blocks(page);
+        assert_eq!(
+            select(&blocks).article,
+            [
+                "The ferry ran aground near the harbour mouth on Tuesday evening, the coastguard said.",
+                "All 212 passengers were brought ashore by lifeboats before midnight.",
+                "The captain has been questioned."
+            ]
         );
     }
 
