@@ -3,11 +3,11 @@
 //!
 //! Each block (a paragraph, or a line where lines are short) is classed by its length,
 //! its share of function words, whether it holds a finished sentence, and whether it is a
-//! bullet or repeated elsewhere on the page (navigation repeats; prose does not). The
+//! bullet or repeated elsewhere on the page (navigation repeats; prose is kept once). The
 //! article is the contiguous run of blocks with the highest score, and within it only
 //! blocks that read as prose are kept.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::lexicon::is_stop_word;
 
@@ -64,11 +64,21 @@ pub fn select<'a>(blocks: &[&'a str]) -> Selection<'a> {
     for b in blocks {
         *seen.entry(key(b)).or_default() += 1;
     }
+    let mut met = HashSet::new();
     let classified: Vec<Block> = blocks
         .iter()
-        .map(|text| Block {
-            text,
-            class: classify(text, seen[&key(text)] > 1),
+        .filter_map(|text| {
+            let key = key(text);
+            let first = met.insert(key.clone());
+            let class = match classify(text) {
+                // Navigation repeats; a paragraph of prose found twice is the scrape's copy
+                // of it, kept once.
+                Class::Good if !first => return None,
+                Class::Good => Class::Good,
+                _ if seen[&key] > 1 => Class::Bad,
+                class => class,
+            };
+            Some(Block { text, class })
         })
         .collect();
 
@@ -119,10 +129,7 @@ fn key(text: &str) -> String {
         .to_lowercase()
 }
 
-fn classify(text: &str, repeated: bool) -> Class {
-    if repeated {
-        return Class::Bad;
-    }
+fn classify(text: &str) -> Class {
     let item = strip_bullet(text);
     let text = item.unwrap_or(text);
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -244,6 +251,22 @@ Key facts
                 "The ferry ran aground near the harbour mouth on Tuesday evening, the coastguard said.",
                 "All 212 passengers were brought ashore by lifeboats before midnight.",
                 "The captain has been questioned."
+            ]
+        );
+    }
+
+    #[test]
+    fn a_paragraph_scraped_twice_is_kept_once() {
+        let para = "The lifeboat crew reached the ferry within twenty minutes of the first call.";
+        let page = format!(
+            "Share\n\n{para}\n\nAll 212 passengers were brought ashore before midnight, the coastguard said.\n\n{para}\n\nShare\n"
+        );
+        let blocks = blocks(&page);
+        assert_eq!(
+            select(&blocks).article,
+            [
+                para,
+                "All 212 passengers were brought ashore before midnight, the coastguard said."
             ]
         );
     }
