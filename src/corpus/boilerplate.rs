@@ -60,22 +60,23 @@ pub fn blocks(text: &str) -> Vec<&str> {
 
 /// Classifies blocks and selects the article.
 pub fn select<'a>(blocks: &[&'a str]) -> Selection<'a> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for b in blocks {
-        *seen.entry(key(b)).or_default() += 1;
+    let keys: Vec<String> = blocks.iter().map(|b| key(b)).collect();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for k in &keys {
+        *seen.entry(k).or_default() += 1;
     }
     let mut met = HashSet::new();
     let classified: Vec<Block> = blocks
         .iter()
-        .filter_map(|text| {
-            let key = key(text);
-            let first = met.insert(key.clone());
+        .zip(&keys)
+        .filter_map(|(text, key)| {
+            let first = met.insert(key.as_str());
             let class = match classify(text) {
                 // Navigation repeats; a paragraph of prose found twice is the scrape's copy
                 // of it, kept once.
                 Class::Good if !first => return None,
                 Class::Good => Class::Good,
-                _ if seen[&key] > 1 => Class::Bad,
+                _ if seen[key.as_str()] > 1 => Class::Bad,
                 class => class,
             };
             Some(Block { text, class })
