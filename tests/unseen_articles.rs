@@ -6,11 +6,15 @@ mod common;
 use std::path::Path;
 
 fn corpus() -> tempfile::TempDir {
+    corpus_of(&["port-strike.html", "flood.md"])
+}
+
+fn corpus_of(names: &[&str]) -> tempfile::TempDir {
     let dir = tempfile::TempDir::new().unwrap();
     let sources = dir.path().join("sources");
     std::fs::create_dir(&sources).unwrap();
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/articles");
-    for name in ["port-strike.html", "flood.md"] {
+    for name in names {
         std::fs::copy(fixtures.join(name), sources.join(name)).unwrap();
     }
     dir
@@ -94,4 +98,19 @@ fn a_misspelt_name_beside_a_known_one_is_answered_an_unknown_name_is_not() {
     // Neither word of the name is in any article: nobody here said anything.
     let r = common::ask_json(dir.path(), "what did Pieter Jansen say?");
     assert!(r["answer"].is_null(), "{r}");
+}
+
+#[test]
+fn a_count_answers_what_its_own_verb_says() {
+    // "Four people were killed and 23 were injured": the figure beside "people" counts
+    // the killed; the injured are counted by the figure their verb follows.
+    let dir = corpus_of(&["landslide.md"]);
+    for (question, count) in [
+        ("how many people were injured?", "23"),
+        ("how many people were killed?", "Four"),
+        ("how many homes were damaged?", "Thirty-one"),
+    ] {
+        let r = common::ask_json(dir.path(), question);
+        assert_eq!(r["answer"]["text"], count, "{question}: {r}");
+    }
 }

@@ -10,7 +10,7 @@ use super::question::{AnswerType, MAX_TERMS, Question, Role};
 use super::spans::{self, fit_strength};
 use crate::index::analyzer::{self, Term};
 use crate::index::{Closeness, Hit, Index};
-use crate::lexicon::{is_person_noun, is_stop_word};
+use crate::lexicon::{irregular_base, is_person_noun, is_stop_word};
 
 const W_COVERAGE: f32 = 0.65;
 const W_CONTEXT: f32 = 0.1;
@@ -878,7 +878,10 @@ fn best_candidate(
                             && !text[t.range.clone()].starts_with(char::is_uppercase)
                     })
                     .is_some_and(|t| {
-                        text[t.range.clone()].ends_with('s') && !question.has_term(&t.term)
+                        let word = text[t.range.clone()].to_lowercase();
+                        let plural = word.ends_with('s')
+                            || irregular_base(&word).is_some_and(|base| base != word);
+                        plural && !question.has_term(&t.term)
                     });
             if counts_other {
                 return None;
@@ -897,9 +900,14 @@ fn best_candidate(
                 .zip(found)
                 .filter(|(w, _)| w.term.role == Role::Verb)
                 .all(|(_, f)| near(f).is_none_or(|n| n >= 0.5));
-            let focal_fit = match focal {
-                Some(f) if !found[f].is_empty() && !beside_focal && !beside_anchor => 0.6,
-                Some(_) if beside_focal && verb_near => 1.1,
+            let subject_of = (question.answer_type == AnswerType::Number)
+                .then(|| figure_predicate(weighted, found, tokens, last, reach, text))
+                .flatten();
+            let focal_fit = match (focal, subject_of) {
+                (_, Some(Predicate::Asked)) => 1.1,
+                (_, Some(Predicate::Other)) => 0.6,
+                (Some(f), _) if !found[f].is_empty() && !beside_focal && !beside_anchor => 0.6,
+                (Some(_), _) if beside_focal && verb_near => 1.1,
                 _ => 1.0,
             };
             let words = text[range.clone()].split_whitespace().count();
@@ -921,6 +929,78 @@ fn best_candidate(
             ))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// What a figure is the subject of, where the sentence says it with a predicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Predicate {
+    /// One of the question's words: "66 were injured", "69 injured".
+    Asked,
+    /// Another verb, where the question asks what its figure underwent or says its word of
+    /// something else beside it: "seven people were killed and dozens more injured" does
+    /// not count the injured.
+    Other,
+}
+
+const AUXILIARIES: &[&str] = &[
+    "is", "are", "was", "were", "be", "been", "being", "has", "have", "had",
+];
+const COORDINATORS: &[&str] = &["and", "while", "but", "whereas"];
+
+/// The predicate of the figure ending before token `last`: past its noun (up to `reach`
+/// words) and any auxiliaries, the first word.
+fn figure_predicate(
+    weighted: &[Weighted],
+    found: &[Vec<usize>],
+    tokens: &[&Term],
+    last: usize,
+    reach: usize,
+    text: &str,
+) -> Option<Predicate> {
+    let positions = |roles: &[Role]| -> HashSet<usize> {
+        weighted
+            .iter()
+            .zip(found)
+            .filter(|(w, _)| roles.contains(&w.term.role))
+            .flat_map(|(_, f)| f.iter().copied())
+            .collect()
+    };
+    let (asked, verbs) = (
+        positions(&[Role::Verb, Role::Plain]),
+        positions(&[Role::Verb]),
+    );
+    // The question names what its figure underwent ("were injured"): a participle, more
+    // specific than an active verb ("did it end up having"), which reports paraphrase.
+    let asks_predicate = weighted
+        .iter()
+        .any(|w| matches!(w.term.role, Role::Verb | Role::Plain) && w.term.word.ends_with("ed"));
+    let word = |k: usize| text[tokens[k].range.clone()].to_lowercase();
+    let (mut nouns, mut auxiliary) = (0, false);
+    for k in last..tokens.len() {
+        let w = word(k);
+        // Without an auxiliary only a verb is a predicate: "two train accidents" counts
+        // accidents, not trains.
+        let predicate = auxiliary || verbs.contains(&k) || w.ends_with("ed");
+        if asked.contains(&k) && predicate {
+            return Some(Predicate::Asked);
+        }
+        if AUXILIARIES.contains(&w.as_str()) {
+            auxiliary = true;
+        } else if is_stop_word(&w) {
+            return None;
+        } else if auxiliary {
+            let coordinated = (k + 1..tokens.len().min(k + 7))
+                .skip_while(|&j| !COORDINATORS.contains(&word(j).as_str()))
+                .any(|j| asked.contains(&j));
+            return (coordinated || asks_predicate).then_some(Predicate::Other);
+        } else {
+            nouns += 1;
+            if nouns > reach {
+                return None;
+            }
+        }
+    }
+    None
 }
 
 const PRONOUN_OPENERS: &[&str] = &[

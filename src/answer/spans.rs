@@ -33,7 +33,7 @@ pub struct Candidate {
 const MONTH: &str = "(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)";
 const WEEKDAY: &str = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
 const HEDGE: &str = r"(?:(?:around|about|approximately|roughly|nearly|almost|some|over|more than|less than|fewer than|at least|at most|up to|an estimated|as many as|close to)\s+)";
-const SMALL: &str = "(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen|a few|several)";
+const SMALL: &str = "(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight|nine)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen|a few|several)";
 const SCALE: &str = r"(?:\s?(?:hundred|thousand|million|billion|trillion|bn|mn)(?-u:\b))";
 const UNIT: &str = r"(?:\s?(?:km/h|kph|km|kilometres|kilometers|miles|metres|meters|kg|kilograms|tonnes|tons|feet|ft|mph|knots|hectares|acres|square\s(?:km|kilometres|miles))(?-u:\b))";
 
@@ -756,6 +756,9 @@ mod tests {
         // A number word inside a word with letters beyond ASCII counts nothing.
         let s = "Twelve envoys flew from Sierra Léone, “the one” said.";
         assert_eq!(found(s, AnswerType::Number), ["Twelve", "one"]);
+        // Tens and units written out are one number.
+        let s = "Sixty-six people were injured and twenty-one were missing.";
+        assert_eq!(found(s, AnswerType::Number), ["Sixty-six", "twenty-one"]);
     }
 
     #[test]
