@@ -99,6 +99,9 @@ pub struct Question {
     /// It asks "what time": only a time of day answers ("10:50 p.m.", not "Monday").
     pub time_of_day: bool,
     pub terms: Vec<QuestionTerm>,
+    /// Terms of the months it is restricted to ("died in May"): an answer must come from a
+    /// passage that says them.
+    pub periods: Vec<String>,
 }
 
 /// Why a question cannot be asked.
@@ -291,11 +294,17 @@ impl Question {
             return Err(QuestionError::TooManyTerms(terms.len()));
         }
         let time_of_day = type_word.is_some_and(|i| lower[i] == "time");
+        let periods = terms
+            .iter()
+            .filter(|t| is_period(&lower, t.position))
+            .map(|t| t.term.clone())
+            .collect();
         Ok(Question {
             text: trimmed.to_string(),
             answer_type,
             time_of_day,
             terms,
+            periods,
         })
     }
 
@@ -372,6 +381,30 @@ impl Question {
     pub fn has_term(&self, term: &str) -> bool {
         self.terms.iter().any(|t| t.term == term)
     }
+}
+
+/// Whether the word at `i` names a month after a preposition ("in May"; "may" is a month
+/// there, not a modal). Years are left out: a year often frames a whole article (a season,
+/// an election) that its paragraphs do not repeat.
+fn is_period(lower: &[String], i: usize) -> bool {
+    const MONTHS: &[&str] = &[
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    const BEFORE: &[&str] = &[
+        "in", "during", "since", "until", "by", "before", "after", "of",
+    ];
+    i > 0 && BEFORE.contains(&lower[i - 1].as_str()) && MONTHS.contains(&lower[i].as_str())
 }
 
 /// The analyzed terms of words.
@@ -857,6 +890,17 @@ mod tests {
             q.terms.iter().find(|t| t.term == "year").unwrap().role,
             Role::TypeWord
         );
+    }
+
+    #[test]
+    fn a_month_after_a_preposition_restricts_the_question() {
+        assert_eq!(analysed("how many soldiers died in may?").periods, ["may"]);
+        assert_eq!(
+            analysed("what happened during October 2024?").periods,
+            ["octob"]
+        );
+        assert!(analysed("how many people may die?").periods.is_empty());
+        assert!(analysed("who won in 2015?").periods.is_empty());
     }
 
     #[test]

@@ -1089,7 +1089,13 @@ impl<'h> Ranked<'h> {
                     .position(|q| q.term == t.qualifiers[0])
             })
             .all(|k| k >= MAX_TERMS || around & (1 << k) != 0);
-        qualifiers_said && (!needs_near || candidate.is_some_and(|c| c.near_focal))
+        let periods_said = question
+            .terms
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| question.periods.contains(&t.term))
+            .all(|(k, _)| k >= MAX_TERMS || (s.said_around | answer.said_around) & (1 << k) != 0);
+        qualifiers_said && periods_said && (!needs_near || candidate.is_some_and(|c| c.near_focal))
     }
 
     /// Whether the sentence itself says the question's focal term (false if it has none).
