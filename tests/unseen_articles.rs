@@ -117,3 +117,12 @@ fn a_count_answers_what_its_own_verb_says() {
     let r = common::ask_json(dir.path(), "how many people were killed in march?");
     assert!(r["answer"].is_null(), "{r}");
 }
+
+#[test]
+fn a_month_and_year_is_read_whole_and_may_add_to_the_questions_year() {
+    // "October 1998" was read as the day "October 19", and a date sharing the question's
+    // year was no answer at all.
+    let dir = corpus_of(&["landslide.md"]);
+    let r = common::ask_json(dir.path(), "when did the 1998 floods begin?");
+    assert_eq!(r["answer"]["text"], "October 1998", "{r}");
+}

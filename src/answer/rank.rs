@@ -810,8 +810,10 @@ fn best_candidate(
             );
             let inside = &tokens[first.min(tokens.len())..last.min(tokens.len())];
             let repeated = inside.iter().filter(|t| question.has_term(&t.term)).count();
+            // A date may add the month to the question's year ("October 1973" for "when did
+            // the 1973 oil crisis begin?").
             let repeats_question = match c.kind {
-                AnswerType::Name => repeated == inside.len(),
+                AnswerType::Name | AnswerType::Date => repeated == inside.len(),
                 _ => repeated > 0,
             };
             if repeats_question || inside.is_empty() {
