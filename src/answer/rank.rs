@@ -959,18 +959,13 @@ fn figure_predicate(
     reach: usize,
     text: &str,
 ) -> Option<Predicate> {
-    let positions = |roles: &[Role]| -> HashSet<usize> {
+    let says = |k: usize, roles: &[Role]| {
         weighted
             .iter()
             .zip(found)
-            .filter(|(w, _)| roles.contains(&w.term.role))
-            .flat_map(|(_, f)| f.iter().copied())
-            .collect()
+            .any(|(w, f)| roles.contains(&w.term.role) && f.contains(&k))
     };
-    let (asked, verbs) = (
-        positions(&[Role::Verb, Role::Plain]),
-        positions(&[Role::Verb]),
-    );
+    let asked = |k: usize| says(k, &[Role::Verb, Role::Plain]);
     // The question names what its figure underwent ("were injured"): a participle, more
     // specific than an active verb ("did it end up having"), which reports paraphrase.
     let asks_predicate = weighted
@@ -982,8 +977,8 @@ fn figure_predicate(
         let w = word(k);
         // Without an auxiliary only a verb is a predicate: "two train accidents" counts
         // accidents, not trains.
-        let predicate = auxiliary || verbs.contains(&k) || w.ends_with("ed");
-        if asked.contains(&k) && predicate {
+        let predicate = auxiliary || says(k, &[Role::Verb]) || w.ends_with("ed");
+        if asked(k) && predicate {
             return Some(Predicate::Asked);
         }
         if AUXILIARIES.contains(&w.as_str()) {
@@ -993,7 +988,7 @@ fn figure_predicate(
         } else if auxiliary {
             let coordinated = (k + 1..tokens.len().min(k + 7))
                 .skip_while(|&j| !COORDINATORS.contains(&word(j).as_str()))
-                .any(|j| asked.contains(&j));
+                .any(asked);
             return (coordinated || asks_predicate).then_some(Predicate::Other);
         } else {
             nouns += 1;
