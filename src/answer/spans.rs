@@ -53,7 +53,7 @@ static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     regex(format!(
-        r"(?-u:\b)(?:\d{{1,2}}(?::\d{{2}})?\s?(?:am|pm|a\.m\.|p\.m\.)|\d{{1,2}}:\d{{2}}|{MONTH}\.?\s\d{{1,2}}(?:st|nd|rd|th)?(?-u:\b)(?:,?\s\d{{4}})?|\d{{1,2}}\s{MONTH}(?:\s\d{{4}})?|{MONTH}\s\d{{4}}|(?:early|mid|late)-?{MONTH}|{WEEKDAY}(?:\s(?:morning|afternoon|evening|night))?|\d{{3,4}}\s(?:AD|BC|BCE|CE)|(?:AD\s)\d{{1,4}}|(?:1\d|20)\d{{2}}s?|\d{{1,2}}(?:st|nd|rd|th)\scentury|(?:yesterday|today|tomorrow|tonight|last\s(?:week|month|year|night)|this\s(?:week|month|year|morning))(?-u:\b))"
+        r"(?-u:\b)(?:\d{{1,2}}(?::\d{{2}})?\s?(?:am|pm|a\.m\.|p\.m\.)|\d{{1,2}}:\d{{2}}|{MONTH}\.?\s\d{{1,2}}(?:st|nd|rd|th)?(?-u:\b)(?:,?\s\d{{4}})?|\d{{1,2}}\s{MONTH}(?-u:\b)(?:\s\d{{4}})?|{MONTH}\s\d{{4}}|(?:early|mid|late)-?{MONTH}(?-u:\b)|{WEEKDAY}(?:\s(?:morning|afternoon|evening|night))?|\d{{3,4}}\s(?:AD|BC|BCE|CE)|(?:AD\s)\d{{1,4}}|(?:1\d|20)\d{{2}}s?|\d{{1,2}}(?:st|nd|rd|th)\scentury|(?:yesterday|today|tomorrow|tonight|last\s(?:week|month|year|night)|this\s(?:week|month|year|morning))(?-u:\b))"
     ))
 });
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
@@ -775,6 +775,10 @@ mod tests {
         let s = "In May 2025 the talks resumed; by March 1945 the war was ending.";
         assert_eq!(found(s, AnswerType::Date), ["May 2025", "March 1945"]);
         assert!(found(s, AnswerType::Number).is_empty());
+        // A month's short form is no part of a longer word: "10 Junior officers" are ten.
+        let s = "On 3 June, 10 Junior officers and 5 Marines left in late Mayhem.";
+        assert_eq!(found(s, AnswerType::Date), ["3 June"]);
+        assert_eq!(found(s, AnswerType::Number), ["10", "5"]);
         let s = "The attack was planned for more than a year and a half; an 18-month operation.";
         assert_eq!(
             found(s, AnswerType::Duration),
