@@ -706,7 +706,7 @@ const TYPE_WORDS: &[(&str, AnswerType)] = &[
     ("nickname", AnswerType::Name),
 ];
 
-const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
+pub const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
 /// Auxiliaries after which the question's main verb comes last: "did … estimate",
 /// "will … start".
 const DO_FORMS: &[&str] = &[

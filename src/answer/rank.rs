@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::question::{AnswerType, MAX_TERMS, Question, Role};
+use super::question::{AnswerType, BE_FORMS, MAX_TERMS, Question, Role};
 use super::spans::{self, fit_strength};
 use crate::index::analyzer::{self, Term};
 use crate::index::{Closeness, Hit, Index};
@@ -944,9 +944,6 @@ enum Predicate {
     Other,
 }
 
-const AUXILIARIES: &[&str] = &[
-    "is", "are", "was", "were", "be", "been", "being", "has", "have", "had",
-];
 const COORDINATORS: &[&str] = &["and", "while", "but", "whereas"];
 
 /// The predicate of the figure ending before token `last`: past its noun (up to `reach`
@@ -981,7 +978,7 @@ fn figure_predicate(
         if asked(k) && predicate {
             return Some(Predicate::Asked);
         }
-        if AUXILIARIES.contains(&w.as_str()) {
+        if BE_FORMS.contains(&w.as_str()) || ["has", "have", "had"].contains(&w.as_str()) {
             auxiliary = true;
         } else if is_stop_word(&w) {
             return None;
