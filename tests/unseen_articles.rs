@@ -126,3 +126,19 @@ fn a_month_and_year_is_read_whole_and_may_add_to_the_questions_year() {
     let r = common::ask_json(dir.path(), "when did the 1998 floods begin?");
     assert_eq!(r["answer"]["text"], "October 1998", "{r}");
 }
+
+#[test]
+fn a_distance_is_a_figure_in_a_unit_of_length() {
+    // "Orvalle, one of three villages in the valley, lies 40 kilometres from …": "how far"
+    // was answered "three", and a figure in the very unit asked for repeated the question.
+    let dir = corpus_of(&["landslide.md"]);
+    for question in [
+        "how far is Orvalle from Brena?",
+        "how many kilometres is Orvalle from Brena?",
+    ] {
+        let r = common::ask_json(dir.path(), question);
+        assert_eq!(r["answer"]["text"], "40 kilometres", "{question}: {r}");
+    }
+    let r = common::ask_json(dir.path(), "how many villages are in the valley?");
+    assert_eq!(r["answer"]["text"], "three", "{r}");
+}

@@ -96,12 +96,26 @@ impl QuestionTerm {
 pub struct Question {
     pub text: String,
     pub answer_type: AnswerType,
-    /// It asks "what time": only a time of day answers ("10:50 p.m.", not "Monday").
-    pub time_of_day: bool,
+    /// What the answer must measure beyond its type ("what time", "how far"), if anything.
+    pub measure: Option<Measure>,
     pub terms: Vec<QuestionTerm>,
     /// Terms of the months it is restricted to ("died in May"): an answer must come from a
     /// passage that says them.
     pub periods: Vec<String>,
+}
+
+/// What a figure or date must measure: "what time" is not answered by "Monday", nor "how
+/// far" by "four airbases".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// "what time …?": a time of day ("10:50 p.m.", "1pm").
+    TimeOfDay,
+    /// "how far / tall / deep / wide …?": a figure with a unit of length.
+    Length,
+    /// "how fast …?": a figure with a unit of speed.
+    Speed,
+    /// "how heavy …?": a figure with a unit of weight.
+    Weight,
 }
 
 /// Why a question cannot be asked.
@@ -293,7 +307,11 @@ impl Question {
         if terms.len() > MAX_TERMS {
             return Err(QuestionError::TooManyTerms(terms.len()));
         }
-        let time_of_day = type_word.is_some_and(|i| lower[i] == "time");
+        let measure = if type_word.is_some_and(|i| lower[i] == "time") {
+            Some(Measure::TimeOfDay)
+        } else {
+            measure_asked(&lower)
+        };
         let periods = terms
             .iter()
             .filter(|t| is_period(&lower, t.position))
@@ -302,7 +320,7 @@ impl Question {
         Ok(Question {
             text: trimmed.to_string(),
             answer_type,
-            time_of_day,
+            measure,
             terms,
             periods,
         })
@@ -505,6 +523,18 @@ fn words(text: &str) -> Vec<&str> {
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
         .collect()
+}
+
+/// The unit a "how far / fast / heavy …" question asks its figure in.
+fn measure_asked(lower: &[String]) -> Option<Measure> {
+    let how = lower.iter().position(|w| w == "how")?;
+    match lower.get(how + 1)?.as_str() {
+        // Not "how high": temperatures and prices run high too.
+        "far" | "tall" | "deep" | "wide" => Some(Measure::Length),
+        "fast" => Some(Measure::Speed),
+        "heavy" => Some(Measure::Weight),
+        _ => None,
+    }
 }
 
 /// The expected answer type, and the index of the type word ("year" in "what year").
@@ -832,6 +862,25 @@ mod tests {
         ];
         for (q, expected) in cases {
             assert_eq!(analysed(q).answer_type, expected, "{q}");
+        }
+    }
+
+    #[test]
+    fn measures_asked() {
+        let cases = [
+            (
+                "what time does the second round begin?",
+                Some(Measure::TimeOfDay),
+            ),
+            ("how far is Belaya from Ukraine?", Some(Measure::Length)),
+            ("how tall is the tower?", Some(Measure::Length)),
+            ("how fast can a Tu-160 fly?", Some(Measure::Speed)),
+            ("how many drones were used?", None),
+            ("how big was the explosion?", None),
+            ("when did the attack happen?", None),
+        ];
+        for (q, expected) in cases {
+            assert_eq!(analysed(q).measure, expected, "{q}");
         }
     }
 

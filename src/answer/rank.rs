@@ -795,12 +795,15 @@ fn best_candidate(
                 (true, wanted) if wanted == c.kind => DESCRIBED_STRENGTH,
                 (true, _) => 0.0,
             };
-            // "what time did the bridge collapse?" is not answered by "Saturday".
-            let not_a_time = question.time_of_day
-                && !spans::is_time_of_day(
+            // "what time did the bridge collapse?" is not answered by "Saturday", nor "how
+            // far is Belaya?" by "four airbases".
+            let unmeasured = question.measure.is_some_and(|m| {
+                !spans::measures(
                     &text[sentence.start + c.range.start..sentence.start + c.range.end],
-                );
-            if strength == 0.0 || not_a_time {
+                    m,
+                )
+            });
+            if strength == 0.0 || unmeasured {
                 return None;
             }
             let range = c.range.start + sentence.start..c.range.end + sentence.start;
@@ -809,7 +812,17 @@ fn best_candidate(
                 token_at(range.end).max(token_at(range.start) + 1),
             );
             let inside = &tokens[first.min(tokens.len())..last.min(tokens.len())];
-            let repeated = inside.iter().filter(|t| question.has_term(&t.term)).count();
+            // A figure's unit may be the noun the question counts: "103 miles" for "how many
+            // miles …?".
+            let counted = |t: &&&Term| {
+                c.kind == AnswerType::Number
+                    && focal.is_some_and(|f| question.terms[f].term == t.term)
+            };
+            let unit_counted = inside.iter().any(|t| counted(&t));
+            let repeated = inside
+                .iter()
+                .filter(|t| question.has_term(&t.term) && !counted(t))
+                .count();
             // A date may add the month to the question's year ("October 1973" for "when did
             // the 1973 oil crisis begin?").
             let repeats_question = match c.kind {
@@ -864,8 +877,8 @@ fn best_candidate(
                     })
                 })
             };
-            let beside_focal = focal_within(reach, 2);
-            let near_focal = focal_within(5, 4);
+            let beside_focal = unit_counted || focal_within(reach, 2);
+            let near_focal = unit_counted || focal_within(5, 4);
             // "41 Russian warplanes" counts warplanes, not the drones asked about: the
             // first common word after the figure is a plural that is not the focal word.
             let counts_other = question.answer_type == AnswerType::Number

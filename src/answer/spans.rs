@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::question::AnswerType;
+use super::question::{AnswerType, Measure};
 use crate::lexicon::{
     is_adverb, is_person_noun, is_place_name, is_place_noun, is_plural_of_common_people_noun,
     is_stop_word,
@@ -35,7 +35,10 @@ const WEEKDAY: &str = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sund
 const HEDGE: &str = r"(?:(?:around|about|approximately|roughly|nearly|almost|some|over|more than|less than|fewer than|at least|at most|up to|an estimated|as many as|close to)\s+)";
 const SMALL: &str = "(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight|nine)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen|a few|several)";
 const SCALE: &str = r"(?:\s?(?:hundred|thousand|million|billion|trillion|bn|mn)(?-u:\b))";
-const UNIT: &str = r"(?:\s?(?:km/h|kph|km|kilometres|kilometers|miles|metres|meters|kg|kilograms|tonnes|tons|feet|ft|mph|knots|hectares|acres|square\s(?:km|kilometres|miles))(?-u:\b))";
+const LENGTH_UNIT: &str = r"(?:nautical\smiles|km|kilometres?|kilometers?|miles?|mi|metres|meters|m|cm|mm|feet|foot|ft|inches|yards|storeys|stories|floors)";
+const SPEED_UNIT: &str =
+    r"(?:km/h|kph|mph|knots|(?:kilometres|kilometers|miles|metres|meters)\sper\s(?:hour|second))";
+const WEIGHT_UNIT: &str = r"(?:kg|kilograms|grams|tonnes|tons|lb|lbs)";
 
 fn regex(pattern: String) -> Regex {
     Regex::new(&pattern).expect("valid candidate regex")
@@ -43,7 +46,7 @@ fn regex(pattern: String) -> Regex {
 
 static MONEY: LazyLock<Regex> = LazyLock::new(|| {
     regex(format!(
-        r"(?i){HEDGE}?(?:(?:US|A|C)?[$€£¥₴]\s?\d(?:[\d,]*\d)?(?:\.\d+)?{SCALE}?|\d(?:[\d,]*\d)?(?:\.\d+)?{SCALE}?\s(?:dollars|euros|pounds|roubles|rubles|hryvnias|yuan|yen|rupees)(?-u:\b))"
+        r"(?i){HEDGE}?(?:(?:US|A|C)?[$€£¥₴]\s?\d(?:[\d,]*\d)?(?:\.\d+)?(?:{SCALE}|m(?-u:\b))?|\d(?:[\d,]*\d)?(?:\.\d+)?{SCALE}?\s(?:dollars|euros|pounds|roubles|rubles|hryvnias|yuan|yen|rupees)(?-u:\b))"
     ))
 });
 static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -62,8 +65,11 @@ static DURATION: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    let unit = format!(
+        r"(?:[\s-]?(?:{SPEED_UNIT}|{LENGTH_UNIT}|{WEIGHT_UNIT}|hectares|acres|square\s(?:km|kilometres|miles))(?-u:\b))"
+    );
     regex(format!(
-        r"(?i){HEDGE}?(?:\d(?:[\d,]*\d)?(?:\.\d+)?{SCALE}?{UNIT}?|(?-u:\b){SMALL}{SCALE}?(?-u:\b){UNIT}?|(?-u:\b)(?:dozens|scores|hundreds|thousands|millions|tens of thousands)(?-u:\b))"
+        r"(?i){HEDGE}?(?:\d(?:[\d,]*\d)?(?:\.\d+)?{SCALE}?{unit}?|(?-u:\b){SMALL}{SCALE}?(?-u:\b){unit}?|(?-u:\b)(?:dozens|scores|hundreds|thousands|millions|tens of thousands)(?-u:\b)|(?-u:\b)(?:half\s)?an?\s(?:mile|kilometre|kilometer)(?-u:\b))"
     ))
 });
 /// Text in double quotes, or in curly single quotes (straight ones are apostrophes).
@@ -589,12 +595,21 @@ fn is_calendar_word(word: &str) -> bool {
     CALENDAR.is_match(word.trim_end_matches('.'))
 }
 
-/// Whether a date candidate is a time of day: "10:50 p.m.", "1pm", "noon".
-pub fn is_time_of_day(date: &str) -> bool {
+/// Whether a candidate measures what the question asks: a time of day ("10:50 p.m.",
+/// "1pm", "noon"), or a figure in a unit of length, speed or weight ("4,000km").
+pub fn measures(candidate: &str, measure: Measure) -> bool {
     static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
         regex(r"(?i)\d:\d{2}|\d\s?(?:am|pm|a\.m\.|p\.m\.)|\b(?:noon|midnight|morning|afternoon|evening|night)\b".to_string())
     });
-    CLOCK.is_match(date)
+    static LENGTH: LazyLock<Regex> = LazyLock::new(|| regex(format!(r"(?i)[\d\s-]{LENGTH_UNIT}$")));
+    static SPEED: LazyLock<Regex> = LazyLock::new(|| regex(format!(r"(?i)[\d\s-]{SPEED_UNIT}$")));
+    static WEIGHT: LazyLock<Regex> = LazyLock::new(|| regex(format!(r"(?i)[\d\s-]{WEIGHT_UNIT}$")));
+    match measure {
+        Measure::TimeOfDay => CLOCK.is_match(candidate),
+        Measure::Length => LENGTH.is_match(candidate),
+        Measure::Speed => SPEED.is_match(candidate),
+        Measure::Weight => WEIGHT.is_match(candidate),
+    }
 }
 
 /// Whether a candidate of type `found` answers a question wanting `wanted`.
@@ -647,9 +662,32 @@ mod tests {
         let sentence = "It collapsed at 10:50 p.m. on Saturday, May 31; talks begin at 1pm.";
         let times: Vec<&str> = found(sentence, AnswerType::Date)
             .into_iter()
-            .filter(|d| is_time_of_day(d))
+            .filter(|d| measures(d, Measure::TimeOfDay))
             .collect();
         assert_eq!(times, ["10:50 p.m.", "1pm"]);
+    }
+
+    #[test]
+    fn figures_in_units_among_counts() {
+        let sentence = "Four airbases were hit, one over 4,000km away and one 1,900 kilometres \
+                        away behind a 25-foot fence, half a mile from a road; the drones flew \
+                        at 120 km/h.";
+        let figures = found(sentence, AnswerType::Number);
+        let lengths: Vec<&str> = figures
+            .iter()
+            .copied()
+            .filter(|f| measures(f, Measure::Length))
+            .collect();
+        assert_eq!(
+            lengths,
+            ["over 4,000km", "1,900 kilometres", "25-foot", "half a mile"]
+        );
+        let speeds: Vec<&&str> = figures
+            .iter()
+            .filter(|f| measures(f, Measure::Speed))
+            .collect();
+        assert_eq!(speeds, [&"120 km/h"]);
+        assert!(figures.contains(&"Four") && !measures("Four", Measure::Length));
     }
 
     #[test]
@@ -747,8 +785,10 @@ mod tests {
         // The numbers of models and roads name them; a speed or a count is still a number.
         let s = "The Tu-160 and Tu-95MS flew along the A-240 at 4,000 km/h with 12 crew.";
         assert_eq!(found(s, AnswerType::Number), ["4,000 km/h", "12"]);
-        let s = "The 100m sprint used 64KB of memory.";
-        assert_eq!(found(s, AnswerType::Number), ["100", "64"]);
+        // "m" after a figure is metres, after a currency million.
+        let s = "The 100m sprint used 64KB of memory and cost £2m.";
+        assert_eq!(found(s, AnswerType::Number), ["100m", "64"]);
+        assert_eq!(found(s, AnswerType::Money), ["£2m"]);
         // A comma after a number ends it: "May 16," is a date, and no number besides.
         let s =
             "As during the first round on May 16, the delegation met 1,000 officials, then left.";
