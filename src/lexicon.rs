@@ -165,6 +165,15 @@ fn related_table(tsv: &'static str) -> HashMap<&'static str, Vec<&'static str>> 
         .collect()
 }
 
+/// Whether a word opens a noun phrase as a determiner: "the", "his", "these".
+pub fn is_determiner(word: &str) -> bool {
+    const DETERMINERS: &[&str] = &[
+        "the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that",
+        "these", "those",
+    ];
+    DETERMINERS.contains(&word)
+}
+
 /// WordNet's kinds of a concrete noun, in any inflection: `warplanes` → `bomber fighter`.
 pub fn related_nouns(word: &str) -> &'static [&'static str] {
     lookup(&RELATED_NOUNS, word)

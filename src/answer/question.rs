@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use crate::index::analyzer;
 use crate::lexicon::{
-    is_person_noun, is_stop_word, other_names, related_nouns, report_words, verb_synonyms,
+    is_determiner, is_person_noun, is_stop_word, other_names, related_nouns, report_words,
+    verb_synonyms,
 };
 
 /// Longest question accepted, in characters.
@@ -752,6 +753,10 @@ fn main_verb_index(lower: &[String]) -> Option<usize> {
         .iter()
         .position(|w| DO_FORMS.contains(&w.as_str()) || BE_FORMS.contains(&w.as_str()))?;
     let word = lower[last].as_str();
+    // "what did Zelensky call the result?": a word after a determiner is the verb's object.
+    if is_determiner(&lower[last - 1]) {
+        return None;
+    }
     let after_be = BE_FORMS.contains(&lower[last - 1].as_str());
     let do_support = DO_FORMS.contains(&lower[aux].as_str()) && last > aux + 1;
     let participle = BE_FORMS.contains(&lower[aux].as_str()) && (word.ends_with("ed") || after_be);
@@ -928,6 +933,11 @@ mod tests {
         assert_eq!(
             roles("who did Rubio speak with?"),
             [Role::Proper, Role::Verb]
+        );
+        // The last word after a determiner is the object, not the verb.
+        assert_eq!(
+            roles("what did Zelensky call the result?"),
+            [Role::Proper, Role::Plain, Role::Plain]
         );
         assert_eq!(
             roles("how many people were on board the train?"),

@@ -8,8 +8,8 @@ use regex::Regex;
 
 use super::question::{AnswerType, Measure};
 use crate::lexicon::{
-    is_adverb, is_person_noun, is_place_name, is_place_noun, is_plural_of_common_people_noun,
-    is_stop_word,
+    is_adverb, is_determiner, is_person_noun, is_place_name, is_place_noun,
+    is_plural_of_common_people_noun, is_stop_word,
 };
 
 /// A stretch of a sentence that could answer a question of `kind`.
@@ -568,10 +568,6 @@ fn places_described(sentence: &str) -> Vec<Candidate> {
 /// after a determiner ("his Russian counterpart", "the Kremlin spokesman"), or a demonym
 /// ("Irish time", "separate Russian regions").
 fn is_modifier(sentence: &str, word: &regex::Match) -> bool {
-    const DETERMINERS: &[&str] = &[
-        "the", "a", "an", "his", "her", "its", "their", "our", "my", "your", "this", "that",
-        "these", "those",
-    ];
     const DEMONYM_ENDINGS: &[&str] = &["ian", "ean", "ese", "ish", "ic", "ch", "i"];
     let before = sentence[..word.start()]
         .split_whitespace()
@@ -587,7 +583,7 @@ fn is_modifier(sentence: &str, word: &regex::Match) -> bool {
     // Acronyms name organisations even before a noun: "the FNV union", "the SBU chief".
     let acronym = word.as_str().chars().filter(|c| c.is_alphabetic()).count() >= 2
         && word.as_str().chars().all(|c| !c.is_lowercase());
-    noun_follows && !acronym && (DETERMINERS.contains(&before) || demonym)
+    noun_follows && !acronym && (is_determiner(before) || demonym)
 }
 
 fn is_calendar_word(word: &str) -> bool {
