@@ -627,7 +627,9 @@ fn answer_key(span: &str) -> Option<String> {
 }
 
 /// How far a text token is this question term: 1 for the same analyzed term or, for
-/// names, a demonym of it ("Russian" for "Russia"); less for a more specific name.
+/// names, a demonym of it ("Russian" for "Russia"); less for a more specific name, and
+/// for another word of a verb's sense ("begin" for "start"), which the search does not
+/// look for but a sentence may say instead.
 fn matches(w: &Weighted, token: &Term, text: &str) -> Option<f32> {
     let term = w.term;
     if token.term == term.term {
@@ -640,7 +642,9 @@ fn matches(w: &Weighted, token: &Term, text: &str) -> Option<f32> {
         w.unseen && term.term.chars().count() >= 5 && one_edit_apart(&term.term, &token.term);
     if name || misspelt {
         Some(VARIANT_CREDIT)
-    } else if term.expansions.contains(&token.term) {
+    } else if term.expansions.contains(&token.term)
+        || term.role == Role::Verb && term.synonyms.contains(&token.term)
+    {
         Some(EXPANSION_CREDIT)
     } else {
         None
@@ -1424,5 +1428,30 @@ mod tests {
         assert!(one_edit_apart("intercpet", "intercept") && !one_edit_apart("ghengis", "genghis"));
         assert!(one_edit_apart("zelenski", "zelenskiy") && !one_edit_apart("kyiv", "kyivstar"));
         assert!(one_edit_apart("bogota", "bogotá") && !one_edit_apart("x", "xéé"));
+    }
+
+    #[test]
+    fn another_word_of_a_verbs_sense_is_credited_as_an_expansion() {
+        let question = Question::analyse("when did the rain start?").unwrap();
+        let start = question.terms.iter().find(|t| t.term == "start").unwrap();
+        assert_eq!(start.role, Role::Verb);
+        let w = Weighted {
+            term: start,
+            idf: 1.0,
+            weight: 1.0,
+            unseen: false,
+        };
+        let text = "The rain began in October and started again in May.";
+        let credit = |word: &str| {
+            let tokens = analyzer::terms(text);
+            let token = tokens
+                .iter()
+                .find(|t| &text[t.range.clone()] == word)
+                .unwrap();
+            matches(&w, token, text)
+        };
+        assert_eq!(credit("began"), Some(EXPANSION_CREDIT));
+        assert_eq!(credit("started"), Some(1.0));
+        assert_eq!(credit("rain"), None);
     }
 }
