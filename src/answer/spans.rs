@@ -192,12 +192,16 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
             push(AnswerType::Number, m, &mut out);
         }
     }
-    for m in QUOTED.find_iter(sentence) {
-        // Inside the quotes (each one character), without a trailing comma or stop.
+    let quoted = QUOTED.find_iter(sentence).map(|m| {
+        // Inside the quotes (each one character).
         let open = m.as_str().chars().next().map_or(0, char::len_utf8);
         let close = m.as_str().chars().next_back().map_or(0, char::len_utf8);
-        let start = m.start() + open;
-        let text = sentence[start..m.end() - close].trim_end_matches([',', '.']);
+        m.start() + open..m.end() - close
+    });
+    for inside in quoted.chain(single_quoted(sentence)) {
+        // Without a trailing comma or stop.
+        let start = inside.start;
+        let text = sentence[inside].trim_end_matches([',', '.']);
         out.push(Candidate {
             kind: AnswerType::Name,
             range: start..start + text.len(),
@@ -209,6 +213,34 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
     out.extend(names(sentence));
     out.extend(people_described(sentence));
     out.extend(places_described(sentence));
+    out
+}
+
+/// Text in straight single quotes ("the 'Spider's Web', …"), which are also apostrophes: a
+/// quote opens after a space or a bracket before a letter or digit, and closes at the first
+/// quote after that with no letter or digit after it.
+fn single_quoted(sentence: &str) -> Vec<Range<usize>> {
+    let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(offset) = sentence[from..].find('\'') {
+        let open = from + offset;
+        from = open + 1;
+        let before = sentence[..open].chars().next_back();
+        if before.is_some_and(|c| !c.is_whitespace() && c != '(')
+            || !word_char(sentence[from..].chars().next())
+        {
+            continue;
+        }
+        let close = sentence[from..]
+            .match_indices('\'')
+            .map(|(k, _)| from + k)
+            .find(|&k| !word_char(sentence[k + 1..].chars().next()));
+        if let Some(close) = close.filter(|&k| (2..=80).contains(&(k - from))) {
+            out.push(from..close);
+            from = close + 1;
+        }
+    }
     out
 }
 
@@ -661,6 +693,15 @@ mod tests {
             .filter(|d| measures(d, Measure::TimeOfDay))
             .collect();
         assert_eq!(times, ["10:50 p.m.", "1pm"]);
+    }
+
+    #[test]
+    fn names_in_straight_single_quotes() {
+        let s = "The operation, called the 'Spider's Web', hit Russia's 'strategic' bombers.";
+        assert_eq!(found(s, AnswerType::Name), ["Spider's Web", "strategic"]);
+        // Apostrophes alone quote nothing.
+        let s = "Ukraine's drones hit Russia's bombers at the airmen's base.";
+        assert!(found(s, AnswerType::Name).is_empty());
     }
 
     #[test]
