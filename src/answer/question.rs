@@ -70,9 +70,10 @@ pub struct QuestionTerm {
     /// Analyzed terms of more specific names for it ("bomber" for "warplanes"), matched
     /// with less weight.
     pub expansions: Vec<String>,
-    /// Analyzed synonyms if it is a verb ("begin" for "start"): searched for only when the
-    /// corpus never has the word itself, as verb synonyms collide with common nouns; a
-    /// sentence that says one instead of the verb is credited as for an expansion.
+    /// Analyzed other words of its most frequent sense as a verb ("begin" for "start",
+    /// "speak" for "talk"): searched for only when the corpus never has the word itself, as
+    /// verb synonyms collide with common nouns; a sentence that says one instead of the word
+    /// is credited as for an expansion.
     pub synonyms: Vec<String>,
     /// The proper-noun term that qualifies it ("russia" for "delegation" in "Russia's
     /// delegation"), then the terms of the names that stand for it ("moscow",

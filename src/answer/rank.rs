@@ -628,8 +628,8 @@ fn answer_key(span: &str) -> Option<String> {
 
 /// How far a text token is this question term: 1 for the same analyzed term or, for
 /// names, a demonym of it ("Russian" for "Russia"); less for a more specific name, and
-/// for another word of a verb's sense ("begin" for "start"), which the search does not
-/// look for but a sentence may say instead.
+/// for another word of its sense as a verb ("begin" for "start"), which the search does
+/// not look for but a sentence may say instead.
 fn matches(w: &Weighted, token: &Term, text: &str) -> Option<f32> {
     let term = w.term;
     if token.term == term.term {
@@ -642,9 +642,7 @@ fn matches(w: &Weighted, token: &Term, text: &str) -> Option<f32> {
         w.unseen && term.term.chars().count() >= 5 && one_edit_apart(&term.term, &token.term);
     if name || misspelt {
         Some(VARIANT_CREDIT)
-    } else if term.expansions.contains(&token.term)
-        || term.role == Role::Verb && term.synonyms.contains(&token.term)
-    {
+    } else if term.expansions.contains(&token.term) || term.synonyms.contains(&token.term) {
         Some(EXPANSION_CREDIT)
     } else {
         None
@@ -1453,5 +1451,14 @@ mod tests {
         assert_eq!(credit("began"), Some(EXPANSION_CREDIT));
         assert_eq!(credit("started"), Some(1.0));
         assert_eq!(credit("rain"), None);
+        // A noun's verb sense too: "speak" for "talks".
+        let question = Question::analyse("when did the talks end?").unwrap();
+        let talk = question.terms.iter().find(|t| t.term == "talk").unwrap();
+        assert_ne!(talk.role, Role::Verb);
+        let w = Weighted { term: talk, ..w };
+        let text = "They will speak again.";
+        let tokens = analyzer::terms(text);
+        let speak = tokens.iter().find(|t| t.term == "speak").unwrap();
+        assert_eq!(matches(&w, speak, text), Some(EXPANSION_CREDIT));
     }
 }
