@@ -148,6 +148,9 @@ fn a_final_time_is_the_last_one() {
     // "The village was last struck in the 1998 floods": "final" is a word the report never
     // uses, and the question was refused.
     let dir = corpus_of(&["landslide.md"]);
-    let r = common::ask_json(dir.path(), "when was the village struck for the final time?");
+    let r = common::ask_json(
+        dir.path(),
+        "when was the village struck for the final time?",
+    );
     assert_eq!(r["answer"]["text"], "1998", "{r}");
 }
