@@ -629,15 +629,17 @@ pub fn measures(candidate: &str, measure: Measure) -> bool {
     static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
         regex(r"(?i)\d:\d{2}|\d\s?(?:am|pm|a\.m\.|p\.m\.)|\b(?:noon|midnight|morning|afternoon|evening|night)\b".to_string())
     });
-    static LENGTH: LazyLock<Regex> = LazyLock::new(|| regex(format!(r"(?i)[\d\s-]{LENGTH_UNIT}$")));
-    static SPEED: LazyLock<Regex> = LazyLock::new(|| regex(format!(r"(?i)[\d\s-]{SPEED_UNIT}$")));
-    static WEIGHT: LazyLock<Regex> = LazyLock::new(|| regex(format!(r"(?i)[\d\s-]{WEIGHT_UNIT}$")));
-    match measure {
-        Measure::TimeOfDay => CLOCK.is_match(candidate),
-        Measure::Length => LENGTH.is_match(candidate),
-        Measure::Speed => SPEED.is_match(candidate),
-        Measure::Weight => WEIGHT.is_match(candidate),
-    }
+    // A figure ending in a unit of length, speed or weight, in that order.
+    static IN_UNIT: LazyLock<[Regex; 3]> = LazyLock::new(|| {
+        [LENGTH_UNIT, SPEED_UNIT, WEIGHT_UNIT].map(|unit| regex(format!(r"(?i)[\d\s-]{unit}$")))
+    });
+    let unit = match measure {
+        Measure::TimeOfDay => return CLOCK.is_match(candidate),
+        Measure::Length => 0,
+        Measure::Speed => 1,
+        Measure::Weight => 2,
+    };
+    IN_UNIT[unit].is_match(candidate)
 }
 
 /// Whether a candidate of type `found` answers a question wanting `wanted`.
