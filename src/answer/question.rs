@@ -153,8 +153,11 @@ const QUESTION_WORDS: &[&str] = &[
     "far",
     "often",
     "kind",
+    "kinds",
     "type",
+    "types",
     "sort",
+    "sorts",
     "name",
     "named",
     "tell",
@@ -951,6 +954,18 @@ mod tests {
             q.terms.iter().find(|t| t.term == "year").unwrap().role,
             Role::TypeWord
         );
+
+        // "types of" asks for a kind of organism, as "type of" does: the answer names the
+        // kind and seldom says "type".
+        for asked in [
+            "In what type of organisms did it evolve?",
+            "In what types of organisms did it evolve?",
+        ] {
+            let q = analysed(asked);
+            assert!(q.terms.iter().all(|t| t.term != "type"), "{asked}");
+            assert_eq!(q.terms[0].term, "organism");
+            assert_eq!(q.terms[0].role, Role::Focal);
+        }
     }
 
     #[test]
