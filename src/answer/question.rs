@@ -182,6 +182,15 @@ const QUESTION_WORDS: &[&str] = &[
     "show",
     "find",
     "define",
+    // Words that frame the question rather than name its subject ("what entity …", "an
+    // example of", "besides Warsaw", "regarding the treaty", "another name for"): the
+    // answer sentence just says the thing.
+    "entity",
+    "example",
+    "examples",
+    "besides",
+    "regarding",
+    "another",
 ];
 
 impl Question {
@@ -954,6 +963,11 @@ mod tests {
             q.terms.iter().find(|t| t.term == "year").unwrap().role,
             Role::TypeWord
         );
+
+        // Framing words are not searched.
+        let q = analysed("What entity is an example of a ruling body besides the council?");
+        let terms: Vec<&str> = q.terms.iter().map(|t| t.term.as_str()).collect();
+        assert_eq!(terms, ["rule", "bodi", "council"]);
 
         // "types of" asks for a kind of organism, as "type of" does: the answer names the
         // kind and seldom says "type".
