@@ -1111,6 +1111,10 @@ mod tests {
         let team = q.terms.iter().find(|t| t.word == "team").unwrap();
         assert!(team.qualifiers.contains(&"russia".to_string()));
         assert!(team.expansions.contains(&"deleg".to_string()));
+        // Reports say who won by whom they beat.
+        let q = analysed("which side won the battle?");
+        let won = q.terms.iter().find(|t| t.word == "won").unwrap();
+        assert!(won.expansions.contains(&"defeat".to_string()));
     }
 
     #[test]
