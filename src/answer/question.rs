@@ -82,9 +82,14 @@ pub struct QuestionTerm {
 }
 
 impl QuestionTerm {
-    pub fn weight(&self) -> f32 {
+    /// How much the term counts in a question asking for `kind`. The focal word counts
+    /// more where the answer is a typed span, which must stand beside it ("117 drones");
+    /// in a question asking what, it names the kind of the answer ("what chemical
+    /// mediates …?"), which the answer sentence names rather than says.
+    pub fn weight(&self, kind: AnswerType) -> f32 {
         match self.role {
             Role::Proper => 1.5,
+            Role::Focal if kind == AnswerType::Description => 1.0,
             Role::Focal => 1.3,
             Role::Number => 1.2,
             Role::Plain => 1.0,
@@ -962,6 +967,23 @@ mod tests {
         assert_eq!(
             q.terms.iter().find(|t| t.term == "year").unwrap().role,
             Role::TypeWord
+        );
+
+        // The focal word counts more only where a typed span must stand beside it.
+        let focal_weight = |asked: &str| {
+            let q = analysed(asked);
+            let focal = q.terms.iter().find(|t| t.role == Role::Focal).unwrap();
+            focal.weight(q.answer_type)
+                / q.terms
+                    .iter()
+                    .find(|t| t.role == Role::Plain)
+                    .unwrap()
+                    .weight(q.answer_type)
+        };
+        assert!(focal_weight("how many drones hit the airbases?") > 1.0);
+        assert_eq!(
+            focal_weight("what chemical mediates hypersensitivity?"),
+            1.0
         );
 
         // Framing words are not searched.

@@ -229,9 +229,9 @@ fn weigh<'q>(index: &Index, question: &'q Question) -> (Vec<Weighted<'q>>, f32) 
             // Unseen words count fully, but a verb only as a verb: articles paraphrase
             // verbs ("went on strike" for "began"), rarely things.
             let role = if seen || t.role == Role::Verb {
-                t.weight()
+                t.weight(question.answer_type)
             } else {
-                t.weight().max(1.0)
+                t.weight(question.answer_type).max(1.0)
             };
             Weighted {
                 term: t,
