@@ -109,6 +109,8 @@ fn a_count_answers_what_its_own_verb_says() {
         ("how many people were injured?", "23"),
         ("how many people were killed?", "Four"),
         ("how many homes were damaged?", "Thirty-one"),
+        // Villagers are people: "two villagers" counts them.
+        ("how many people did the helicopter lift?", "two"),
     ] {
         let r = common::ask_json(dir.path(), question);
         assert_eq!(r["answer"]["text"], count, "{question}: {r}");

@@ -879,27 +879,35 @@ fn best_candidate(
                     })
                 })
             };
-            let beside_focal = unit_counted || focal_within(reach, 2);
-            let near_focal = unit_counted || focal_within(5, 4);
+            // The first common word after the figure: what it counts.
+            let counted_word = tokens
+                .iter()
+                .skip(last)
+                .take(reach)
+                .find(|t| {
+                    !is_stop_word(&t.term) && !text[t.range.clone()].starts_with(char::is_uppercase)
+                })
+                .map(|t| (t, text[t.range.clone()].to_lowercase()));
+            // "three astronauts" counts the people asked about.
+            let counts_people = c.kind == AnswerType::Number
+                && focal.is_some_and(|f| {
+                    PEOPLE_WORDS.contains(&question.terms[f].word.to_lowercase().as_str())
+                })
+                && counted_word
+                    .as_ref()
+                    .is_some_and(|(_, word)| is_person_noun(word));
+            let beside_focal = unit_counted || counts_people || focal_within(reach, 2);
+            let near_focal = unit_counted || counts_people || focal_within(5, 4);
             // "41 Russian warplanes" counts warplanes, not the drones asked about: the
             // first common word after the figure is a plural that is not the focal word.
             let counts_other = question.answer_type == AnswerType::Number
                 && focal.is_some()
                 && !beside_focal
-                && tokens
-                    .iter()
-                    .skip(last)
-                    .take(reach)
-                    .find(|t| {
-                        !is_stop_word(&t.term)
-                            && !text[t.range.clone()].starts_with(char::is_uppercase)
-                    })
-                    .is_some_and(|t| {
-                        let word = text[t.range.clone()].to_lowercase();
-                        let plural = word.ends_with('s')
-                            || irregular_base(&word).is_some_and(|base| base != word);
-                        plural && !question.has_term(&t.term)
-                    });
+                && counted_word.is_some_and(|(t, word)| {
+                    let plural = word.ends_with('s')
+                        || irregular_base(&word).is_some_and(|base| base != word);
+                    plural && !question.has_term(&t.term)
+                });
             if counts_other {
                 return None;
             }
@@ -960,6 +968,9 @@ enum Predicate {
 }
 
 const COORDINATORS: &[&str] = &["and", "while", "but", "whereas"];
+
+/// Words that count people of any kind: a figure of astronauts or residents answers them.
+const PEOPLE_WORDS: &[&str] = &["people", "persons", "individuals", "humans"];
 
 /// The predicate of the figure ending before token `last`: past its noun (up to `reach`
 /// words) and any auxiliaries, the first word.
