@@ -208,7 +208,7 @@ impl Question {
         if chars > MAX_QUESTION_CHARS {
             return Err(QuestionError::TooLong(chars));
         }
-        let expanded = expand_contractions(trimmed);
+        let expanded = spell_out_world_wars(&expand_contractions(trimmed));
         let words = words(&expanded);
         let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
         let (answer_type, type_word) = answer_type(&words, &lower);
@@ -469,6 +469,22 @@ fn expand_contractions(text: &str) -> String {
                 _ => "is",
             };
             format!("{} {verb}", &c[1])
+        })
+        .into_owned()
+}
+
+/// Spells out the world wars as reports write them: "WWII", "WW2", "WW-I" → "World War II".
+fn spell_out_world_wars(text: &str) -> String {
+    static WORLD_WAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\bWW[- ]?(II|I|2|1)\b").expect("valid pattern")
+    });
+    WORLD_WAR
+        .replace_all(text, |c: &regex::Captures| {
+            let number = match c[1].to_ascii_uppercase().as_str() {
+                "II" | "2" => "II",
+                _ => "I",
+            };
+            format!("World War {number}")
         })
         .into_owned()
 }
@@ -1137,6 +1153,13 @@ mod tests {
         let q = analysed("which side won the battle?");
         let won = q.terms.iter().find(|t| t.word == "won").unwrap();
         assert!(won.expansions.contains(&"defeat".to_string()));
+        // The world wars are searched as reports write them.
+        for typed in ["after WWII?", "after ww2?", "after WW-II?", "after WW II?"] {
+            let q = analysed(typed);
+            let words: Vec<&str> = q.terms.iter().map(|t| t.word.as_str()).collect();
+            assert_eq!(words, ["World", "War", "II"], "{typed}");
+        }
+        assert_eq!(analysed("allies in WW1?").terms.last().unwrap().word, "War");
     }
 
     #[test]
