@@ -117,7 +117,8 @@ enum EvalCmd {
         /// Ask only the first N questions.
         #[arg(long)]
         limit: Option<usize>,
-        /// Write every answerable question whose snippet misses the answer to this file.
+        /// Write every answerable question whose snippet misses the answer, and every
+        /// unanswerable one answered, to this file.
         #[arg(long, value_name = "FILE")]
         failures: Option<PathBuf>,
         /// Index only the even paragraphs of each article; the questions on odd ones whose

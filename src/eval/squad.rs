@@ -225,9 +225,9 @@ struct Case<'d> {
 }
 
 /// Loads SQuAD from `file`, indexes it in `work` (which must be empty or absent), and asks
-/// every question. Missed answerable questions are written to `failures`, and each
-/// question's features and whether its best snippet was right to `features` (JSONL, for
-/// `sitrep eval calibrate`).
+/// every question. Missed answerable questions and answered unanswerable ones are written to
+/// `failures`, and each question's features and whether its best snippet was right to
+/// `features` (JSONL, for `sitrep eval calibrate`).
 pub fn evaluate(
     file: &Path,
     work: &Path,
@@ -254,34 +254,36 @@ pub fn evaluate(
             "features": outcome.features,
         });
         writeln!(features, "{row}")?;
-        if !case.answerable {
-            continue;
+        let answered = outcome.answered(answer::MIN_PROBABILITY);
+        if case.answerable {
+            by_word.entry(outcome.kind).or_default().push(outcome);
         }
-        by_word.entry(outcome.kind).or_default().push(outcome);
-        if !(outcome.snippet_hit && outcome.answered(answer::MIN_PROBABILITY)) {
+        let missed = if case.answerable {
+            !(outcome.snippet_hit && answered)
+        } else {
+            answered
+        };
+        if missed {
+            let expected = if case.answerable {
+                let answers: Vec<&str> = case.qa.answers.iter().map(|a| a.text.as_str()).collect();
+                answers.join(" | ")
+            } else {
+                "no answer (not in the corpus)".to_string()
+            };
             let _ = writeln!(
                 failures,
-                "{}\n  expected: {}\n  got: {}",
+                "{}\n  expected: {expected}\n  got: {}",
                 case.qa.question,
-                case.qa
-                    .answers
-                    .iter()
-                    .map(|a| a.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" | "),
                 response
                     .answer
                     .as_ref()
                     .map_or("nothing".to_string(), |a| format!(
-                        "{}[{}] ({} #{}) {}",
-                        if outcome.answered(answer::MIN_PROBABILITY) {
-                            ""
-                        } else {
-                            "(refused) "
-                        },
+                        "{}[{}] ({} #{}, p {:.2}) {}",
+                        if answered { "" } else { "(refused) " },
                         a.text.as_deref().unwrap_or("-"),
                         a.source.id,
                         a.passage,
+                        a.score,
                         a.snippet
                     ))
             );
