@@ -180,11 +180,13 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
     }
     for m in NUMBER.find_iter(sentence) {
         // A number inside money, a percentage, a date or a duration belongs to that; "one
-        // of the" counts nothing, nor does the number of a model or a road ("Tu-160").
+        // of the" counts nothing, nor does the number of a model or a road ("Tu-160"), nor
+        // an ordinal ("the 16th century").
         let one_of =
             m.as_str().eq_ignore_ascii_case("one") && sentence[m.end()..].starts_with(" of ");
         if !one_of
             && !designation(sentence, m.range())
+            && !ordinal(sentence, m.end())
             && !out
                 .iter()
                 .any(|c| c.range.start <= m.start() && m.end() <= c.range.end)
@@ -254,6 +256,16 @@ fn designation(sentence: &str, range: std::ops::Range<usize>) -> bool {
         (Some(c), _) => c.is_alphabetic(),
         _ => false,
     }
+}
+
+/// Whether a figure ending at `end` takes an ordinal's suffix: "16th", "2nd".
+fn ordinal(sentence: &str, end: usize) -> bool {
+    let rest = &sentence[end..];
+    ["st", "nd", "rd", "th"].iter().any(|suffix| {
+        rest.get(..2)
+            .is_some_and(|s| s.eq_ignore_ascii_case(suffix))
+            && !rest[2..].starts_with(char::is_alphanumeric)
+    })
 }
 
 static HEDGE_RE: LazyLock<Regex> = LazyLock::new(|| regex(format!("(?i)^{HEDGE}")));
@@ -666,7 +678,6 @@ pub fn fit_strength(wanted: AnswerType, found: AnswerType) -> f32 {
             // Without a preposition a capitalised name is more likely a person or country
             // as subject than the place asked about.
             (AnswerType::Place, AnswerType::Person) => 0.35,
-            (AnswerType::Person, AnswerType::Place) => 0.2,
             (AnswerType::Money, AnswerType::Number) => 0.3,
             _ => 0.6,
         }
@@ -838,6 +849,9 @@ mod tests {
         // Tens and units written out are one number.
         let s = "Sixty-six people were injured and twenty-one were missing.";
         assert_eq!(found(s, AnswerType::Number), ["Sixty-six", "twenty-one"]);
+        // An ordinal ranks, it counts nothing.
+        let s = "In the 16th and 17th centuries 3 plagues struck, the 2nd the worst.";
+        assert_eq!(found(s, AnswerType::Number), ["3"]);
     }
 
     #[test]
@@ -878,6 +892,11 @@ mod tests {
         assert_eq!(found(s, AnswerType::Place), ["Ciragan Palace", "Istanbul"]);
         let s = r#"The attack, codenamed "Operation Spider's Web," was planned."#;
         assert_eq!(found(s, AnswerType::Name), ["Operation Spider's Web"]);
+        // A country acts: "the empire allied with Germany" may answer who it allied with,
+        // as a compatible type, below a person.
+        let (person, place) = (AnswerType::Person, AnswerType::Place);
+        assert_eq!(fit_strength(person, place), 0.6);
+        assert!(fit_strength(place, person) < 0.6);
     }
 
     #[test]
