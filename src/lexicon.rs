@@ -59,6 +59,11 @@ static RELATED_NOUNS: LazyLock<HashMap<&'static str, Vec<&'static str>>> =
 static RELATED_VERBS: LazyLock<HashMap<&'static str, Vec<&'static str>>> =
     LazyLock::new(|| related_table(include_str!("../data/wordnet/related-verbs.tsv")));
 
+/// Noun or verb → the words of the other part of speech derived from it or deriving it
+/// (`invasion` → `invade`).
+static DERIVATIONS: LazyLock<HashMap<&'static str, Vec<&'static str>>> =
+    LazyLock::new(|| related_table(include_str!("../data/wordnet/derivations.tsv")));
+
 /// Common nouns whose most frequent sense is a person: `owner`, `surveyor`.
 static PERSON_NOUNS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| word_list(include_str!("../data/wordnet/person-nouns.txt")));
@@ -177,6 +182,12 @@ pub fn is_determiner(word: &str) -> bool {
 /// WordNet's kinds of a concrete noun, in any inflection: `warplanes` → `bomber fighter`.
 pub fn related_nouns(word: &str) -> &'static [&'static str] {
     lookup(&RELATED_NOUNS, word)
+}
+
+/// The nouns or verbs derived from a word or deriving it, in any inflection: `invaded` →
+/// `invasion`.
+pub fn derived_forms(word: &str) -> &'static [&'static str] {
+    lookup(&DERIVATIONS, word)
 }
 
 /// Synonyms of a verb's most frequent sense, in any inflection: `started` → `begin …`.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes related-nouns.tsv, related-verbs.tsv, person-nouns.txt, adverbs.txt,
+"""Writes related-nouns.tsv, related-verbs.tsv, derivations.tsv, person-nouns.txt, adverbs.txt,
 place-names.txt, common-people-nouns.txt and place-nouns.txt from a WordNet database
 directory.
 
@@ -15,6 +15,10 @@ For each verb, the other words of its most frequent sense ("start" -> "begin",
 
 Every noun whose most frequent sense names a person ("owner", "surveyor", "orphan"): a
 who-question's answer is often such a noun rather than a name.
+
+For each noun and verb, the words of the other part of speech that WordNet derives from
+its most frequent sense ("invasion" -> "invade", "decide" -> "decision"): a question asks
+about "the invasion" where the article says "invaded".
 
 Every one-word adverb ("instead", "generally"): capitalised at the start of a sentence it
 names no one.
@@ -202,10 +206,46 @@ def verbs(dict_dir):
         yield lemma, [w.lower() for w in synsets[sense][0]]
 
 
+def derivations(dict_dir):
+    """(lemma, the nouns or verbs derived from its most frequent sense, or deriving theirs)
+    for nouns and verbs: WordNet's derivationally related forms ("+" pointers) across the
+    two parts of speech, less nouns for people ("invader" is no "invasion")."""
+    pointers = {}
+    words = {}
+    for pos, kind in (("n", "noun"), ("v", "verb")):
+        with open(f"{dict_dir}/data.{kind}", encoding="utf-8") as data:
+            for line in data:
+                if line.startswith(" "):
+                    continue
+                fields = line.split(" | ")[0].split()
+                these = [w.lower() for w in words_of(fields)]
+                at = 4 + 2 * len(these)
+                words[(pos, fields[0])] = these
+                pointers[(pos, fields[0])] = [
+                    fields[at + 1 + 4 * i : at + 5 + 4 * i] for i in range(int(fields[at]))
+                ]
+    persons = set(people(dict_dir))
+    related = {}
+    for pos, kind in (("n", "noun"), ("v", "verb")):
+        for lemma, sense in first_senses(f"{dict_dir}/index.{kind}"):
+            own = words[(pos, sense)]
+            for symbol, offset, target_pos, link in pointers[(pos, sense)]:
+                source, target = int(link[:2], 16), int(link[2:], 16)
+                if symbol != "+" or target_pos not in ("n", "v") or target_pos == pos:
+                    continue
+                other = words[(target_pos, offset)][target - 1]
+                if own[source - 1] != lemma or lemma in persons or other in persons:
+                    continue
+                related.setdefault(lemma, []).append(other)
+                related.setdefault(other, []).append(lemma)
+    return sorted(related.items())
+
+
 if __name__ == "__main__":
     dict_dir, out_dir = sys.argv[1], sys.argv[2]
     write(f"{out_dir}/related-nouns.tsv", nouns(dict_dir))
     write(f"{out_dir}/related-verbs.tsv", verbs(dict_dir))
+    write(f"{out_dir}/derivations.tsv", derivations(dict_dir))
     with open(f"{out_dir}/person-nouns.txt", "w", encoding="utf-8") as out:
         out.writelines(lemma + "\n" for lemma in people(dict_dir))
     with open(f"{out_dir}/adverbs.txt", "w", encoding="utf-8") as out:

@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use crate::index::analyzer;
 use crate::lexicon::{
-    is_determiner, is_person_noun, is_stop_word, other_names, related_nouns, report_words,
-    verb_synonyms,
+    derived_forms, is_determiner, is_person_noun, is_stop_word, other_names, related_nouns,
+    report_words, verb_synonyms,
 };
 
 /// Longest question accepted, in characters.
@@ -71,9 +71,10 @@ pub struct QuestionTerm {
     /// with less weight.
     pub expansions: Vec<String>,
     /// Analyzed other words of its most frequent sense as a verb ("begin" for "start",
-    /// "speak" for "talk"): searched for only when the corpus never has the word itself, as
-    /// verb synonyms collide with common nouns; a sentence that says one instead of the word
-    /// is credited as for an expansion.
+    /// "speak" for "talk"), and its nouns or verbs of one derivation ("invade" for
+    /// "invasion"): searched for only when the corpus never has the word itself, as verb
+    /// synonyms collide with common nouns; a sentence that says one instead of the word is
+    /// credited as for an expansion.
     pub synonyms: Vec<String>,
     /// The proper-noun term that qualifies it ("russia" for "delegation" in "Russia's
     /// delegation"), then the terms of the names that stand for it ("moscow",
@@ -274,7 +275,13 @@ impl Question {
             };
             let (mut expansions, synonyms) = match role {
                 Role::Focal | Role::Plain | Role::Verb => {
-                    (analyzed(related_nouns(&low)), analyzed(verb_synonyms(&low)))
+                    let mut synonyms = analyzed(verb_synonyms(&low));
+                    for word in analyzed(derived_forms(&low)) {
+                        if !synonyms.contains(&word) {
+                            synonyms.push(word);
+                        }
+                    }
+                    (analyzed(related_nouns(&low)), synonyms)
                 }
                 Role::Proper => (analyzed(other_names(&low)), Vec::new()),
                 _ => (Vec::new(), Vec::new()),
@@ -1153,6 +1160,13 @@ mod tests {
         let q = analysed("which side won the battle?");
         let won = q.terms.iter().find(|t| t.word == "won").unwrap();
         assert!(won.expansions.contains(&"defeat".to_string()));
+        // A noun is said by its verb: "the invasion" by "invaded".
+        let q = analysed("when did the invasion begin?");
+        let invasion = q.terms.iter().find(|t| t.word == "invasion").unwrap();
+        assert!(
+            invasion.synonyms.contains(&"invad".to_string()),
+            "{invasion:?}"
+        );
         // The world wars are searched as reports write them.
         for typed in ["after WWII?", "after ww2?", "after WW-II?", "after WW II?"] {
             let q = analysed(typed);
