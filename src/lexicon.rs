@@ -59,8 +59,8 @@ static RELATED_NOUNS: LazyLock<HashMap<&'static str, Vec<&'static str>>> =
 static RELATED_VERBS: LazyLock<HashMap<&'static str, Vec<&'static str>>> =
     LazyLock::new(|| related_table(include_str!("../data/wordnet/related-verbs.tsv")));
 
-/// Noun or verb → the words of the other part of speech derived from it or deriving it
-/// (`invasion` → `invade`).
+/// Noun, verb or adjective → the words of another part of speech derived from it or
+/// deriving it (`invasion` → `invade`, `economic` → `economy`).
 static DERIVATIONS: LazyLock<HashMap<&'static str, Vec<&'static str>>> =
     LazyLock::new(|| related_table(include_str!("../data/wordnet/derivations.tsv")));
 
@@ -184,8 +184,8 @@ pub fn related_nouns(word: &str) -> &'static [&'static str] {
     lookup(&RELATED_NOUNS, word)
 }
 
-/// The nouns or verbs derived from a word or deriving it, in any inflection: `invaded` →
-/// `invasion`.
+/// The words of another part of speech derived from a word or deriving it, in any
+/// inflection: `invaded` → `invasion`.
 pub fn derived_forms(word: &str) -> &'static [&'static str] {
     lookup(&DERIVATIONS, word)
 }

@@ -16,9 +16,10 @@ For each verb, the other words of its most frequent sense ("start" -> "begin",
 Every noun whose most frequent sense names a person ("owner", "surveyor", "orphan"): a
 who-question's answer is often such a noun rather than a name.
 
-For each noun and verb, the words of the other part of speech that WordNet derives from
-its most frequent sense ("invasion" -> "invade", "decide" -> "decision"): a question asks
-about "the invasion" where the article says "invaded".
+For each noun, verb and adjective, the words of another part of speech that WordNet
+derives from its most frequent sense or that derive it ("invasion" -> "invade", "decide"
+-> "decision", "economic" -> "economy"): a question asks about "the invasion" where the
+article says "invaded".
 
 Every one-word adverb ("instead", "generally"): capitalised at the start of a sentence it
 names no one.
@@ -207,18 +208,19 @@ def verbs(dict_dir):
 
 
 def derivations(dict_dir):
-    """(lemma, the nouns or verbs derived from its most frequent sense, or deriving theirs)
-    for nouns and verbs: WordNet's derivationally related forms ("+" pointers) across the
-    two parts of speech, less nouns for people ("invader" is no "invasion")."""
+    """(lemma, the words derived from its most frequent sense, or deriving theirs) for
+    nouns, verbs and adjectives: WordNet's derivationally related forms ("+" pointers)
+    between nouns and verbs, and adjectives' nouns ("+" and pertainyms, "\\"), less nouns
+    for people ("invader" is no "invasion")."""
     pointers = {}
     words = {}
-    for pos, kind in (("n", "noun"), ("v", "verb")):
+    for pos, kind in (("n", "noun"), ("v", "verb"), ("a", "adj")):
         with open(f"{dict_dir}/data.{kind}", encoding="utf-8") as data:
             for line in data:
                 if line.startswith(" "):
                     continue
                 fields = line.split(" | ")[0].split()
-                these = [w.lower() for w in words_of(fields)]
+                these = [w.lower().split("(")[0] for w in words_of(fields)]
                 at = 4 + 2 * len(these)
                 words[(pos, fields[0])] = these
                 pointers[(pos, fields[0])] = [
@@ -226,12 +228,14 @@ def derivations(dict_dir):
                 ]
     persons = set(people(dict_dir))
     related = {}
-    for pos, kind in (("n", "noun"), ("v", "verb")):
+    for pos, kind in (("n", "noun"), ("v", "verb"), ("a", "adj")):
         for lemma, sense in first_senses(f"{dict_dir}/index.{kind}"):
             own = words[(pos, sense)]
             for symbol, offset, target_pos, link in pointers[(pos, sense)]:
                 source, target = int(link[:2], 16), int(link[2:], 16)
-                if symbol != "+" or target_pos not in ("n", "v") or target_pos == pos:
+                # An adjective relates to its noun ("economic" -> "economy").
+                wanted = {"n", "v"} - {pos} if pos != "a" else {"n"}
+                if symbol not in ("+", "\\") or target_pos not in wanted:
                     continue
                 other = words[(target_pos, offset)][target - 1]
                 if own[source - 1] != lemma or lemma in persons or other in persons:

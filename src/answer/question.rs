@@ -71,8 +71,8 @@ pub struct QuestionTerm {
     /// with less weight.
     pub expansions: Vec<String>,
     /// Analyzed other words of its most frequent sense as a verb ("begin" for "start",
-    /// "speak" for "talk"), and its nouns or verbs of one derivation ("invade" for
-    /// "invasion"): searched for only when the corpus never has the word itself, as verb
+    /// "speak" for "talk"), and the words of its derivation ("invade" for "invasion",
+    /// "economy" for "economic"): searched for only when the corpus never has the word itself, as verb
     /// synonyms collide with common nouns; a sentence that says one instead of the word is
     /// credited as for an expansion.
     pub synonyms: Vec<String>,
