@@ -72,9 +72,9 @@ pub struct QuestionTerm {
     pub expansions: Vec<String>,
     /// Analyzed other words of its most frequent sense as a verb ("begin" for "start",
     /// "speak" for "talk"), and the words of its derivation ("invade" for "invasion",
-    /// "economy" for "economic"): searched for only when the corpus never has the word itself, as verb
-    /// synonyms collide with common nouns; a sentence that says one instead of the word is
-    /// credited as for an expansion.
+    /// "economy" for "economic"): searched for only when the corpus never has the word
+    /// itself, as verb synonyms collide with common nouns; a sentence that says one instead
+    /// of the word is credited as for an expansion.
     pub synonyms: Vec<String>,
     /// The proper-noun term that qualifies it ("russia" for "delegation" in "Russia's
     /// delegation"), then the terms of the names that stand for it ("moscow",
