@@ -10,7 +10,7 @@ use super::question::{AnswerType, BE_FORMS, MAX_TERMS, Question, Role};
 use super::spans::{self, fit_strength};
 use crate::index::analyzer::{self, Term};
 use crate::index::{Closeness, Hit, Index};
-use crate::lexicon::{irregular_base, is_person_noun, is_stop_word};
+use crate::lexicon::{irregular_base, is_person_noun, is_place_name, is_stop_word};
 
 const W_COVERAGE: f32 = 0.65;
 const W_CONTEXT: f32 = 0.1;
@@ -793,6 +793,16 @@ fn best_candidate(
             // A noun for people answers who-questions only: "workers" is no name of a place.
             let strength = match (c.described, question.answer_type) {
                 (false, AnswerType::Place) if c.titled => 0.0,
+                // A known place read as a person acts ("Ukraine, however, insists …"): it
+                // is not where something happens.
+                (false, AnswerType::Place)
+                    if c.kind == AnswerType::Person
+                        && is_place_name(
+                            &text[sentence.start..][c.range.clone()].to_lowercase(),
+                        ) =>
+                {
+                    0.0
+                }
                 (false, wanted) => fit_strength(wanted, c.kind),
                 (true, wanted) if wanted == c.kind => DESCRIBED_STRENGTH,
                 (true, _) => 0.0,
