@@ -889,14 +889,16 @@ fn best_candidate(
                     })
                 })
             };
-            // The first common word after the figure: what it counts.
-            let counted_word = tokens
-                .iter()
-                .skip(last)
-                .take(reach)
-                .find(|t| {
-                    !is_stop_word(&t.term) && !text[t.range.clone()].starts_with(char::is_uppercase)
+            // The first common word after a figure: what it counts.
+            let counted_word = (question.answer_type == AnswerType::Number
+                || c.kind == AnswerType::Number)
+                .then(|| {
+                    tokens.iter().skip(last).take(reach).find(|t| {
+                        !is_stop_word(&t.term)
+                            && !text[t.range.clone()].starts_with(char::is_uppercase)
+                    })
                 })
+                .flatten()
                 .map(|t| (t, text[t.range.clone()].to_lowercase()));
             // "three astronauts" counts the people asked about.
             let counts_people = c.kind == AnswerType::Number
@@ -979,7 +981,7 @@ enum Predicate {
 
 const COORDINATORS: &[&str] = &["and", "while", "but", "whereas"];
 
-/// Words that count people of any kind: a figure of astronauts or residents answers them.
+/// Words that count people of any kind: a figure of astronauts or villagers answers them.
 const PEOPLE_WORDS: &[&str] = &["people", "persons", "individuals", "humans"];
 
 /// The predicate of the figure ending before token `last`: past its noun (up to `reach`
