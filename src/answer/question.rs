@@ -426,6 +426,45 @@ impl Question {
     pub fn has_term(&self, term: &str) -> bool {
         self.terms.iter().any(|t| t.term == term)
     }
+
+    /// Whether `name` abbreviates a name of the question or spells out one of its
+    /// abbreviations: "MVP" says nothing new to "who was the Most Valuable Player?", nor
+    /// "National Football Conference" to "who won the NFC title?".
+    pub fn abbreviates(&self, name: &str) -> bool {
+        let words: Vec<&str> = self
+            .text
+            .split(|c: char| !c.is_alphanumeric() && c != '&')
+            .filter(|w| !w.is_empty())
+            .collect();
+        if let Some(acronym) = acronym(name) {
+            return (0..words.len()).any(|i| initials(&words[i..]).any(|run| run == acronym));
+        }
+        initials(&name.split_whitespace().collect::<Vec<_>>())
+            .last()
+            .is_some_and(|spelt| words.iter().any(|w| acronym(w) == Some(spelt.as_str())))
+    }
+}
+
+/// A word in capitals of two letters or more ("NFL", "MVPs"), without a plural "s".
+fn acronym(word: &str) -> Option<&str> {
+    let bare = word.strip_suffix('s').unwrap_or(word);
+    (bare.len() >= 2 && bare.chars().all(|c| c.is_ascii_uppercase())).then_some(bare)
+}
+
+/// The initials of the capitalised words from the start of `words`, one string for each
+/// longer run ("N", "NF", "NFL" for "National Football League"); linking words ("of",
+/// "the", "and") are passed over and end no run.
+fn initials<'w>(words: &'w [&'w str]) -> impl Iterator<Item = String> + 'w {
+    const LINKS: &[&str] = &["of", "the", "and", "for", "on", "&"];
+    let mut letters = String::new();
+    words
+        .iter()
+        .take_while(|w| w.starts_with(char::is_uppercase) || LINKS.contains(w))
+        .filter(|w| w.starts_with(char::is_uppercase))
+        .map(move |w| {
+            letters.extend(w.chars().next());
+            letters.clone()
+        })
 }
 
 /// Whether the word at `i` names a month after a preposition ("in May"; "may" is a month
@@ -1192,6 +1231,19 @@ mod tests {
             Question::analyse(&many).unwrap_err(),
             QuestionError::TooManyTerms(70)
         );
+    }
+
+    #[test]
+    fn abbreviations_of_the_questions_names() {
+        let q = analysed("Who was the Most Valuable Player of Super Bowl 50?");
+        assert!(q.abbreviates("MVP") && q.abbreviates("MVPs"));
+        assert!(!q.abbreviates("Von Miller") && !q.abbreviates("PM"));
+        let q = analysed("Who did the Panthers beat in the NFC Championship?");
+        assert!(q.abbreviates("National Football Conference"));
+        assert!(
+            !q.abbreviates("Arizona Cardinals") && !q.abbreviates("American Football Conference")
+        );
+        assert!(analysed("who heads the Security Service of Ukraine?").abbreviates("SSU"));
     }
 
     #[test]

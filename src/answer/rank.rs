@@ -259,6 +259,7 @@ fn draft(
 ) -> Vec<Draft> {
     let top_bm25 = hits.first().map_or(1.0, |h| h.score.max(f32::EPSILON));
     let ordinals = question_ordinals(question);
+    let numbered = question_numbered(question);
 
     let mut drafts = Vec::new();
     for (h, (hit, tokens)) in hits.iter().zip(analyzed).enumerate() {
@@ -339,7 +340,8 @@ fn draft(
                 - weighted.iter().zip(&found).filter(unsaid).count() as f32
                     / weighted.len().max(1) as f32;
             let conflict = qualifier_conflict(question, &sentence_tokens, &hit.text)
-                || ordinal_conflict(&ordinals, &sentence_tokens, &hit.text);
+                || ordinal_conflict(&ordinals, &sentence_tokens, &hit.text)
+                || numbered_conflict(&numbered, &sentence_tokens, &hit.text);
             let evidence = W_COVERAGE * coverage
                 + W_PHRASE * phrases(&found, weighted, total)
                 + W_CONTEXT * context
@@ -582,7 +584,8 @@ fn reward_neighbours(sentences: &mut [Sentence], weights: &[f32]) {
 }
 
 /// An answer that several sources give is more likely right (answer redundancy): each
-/// sentence's score grows with the number of other sources whose candidates say the same.
+/// sentence's score grows with the number of other sources whose candidates say the same,
+/// where its answer is of the type asked for.
 /// An article repeating its own subject ("the Broncos … the Broncos") is one voice.
 fn reward_redundancy(sentences: &mut [Sentence], hits: &[Hit]) {
     const PER_SUPPORT: f32 = 0.1;
@@ -607,7 +610,11 @@ fn reward_redundancy(sentences: &mut [Sentence], hits: &[Hit]) {
         if let Some(key) = key {
             let support = (sources[key.as_str()].len() - 1).min(MAX_SUPPORT);
             s.evidence.support = support;
-            s.score *= 1.0 + PER_SUPPORT * support as f32;
+            // A country read as an actor is named in every report on a story: only an
+            // answer of the very type asked for gains from being said again.
+            if s.candidate.as_ref().is_some_and(Candidate::is_exact_type) {
+                s.score *= 1.0 + PER_SUPPORT * support as f32;
+            }
         }
     }
 }
@@ -772,6 +779,74 @@ fn ordinal_conflict(ordinals: &[(usize, Vec<String>)], tokens: &[&Term], text: &
     })
 }
 
+/// The number a name carries after it ("Super Bowl 50", "Super Bowl XLI", "World War
+/// II", "Apollo 11"), where `name` and `number` are consecutive words; a day of a month
+/// ("June 2") is a date, no numbered name.
+fn numbered(name: &Term, number: &Term, text: &str) -> Option<u32> {
+    let gap = text.get(name.range.end..number.range.start);
+    let (name, number) = (&text[name.range.clone()], &text[number.range.clone()]);
+    if gap != Some(" ") || !name.starts_with(char::is_uppercase) || spans::is_calendar_word(name) {
+        return None;
+    }
+    if number.len() <= 4 && number.bytes().all(|b| b.is_ascii_digit()) {
+        return number.parse().ok();
+    }
+    roman(number)
+}
+
+/// The value of a Roman numeral in capitals ("XLI" is 41).
+fn roman(numeral: &str) -> Option<u32> {
+    let digit = |c: char| match c {
+        'I' => Some(1),
+        'V' => Some(5),
+        'X' => Some(10),
+        'L' => Some(50),
+        'C' => Some(100),
+        'D' => Some(500),
+        'M' => Some(1000),
+        _ => None,
+    };
+    let digits: Vec<u32> = numeral.chars().map(digit).collect::<Option<_>>()?;
+    let value = digits.iter().enumerate().map(|(i, &d)| {
+        if digits.get(i + 1).is_some_and(|&next| next > d) {
+            -(d as i64)
+        } else {
+            d as i64
+        }
+    });
+    u32::try_from(value.sum::<i64>()).ok().filter(|&v| v > 0)
+}
+
+/// The question's numbered names: the name's term and its number ("bowl", 50).
+fn question_numbered(question: &Question) -> Vec<(String, u32)> {
+    let tokens = analyzer::terms(&question.text);
+    tokens
+        .windows(2)
+        .filter_map(|pair| {
+            Some((
+                pair[0].term.clone(),
+                numbered(&pair[0], &pair[1], &question.text)?,
+            ))
+        })
+        .collect()
+}
+
+/// A sentence about "Super Bowl XLI" does not answer a question about "Super Bowl 50": the
+/// question's numbered name comes with another number, and never with its own.
+fn numbered_conflict(numbered_names: &[(String, u32)], tokens: &[&Term], text: &str) -> bool {
+    if numbered_names.is_empty() {
+        return false;
+    }
+    let said: Vec<(&str, u32)> = tokens
+        .windows(2)
+        .filter_map(|pair| Some((pair[0].term.as_str(), numbered(pair[0], pair[1], text)?)))
+        .collect();
+    numbered_names.iter().any(|(name, n)| {
+        let numbers = || said.iter().filter(|(said, _)| said == name).map(|(_, m)| m);
+        numbers().any(|m| m != n) && !numbers().any(|m| m == n)
+    })
+}
+
 /// The best answer candidate of a sentence and its strength (type fit × closeness to the
 /// question's terms), skipping candidates that only repeat the question.
 fn best_candidate(
@@ -841,7 +916,7 @@ fn best_candidate(
                 AnswerType::Name | AnswerType::Date => repeated == inside.len(),
                 _ => repeated > 0,
             };
-            if repeats_question || inside.is_empty() {
+            if repeats_question || inside.is_empty() || question.abbreviates(&text[range.clone()]) {
                 return None;
             }
             // Closeness: 1/(1+d/3) to the matched question terms, half as their IDF-weighted
@@ -1357,6 +1432,59 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_an_answer_of_the_type_asked_for_gains_from_other_sources() {
+        let hit = |id: &str, text: &str| Hit {
+            score: 1.0,
+            source: std::sync::Arc::new(crate::index::SourceInfo {
+                id: id.to_string(),
+                outlet: None,
+                title: None,
+                published: None,
+                url: None,
+            }),
+            passage: 0,
+            text: text.to_string(),
+            sentences: std::iter::once(0..text.len()).collect(),
+        };
+        let hits = [
+            hit("a", "Iceland"),
+            hit("b", "Iceland"),
+            hit("c", "Naess"),
+            hit("d", "Naess"),
+        ];
+        let sentence = |h: usize, strength: f32| Sentence {
+            hit: h,
+            index: 0,
+            range: 0..hits[h].text.len(),
+            score: 1.0,
+            confidence: 1.0,
+            evidence: Evidence::default(),
+            answer_type: AnswerType::Person,
+            candidate: Some(Candidate {
+                range: 0..hits[h].text.len(),
+                hedged: false,
+                strength,
+                beside_focal: false,
+                near_focal: false,
+            }),
+            matched: 0,
+            said_around: 0,
+            type_factor: 1.0,
+        };
+        // A place (a compatible type) and a person, each said by two sources.
+        let mut sentences = [
+            sentence(0, 0.6),
+            sentence(1, 0.6),
+            sentence(2, 1.0),
+            sentence(3, 1.0),
+        ];
+        reward_redundancy(&mut sentences, &hits);
+        let scores: Vec<f32> = sentences.iter().map(|s| s.score).collect();
+        assert_eq!(scores, [1.0, 1.0, 1.1, 1.1]);
+        assert!(sentences.iter().all(|s| s.evidence.support == 1));
+    }
+
+    #[test]
     fn compares_answers() {
         use AnswerType::*;
         assert!(same_answer(Money, "$7 billion", "$7 billion", false, false));
@@ -1378,6 +1506,27 @@ mod tests {
             true,
             true
         ));
+    }
+
+    #[test]
+    fn another_number_of_the_questions_numbered_name_conflicts() {
+        let question = Question::analyse("Who was the MVP of Super Bowl 50?").unwrap();
+        let numbered_names = question_numbered(&question);
+        let conflict = |sentence: &str| {
+            let terms = analyzer::terms(sentence);
+            let tokens: Vec<&Term> = terms.iter().collect();
+            numbered_conflict(&numbered_names, &tokens, sentence)
+        };
+        assert!(conflict("Manning was the MVP of Super Bowl XLI."));
+        assert!(!conflict(
+            "Super Bowl L, or Super Bowl 50, was played in 2016."
+        ));
+        assert!(!conflict(
+            "Von Miller was named MVP after the game on February 7."
+        ));
+        assert_eq!(roman("XLIV"), Some(44));
+        assert_eq!(roman("MCMXC"), Some(1990));
+        assert_eq!(roman("Xi"), None);
     }
 
     #[test]

@@ -630,7 +630,7 @@ fn is_modifier(sentence: &str, word: &regex::Match) -> bool {
     noun_follows && !acronym && (is_determiner(before) || demonym)
 }
 
-fn is_calendar_word(word: &str) -> bool {
+pub fn is_calendar_word(word: &str) -> bool {
     static CALENDAR: LazyLock<Regex> = LazyLock::new(|| regex(format!("^(?:{MONTH}|{WEEKDAY})$")));
     CALENDAR.is_match(word.trim_end_matches('.'))
 }
