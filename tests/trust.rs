@@ -11,7 +11,7 @@ const CASES: &[(&str, &[&str], bool)] = &[
     (
         "where's the second round happening?",
         &["Istanbul", "Ciragan"],
-        false,
+        true,
     ),
     (
         "what's the name of Ukraine's defence minister?",

@@ -28,6 +28,8 @@ fn candidate_passages(index: &Index) -> usize {
 const ALSO: usize = 4;
 /// How many nearest passages to list when there is no answer.
 const RELATED: usize = 3;
+/// How many verified sentences below an unconfident best one may answer instead.
+const FALLBACKS: usize = 2;
 /// Below this estimated probability that the snippet answers the question, the engine
 /// says it does not know. Chosen from the held-out risk–coverage tables (BENCHMARKS.md):
 /// with the encoder it refuses 0.85 of the questions the corpus cannot answer.
@@ -172,6 +174,30 @@ fn written_as_name(hits: &[Hit], word: &str) -> bool {
     alone
 }
 
+/// The sentence to answer with: the best-ranked verified one, unless it falls short of
+/// `MIN_PROBABILITY` where one of the next `FALLBACKS` verified ones, holding an answer of
+/// the very type asked for, reaches it (ranking and the probability weigh the evidence
+/// differently; a compatible type, such as "passengers" for a name, is no such answer).
+fn choose<'r>(
+    question: &'r Question,
+    ranked: &'r Ranked,
+    probability: impl Fn(&Sentence) -> f32,
+) -> Option<&'r Sentence> {
+    let mut verified = ranked.verified_in_order(question);
+    let best = verified.next()?;
+    if probability(best) >= MIN_PROBABILITY {
+        return Some(best);
+    }
+    let exact = |s: &Sentence| {
+        s.answer_type == AnswerType::Description
+            || s.candidate.as_ref().is_some_and(|c| c.is_exact_type())
+    };
+    verified
+        .take(FALLBACKS)
+        .find(|s| exact(s) && probability(s) >= MIN_PROBABILITY)
+        .or(Some(best))
+}
+
 /// The reply from a ranking: the best verified sentence when its probability reaches
 /// `min_probability`, else the nearest passages.
 fn respond(
@@ -181,7 +207,9 @@ fn respond(
     min_probability: f32,
 ) -> (Response, Option<Features>) {
     let probability = |s: &Sentence| Features::of(question, ranked, s).probability();
-    let verified = ranked.best_verified(question).filter(|_| !unanswerable);
+    let verified = (!unanswerable)
+        .then(|| choose(question, ranked, probability))
+        .flatten();
     let features = verified.map(|best| Features::of(question, ranked, best));
     let confident = verified
         .zip(features.as_ref().map(Features::probability))

@@ -1147,12 +1147,15 @@ impl<'h> Ranked<'h> {
         k < MAX_TERMS && self.sentences.iter().any(|s| s.matched & (1 << k) != 0)
     }
 
-    /// The best sentence that passes `verified`.
-    pub fn best_verified(&self, question: &Question) -> Option<&Sentence> {
+    /// The sentences that pass `verified`, best first.
+    pub fn verified_in_order<'s>(
+        &'s self,
+        question: &'s Question,
+    ) -> impl Iterator<Item = &'s Sentence> + 's {
         self.order
             .iter()
             .map(|&i| &self.sentences[i])
-            .find(|s| self.verified(question, s))
+            .filter(move |s| self.verified(question, s))
     }
 
     /// Whether a sentence may be given as the answer: its snippet holds an answer of the
