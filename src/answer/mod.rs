@@ -198,7 +198,7 @@ fn choose<'r>(
         .or(Some(best))
 }
 
-/// The reply from a ranking: the best verified sentence when its probability reaches
+/// The reply from a ranking: the sentence `choose` picks when its probability reaches
 /// `min_probability`, else the nearest passages.
 fn respond(
     question: &Question,
