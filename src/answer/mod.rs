@@ -178,23 +178,23 @@ fn written_as_name(hits: &[Hit], word: &str) -> bool {
 /// `MIN_PROBABILITY` where one of the next `FALLBACKS` verified ones, holding an answer of
 /// the very type asked for, reaches it (ranking and the probability weigh the evidence
 /// differently; a compatible type, such as "passengers" for a name, is no such answer).
-fn choose<'r>(
-    question: &'r Question,
-    ranked: &'r Ranked,
-    probability: impl Fn(&Sentence) -> f32,
-) -> Option<&'r Sentence> {
+fn choose<'r>(question: &'r Question, ranked: &'r Ranked) -> Option<(&'r Sentence, Features)> {
+    let with_features = |s: &'r Sentence| (s, Features::of(question, ranked, s));
+    let confident = |(_, f): &(&Sentence, Features)| f.probability() >= MIN_PROBABILITY;
     let mut verified = ranked.verified_in_order(question);
-    let best = verified.next()?;
-    if probability(best) >= MIN_PROBABILITY {
+    let best = with_features(verified.next()?);
+    if confident(&best) {
         return Some(best);
     }
-    let exact = |s: &Sentence| {
+    let exact = |s: &&Sentence| {
         s.answer_type == AnswerType::Description
             || s.candidate.as_ref().is_some_and(|c| c.is_exact_type())
     };
     verified
         .take(FALLBACKS)
-        .find(|s| exact(s) && probability(s) >= MIN_PROBABILITY)
+        .filter(exact)
+        .map(with_features)
+        .find(confident)
         .or(Some(best))
 }
 
@@ -207,12 +207,10 @@ fn respond(
     min_probability: f32,
 ) -> (Response, Option<Features>) {
     let probability = |s: &Sentence| Features::of(question, ranked, s).probability();
-    let verified = (!unanswerable)
-        .then(|| choose(question, ranked, probability))
-        .flatten();
-    let features = verified.map(|best| Features::of(question, ranked, best));
-    let confident = verified
-        .zip(features.as_ref().map(Features::probability))
+    let chosen = (!unanswerable).then(|| choose(question, ranked)).flatten();
+    let features = chosen.as_ref().map(|(_, f)| f.clone());
+    let confident = chosen
+        .map(|(s, f)| (s, f.probability()))
         .filter(|&(_, p)| p >= min_probability);
     let Some((best, best_probability)) = confident else {
         let response = Response {

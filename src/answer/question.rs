@@ -111,6 +111,10 @@ pub struct Question {
     /// Terms of the months it is restricted to ("died in May"): an answer must come from a
     /// passage that says them.
     pub periods: Vec<String>,
+    /// The initials of its runs of capitalised words ("MVP" for "Most Valuable Player"),
+    /// and the abbreviations it writes ("NFC"): what `abbreviates` compares names with.
+    initialisms: Vec<String>,
+    acronyms: Vec<String>,
 }
 
 /// What a figure or date must measure: "what time" is not answered by "Monday", nor "how
@@ -344,12 +348,26 @@ impl Question {
             .filter(|t| is_period(&lower, t.position))
             .map(|t| t.term.clone())
             .collect();
+        let text_words: Vec<&str> = trimmed
+            .split(|c: char| !c.is_alphanumeric() && c != '&')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let initialisms = (0..text_words.len())
+            .flat_map(|i| initials(&text_words[i..]).skip(1).collect::<Vec<_>>())
+            .collect();
+        let acronyms = text_words
+            .iter()
+            .filter_map(|w| acronym(w))
+            .map(str::to_string)
+            .collect();
         Ok(Question {
             text: trimmed.to_string(),
             answer_type,
             measure,
             terms,
             periods,
+            initialisms,
+            acronyms,
         })
     }
 
@@ -431,17 +449,13 @@ impl Question {
     /// abbreviations: "MVP" says nothing new to "who was the Most Valuable Player?", nor
     /// "National Football Conference" to "who won the NFC title?".
     pub fn abbreviates(&self, name: &str) -> bool {
-        let words: Vec<&str> = self
-            .text
-            .split(|c: char| !c.is_alphanumeric() && c != '&')
-            .filter(|w| !w.is_empty())
-            .collect();
         if let Some(acronym) = acronym(name) {
-            return (0..words.len()).any(|i| initials(&words[i..]).any(|run| run == acronym));
+            return self.initialisms.iter().any(|run| run == acronym);
         }
-        initials(&name.split_whitespace().collect::<Vec<_>>())
-            .last()
-            .is_some_and(|spelt| words.iter().any(|w| acronym(w) == Some(spelt.as_str())))
+        !self.acronyms.is_empty()
+            && initials(&name.split_whitespace().collect::<Vec<_>>())
+                .last()
+                .is_some_and(|spelt| self.acronyms.contains(&spelt))
     }
 }
 
