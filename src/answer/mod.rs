@@ -132,6 +132,7 @@ fn with_ranked<R>(
         question.text = typed;
         hits = index.search(&search_terms(index, &question), candidate_passages(index))?;
     }
+    tracing::debug!(?question, "analysed");
     let mut ranked = rank::rank(index, &question, &hits);
     if let Some(asked) = asked {
         match index.closeness(asked, &hits) {
