@@ -73,6 +73,18 @@ static PERSON_NOUNS: LazyLock<HashSet<&'static str>> =
 static PLACE_NOUNS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| word_list(include_str!("../data/wordnet/place-nouns.txt")));
 
+/// Abbreviations WordNet reads as common nouns, with their one-word names: `tv` →
+/// `television telecasting video`, `ceo` → none.
+static ABBREVIATIONS: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
+    include_str!("../data/wordnet/acronyms.tsv")
+        .lines()
+        .filter_map(|line| {
+            let (word, names) = line.split_once('\t')?;
+            Some((word, names.split_whitespace().collect()))
+        })
+        .collect()
+});
+
 static ADVERBS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| word_list(include_str!("../data/wordnet/adverbs.txt")));
 
@@ -144,6 +156,12 @@ pub fn is_plural_of_common_people_noun(word: &str) -> bool {
 /// What reports write for a word people type, in any inflection: `UAVs` → `drone`.
 pub fn report_words(word: &str) -> &'static [&'static str] {
     lookup(&ALIASES.words, word)
+}
+
+/// The one-word names of an abbreviation WordNet reads as a common noun, in lower case:
+/// `tv` → `television …`; `None` for any other word (`nfl` is a name).
+pub fn abbreviation_names(word: &str) -> Option<&'static [&'static str]> {
+    ABBREVIATIONS.get(word).map(Vec::as_slice)
 }
 
 /// Whether a lower-case word is an adverb: `instead`, `generally`.

