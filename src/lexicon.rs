@@ -1,7 +1,7 @@
 //! Word lists shared by extraction, indexing and answering: English stop words, the
 //! irregular word forms of WordNet's exception lists, WordNet's more specific names for
-//! concrete nouns, its nouns for people, its adverbs and its names of places (`data/wordnet`,
-//! WordNet licence);
+//! concrete nouns, its nouns for people, its adverbs, its names of places and its
+//! abbreviations of common nouns (`data/wordnet`, WordNet licence);
 //! and the words people type in chat for what reports name (`data/aliases.tsv`, ours).
 
 use std::collections::{HashMap, HashSet};
@@ -76,7 +76,7 @@ static PLACE_NOUNS: LazyLock<HashSet<&'static str>> =
 /// Abbreviations WordNet reads as common nouns, with their one-word names: `tv` →
 /// `television telecasting video`, `ceo` → none.
 static ABBREVIATIONS: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
-    include_str!("../data/wordnet/acronyms.tsv")
+    include_str!("../data/wordnet/abbreviations.tsv")
         .lines()
         .filter_map(|line| {
             let (word, names) = line.split_once('\t')?;

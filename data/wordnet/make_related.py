@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes related-nouns.tsv, related-verbs.tsv, derivations.tsv, person-nouns.txt, adverbs.txt,
-place-names.txt, common-people-nouns.txt, acronyms.tsv and place-nouns.txt from a WordNet
+place-names.txt, common-people-nouns.txt, abbreviations.tsv and place-nouns.txt from a WordNet
 database directory.
 
 For each common noun naming a concrete thing (an artifact, person, animal, plant, food,
@@ -163,7 +163,7 @@ def common_people(dict_dir):
             yield lemma
 
 
-def acronyms(dict_dir):
+def abbreviations(dict_dir):
     """(abbreviation, the one-word common names of its sense) for abbreviations whose most
     frequent sense is a common noun: every other word of the sense is written in lower
     case and none is a figure ("TV" -> "television", "CEO" -> none; not "NFL", whose
@@ -276,7 +276,7 @@ if __name__ == "__main__":
         out.writelines(name + "\n" for name in places(dict_dir))
     with open(f"{out_dir}/common-people-nouns.txt", "w", encoding="utf-8") as out:
         out.writelines(lemma + "\n" for lemma in common_people(dict_dir))
-    with open(f"{out_dir}/acronyms.tsv", "w", encoding="utf-8") as out:
-        out.writelines(f"{lemma}\t{' '.join(names)}\n" for lemma, names in acronyms(dict_dir))
+    with open(f"{out_dir}/abbreviations.tsv", "w", encoding="utf-8") as out:
+        out.writelines(f"{lemma}\t{' '.join(names)}\n" for lemma, names in abbreviations(dict_dir))
     with open(f"{out_dir}/place-nouns.txt", "w", encoding="utf-8") as out:
         out.writelines(lemma + "\n" for lemma in place_nouns(dict_dir))

@@ -290,10 +290,9 @@ impl Question {
                 Role::Proper => (analyzed(other_names(&low)), Vec::new()),
                 _ => (Vec::new(), Vec::new()),
             };
-            let spelt_out = acronym(bare).and_then(|a| abbreviation_names(&a.to_lowercase()));
             for word in analyzed(report_words(&low))
                 .into_iter()
-                .chain(analyzed(spelt_out.unwrap_or_default()))
+                .chain(analyzed(common_noun_names(bare).unwrap_or_default()))
             {
                 if !expansions.contains(&word) {
                     expansions.push(word);
@@ -434,7 +433,8 @@ impl Question {
     /// or the thing counted ("submarines" in "how many submarines …"). The thing a
     /// what-question names is not: texts give the answer without the category ("Gap" for
     /// "what clothing company …"). The question's first word is capitalised whatever it
-    /// is ("Whic", "Unsurprisingly"): it names nothing for sure.
+    /// is ("Whic", "Unsurprisingly"): it names nothing for sure. Nor is an abbreviation of a
+    /// common noun ("TV"): a text may write the noun ("a television ad") or neither.
     pub fn requires(&self, term: &QuestionTerm) -> bool {
         let counted = matches!(
             self.answer_type,
@@ -442,7 +442,7 @@ impl Question {
         );
         let name = term.role == Role::Proper
             && !self.text.starts_with(&term.word)
-            && !names_no_one(&term.word);
+            && common_noun_names(&term.word).is_none();
         name || term.role == Role::Focal && counted
     }
 
@@ -465,11 +465,10 @@ impl Question {
     }
 }
 
-/// Whether a capitalised word is a common noun: a chat abbreviation ("UAVs", "POWs") or one
-/// WordNet reads as a common noun ("TV", "CEOs"), however it is written.
-fn names_no_one(word: &str) -> bool {
-    !report_words(&word.to_lowercase()).is_empty()
-        || acronym(word).is_some_and(|a| abbreviation_names(&a.to_lowercase()).is_some())
+/// The one-word names of an abbreviation WordNet reads as a common noun ("TV", "CEOs"):
+/// `None` for any other word.
+fn common_noun_names(word: &str) -> Option<&'static [&'static str]> {
+    acronym(word).and_then(|a| abbreviation_names(&a.to_lowercase()))
 }
 
 /// A word in capitals of two letters or more ("NFL", "MVPs"), without a plural "s".
