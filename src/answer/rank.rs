@@ -49,6 +49,9 @@ fn type_floor(kind: AnswerType) -> f32 {
 /// name answers fully.
 const DESCRIBED_STRENGTH: f32 = 0.6;
 const CONFLICT_PENALTY: f32 = 0.35;
+/// The weight of a name's leading words against its last: texts write "Newton" for "Cam
+/// Newton" and "the Panthers" for "the Carolina Panthers" once they have named them.
+const LEADING_NAME_WORD: f32 = 0.5;
 /// Sentences whose evidence is below this share of the best are not searched for answer
 /// candidates: even a perfect candidate could not lift them to the top.
 const CANDIDATE_EVIDENCE_SHARE: f32 = 0.4;
@@ -233,6 +236,11 @@ fn weigh<'q>(index: &Index, question: &'q Question) -> (Vec<Weighted<'q>>, f32) 
             } else {
                 t.weight(question.answer_type).max(1.0)
             };
+            let role = if leads_a_name(question, t) {
+                role * LEADING_NAME_WORD
+            } else {
+                role
+            };
             Weighted {
                 term: t,
                 idf,
@@ -247,6 +255,16 @@ fn weigh<'q>(index: &Index, question: &'q Question) -> (Vec<Weighted<'q>>, f32) 
         .sum::<f32>()
         .max(f32::EPSILON);
     (weighted, total)
+}
+
+/// Whether a name word of the question has another right after it: "Cam" in "Cam Newton",
+/// "Carolina" in "the Carolina Panthers".
+fn leads_a_name(question: &Question, term: &super::question::QuestionTerm) -> bool {
+    term.role == Role::Proper
+        && question
+            .terms
+            .iter()
+            .any(|next| next.role == Role::Proper && next.position == term.position + 1)
 }
 
 /// First pass: the evidence of every sentence of the passages, from its terms alone.
@@ -1515,6 +1533,26 @@ mod tests {
     fn on_terms(sentence: &str, check: impl Fn(&[&Term]) -> bool) -> bool {
         let terms = analyzer::terms(sentence);
         check(&terms.iter().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn a_names_leading_words_weigh_less_than_its_last() {
+        let leading = |text: &str| {
+            let question = Question::analyse(text).unwrap();
+            question
+                .terms
+                .iter()
+                .filter(|t| leads_a_name(&question, t))
+                .map(|t| t.word.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(leading("How many times was Cam Newton sacked?"), ["Cam"]);
+        assert_eq!(
+            leading("Who coached the Carolina Panthers in 2015?"),
+            ["Carolina"]
+        );
+        assert!(leading("who leads Russia's delegation?").is_empty());
+        assert!(leading("Did Newton meet Manning?").is_empty());
     }
 
     #[test]
