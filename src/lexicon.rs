@@ -75,15 +75,8 @@ static PLACE_NOUNS: LazyLock<HashSet<&'static str>> =
 
 /// Abbreviations WordNet reads as common nouns, with their one-word names: `tv` →
 /// `television telecasting video`, `ceo` → none.
-static ABBREVIATIONS: LazyLock<HashMap<&'static str, Vec<&'static str>>> = LazyLock::new(|| {
-    include_str!("../data/wordnet/abbreviations.tsv")
-        .lines()
-        .filter_map(|line| {
-            let (word, names) = line.split_once('\t')?;
-            Some((word, names.split_whitespace().collect()))
-        })
-        .collect()
-});
+static ABBREVIATIONS: LazyLock<HashMap<&'static str, Vec<&'static str>>> =
+    LazyLock::new(|| related_table(include_str!("../data/wordnet/abbreviations.tsv")));
 
 static ADVERBS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| word_list(include_str!("../data/wordnet/adverbs.txt")));
@@ -183,7 +176,7 @@ fn related_table(tsv: &'static str) -> HashMap<&'static str, Vec<&'static str>> 
     tsv.lines()
         .filter_map(|line| {
             let (word, related) = line.split_once('\t')?;
-            Some((word, related.split(' ').collect()))
+            Some((word, related.split_whitespace().collect()))
         })
         .collect()
 }
