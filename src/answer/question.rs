@@ -213,7 +213,7 @@ impl Question {
         if chars > MAX_QUESTION_CHARS {
             return Err(QuestionError::TooLong(chars));
         }
-        let expanded = spell_out_world_wars(&expand_contractions(trimmed));
+        let expanded = spell_out_world_wars(&expand_contractions(&without_request(trimmed)));
         let words = words(&expanded);
         let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
         let (answer_type, type_word) = answer_type(&words, &lower);
@@ -526,6 +526,45 @@ fn analyzed_all(words: &[&str]) -> impl Iterator<Item = String> {
 
 /// Spells out a question word's contraction as people type it in chat: "who's" → "who is",
 /// "where'd" → "where did", "whats" → "what is".
+/// The question without the request around it: "can you tell me who leads …", "do you
+/// know …", "… pls". Its words are no part of what is asked, and "can" or "know" would be
+/// read as the question's verb. What is left when nothing else is: the text itself.
+fn without_request(text: &str) -> String {
+    static OPENING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?xi)^
+            (?:(?:hey|hi|hello|ok|okay|so|um|and|also|quick\s+question)\b[\s,:!.]*)*
+            (?:(?:please|pls|plz)\s+)?
+            (?:
+                (?:can|could|would|will)\s+(?:you|u|someone|somebody|anyone|anybody)\s+
+                    (?:please\s+|pls\s+)?(?:tell|show|give|remind)\s+(?:me|us)
+              | (?:do|does)\s+(?:you|u|someone|somebody|anyone|anybody)\s+know
+              | (?:tell|show|remind)\s+(?:me|us)
+              | i\s+(?:want|would\s+like|wanna|need)\s+to\s+know
+              | i(?:'m|\s+am)?\s+wondering | i\s+wonder | any\s+idea
+            )\b[\s,:]*",
+        )
+        .expect("valid pattern")
+    });
+    static CLOSING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)[\s,]+(?:please|pls|plz|thanks|thank\s+you|thx|ty)[\s?.!]*$")
+            .expect("valid pattern")
+    });
+    let inner = OPENING.find(text).map_or(text, |m| &text[m.end()..]);
+    let inner = match CLOSING.find(inner) {
+        Some(m) => format!("{}?", &inner[..m.start()]),
+        None => inner.to_string(),
+    };
+    if inner
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .is_empty()
+    {
+        text.to_string()
+    } else {
+        inner
+    }
+}
+
 fn expand_contractions(text: &str) -> String {
     static CONTRACTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?i)\b(who|what|where|when|why|how|which)(?:['’](s|re|d|ll|ve)|(s))\b")
@@ -1245,6 +1284,34 @@ mod tests {
             assert_eq!(words, ["World", "War", "II"], "{typed}");
         }
         assert_eq!(analysed("allies in WW1?").terms.last().unwrap().word, "War");
+    }
+
+    #[test]
+    fn a_request_around_the_question_is_no_part_of_it() {
+        let plain = |q: &Question| {
+            let words: Vec<&str> = q.terms.iter().map(|t| t.word.as_str()).collect();
+            (q.answer_type, words.join(" "))
+        };
+        let asked = plain(&analysed("how many drones were used?"));
+        for typed in [
+            "can you tell me how many drones were used?",
+            "Hey, could u pls tell me how many drones were used",
+            "do you know how many drones were used?",
+            "ok so i want to know how many drones were used, thanks!",
+            "how many drones were used pls",
+        ] {
+            assert_eq!(plain(&analysed(typed)), asked, "{typed}");
+        }
+        assert_eq!(
+            plain(&analysed("tell me the death toll in the Bryansk crash")),
+            plain(&analysed("the death toll in the Bryansk crash?"))
+        );
+        // A question that is only the request keeps its words; "can" asked of others stays.
+        assert_eq!(without_request("can you tell me?"), "can you tell me?");
+        assert_eq!(
+            without_request("can Russia tell us why?"),
+            "can Russia tell us why?"
+        );
     }
 
     #[test]
