@@ -376,7 +376,8 @@ impl Question {
 
     /// The question with its lower-case words that `is_name` says are names written
     /// capitalised, as the reports write them ("who's in russia's delegation?" typed in
-    /// chat asks about Russia); none when there are none.
+    /// chat asks about Russia), and its capitalised first word in lower case if `is_name`
+    /// says it is none ("Age limit for the swap?"); none when nothing changes.
     pub fn recased(&self, is_name: impl Fn(&str) -> bool) -> Option<String> {
         let names: Vec<&str> = self
             .terms
@@ -385,11 +386,29 @@ impl Question {
             .map(|t| t.word.as_str())
             .filter(|w| w.chars().all(|c| !c.is_uppercase()) && is_name(w))
             .collect();
-        (!names.is_empty()).then(|| {
-            names
-                .iter()
-                .fold(self.text.clone(), |text, name| capitalise_word(&text, name))
-        })
+        let opener = self.terms.first().filter(|t| {
+            t.position == 0
+                && t.role == Role::Proper
+                && self.text.starts_with(&t.word)
+                && t.word.chars().skip(1).all(|c| !c.is_uppercase())
+                && !is_name(&t.word)
+        });
+        if names.is_empty() && opener.is_none() {
+            return None;
+        }
+        let mut text = names
+            .iter()
+            .fold(self.text.clone(), |text, name| capitalise_word(&text, name));
+        if opener.is_some() {
+            let mut chars = text.chars();
+            text = chars
+                .next()
+                .into_iter()
+                .flat_map(char::to_lowercase)
+                .chain(chars)
+                .collect();
+        }
+        Some(text)
     }
 
     /// Lets unseen verbs fall back on their synonyms: "start" finds "begin" in a corpus
@@ -1156,6 +1175,16 @@ mod tests {
         );
         assert_eq!(
             analysed("how many drones were used?").recased(|_| false),
+            None
+        );
+        // The first word is capitalised whatever it is: a name only if the reports say so.
+        let q = analysed("Age limit for the prisoner swap?");
+        assert_eq!(q.terms[0].role, Role::Proper);
+        let recased = q.recased(|_| false).unwrap();
+        assert_eq!(recased, "age limit for the prisoner swap?");
+        assert_ne!(analysed(&recased).terms[0].role, Role::Proper);
+        assert_eq!(
+            analysed("Zelensky said what?").recased(|w| w == "Zelensky"),
             None
         );
     }
