@@ -21,6 +21,10 @@ const CASES: &[(&str, &[&str], bool)] = &[
     ("how many UAVs hit the airbases?", &["117"], false),
     // Typed in lower case: the reports write Russia as a name, and so it is asked.
     ("who's in russia's delegation?", &["Medinsky"], true),
+    // France is a name though the reports list it beside others ("Germany, France, and").
+    ("who is the president of france", &[], false),
+    // The request around a question is no part of it.
+    ("can you tell me how many drones were used?", &["117"], true),
 ];
 
 #[test]

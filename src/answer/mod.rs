@@ -157,18 +157,27 @@ fn written_as_name(hits: &[Hit], word: &str) -> bool {
     let mut alone = false;
     for hit in hits {
         for sentence in &hit.sentences {
-            let words: Vec<&str> = hit.text[sentence.clone()]
+            let text = &hit.text[sentence.clone()];
+            let words: Vec<(usize, &str)> = text
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| !w.is_empty())
+                // Offsets from the slices themselves: separators may be wider than a byte.
+                .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
                 .collect();
+            // A neighbour joins the name only across a space: "Germany, France" is a list.
+            let spaced = |a: &(usize, &str), b: &(usize, &str)| {
+                text[a.0 + a.1.len()..b.0].chars().all(char::is_whitespace)
+            };
             for i in 1..words.len() {
-                if !words[i].eq_ignore_ascii_case(word) {
+                if !words[i].1.eq_ignore_ascii_case(word) {
                     continue;
                 }
-                if !words[i].starts_with(char::is_uppercase) {
+                if !words[i].1.starts_with(char::is_uppercase) {
                     return false;
                 }
-                alone |= !joins_name(words.get(i - 1)) && !joins_name(words.get(i + 1));
+                let before = Some(&words[i - 1]).filter(|b| spaced(b, &words[i]));
+                let after = words.get(i + 1).filter(|a| spaced(&words[i], a));
+                alone |= !joins_name(before.map(|w| &w.1)) && !joins_name(after.map(|w| &w.1));
             }
         }
     }
