@@ -123,7 +123,7 @@ fn with_ranked<R>(
     let mut question = analyse(text)?;
     // The question's vector, the costliest step, is computed on another core meanwhile:
     // only the confidence needs it.
-    let asked = index.embed_question(&question.text);
+    let asked = index.embed_question(&question::without_request(&question.text));
     let mut hits = index.search(&search_terms(index, &question), candidate_passages(index))?;
     // Chat is typed in lower case: a word the passages found write only as a name is
     // asked as that name, and searched again as one.
