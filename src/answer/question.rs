@@ -543,8 +543,6 @@ fn analyzed_all(words: &[&str]) -> impl Iterator<Item = String> {
         .filter_map(|w| analyzer::terms(w).into_iter().next().map(|t| t.term))
 }
 
-/// Spells out a question word's contraction as people type it in chat: "who's" → "who is",
-/// "where'd" → "where did", "whats" → "what is".
 /// The question without the request around it: "can you tell me who leads …", "do you
 /// know …", "… pls". Its words are no part of what is asked, and "can" or "know" would be
 /// read as the question's verb, nor should they move its vector. What is left when nothing
@@ -585,6 +583,8 @@ pub fn without_request(text: &str) -> String {
     }
 }
 
+/// Spells out a question word's contraction as people type it in chat: "who's" → "who is",
+/// "where'd" → "where did", "whats" → "what is".
 fn expand_contractions(text: &str) -> String {
     static CONTRACTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"(?i)\b(who|what|where|when|why|how|which)(?:['’](s|re|d|ll|ve)|(s))\b")
