@@ -151,33 +151,32 @@ fn with_ranked<R>(
 /// ("the Moon", "Russia's delegation"; not the "Trophy" of "the Vince Lombardi Trophy",
 /// which leaves "trophy" a common word).
 fn written_as_name(hits: &[Hit], word: &str) -> bool {
-    let joins_name = |w: Option<&&str>| {
-        w.is_some_and(|w| w.starts_with(char::is_uppercase) || spans::NAME_LINKS.contains(w))
-    };
+    // Words as `char::is_alphanumeric` has them, with their places in the sentence.
+    static WORD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"[\p{Alphabetic}\p{N}]+").expect("valid pattern")
+    });
     let mut alone = false;
     for hit in hits {
         for sentence in &hit.sentences {
             let text = &hit.text[sentence.clone()];
-            let words: Vec<(usize, &str)> = text
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                // Offsets from the slices themselves: separators may be wider than a byte.
-                .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w))
-                .collect();
-            // A neighbour joins the name only across a space: "Germany, France" is a list.
-            let spaced = |a: &(usize, &str), b: &(usize, &str)| {
-                text[a.0 + a.1.len()..b.0].chars().all(char::is_whitespace)
+            let words: Vec<regex::Match> = WORD.find_iter(text).collect();
+            // A name word or link next to it, across a space only: "Germany, France" is a list.
+            let joins = |neighbour: &regex::Match, between: Range<usize>| {
+                let w = neighbour.as_str();
+                text[between].chars().all(char::is_whitespace)
+                    && (w.starts_with(char::is_uppercase) || spans::NAME_LINKS.contains(&w))
             };
-            for i in 1..words.len() {
-                if !words[i].1.eq_ignore_ascii_case(word) {
+            for (i, w) in words.iter().enumerate().skip(1) {
+                if !w.as_str().eq_ignore_ascii_case(word) {
                     continue;
                 }
-                if !words[i].1.starts_with(char::is_uppercase) {
+                if !w.as_str().starts_with(char::is_uppercase) {
                     return false;
                 }
-                let before = Some(&words[i - 1]).filter(|b| spaced(b, &words[i]));
-                let after = words.get(i + 1).filter(|a| spaced(&words[i], a));
-                alone |= !joins_name(before.map(|w| &w.1)) && !joins_name(after.map(|w| &w.1));
+                let before = &words[i - 1];
+                let after = words.get(i + 1);
+                alone |= !joins(before, before.end()..w.start())
+                    && !after.is_some_and(|a| joins(a, w.end()..a.start()));
             }
         }
     }

@@ -545,8 +545,8 @@ fn analyzed_all(words: &[&str]) -> impl Iterator<Item = String> {
 
 /// The question without the request around it: "can you tell me who leads …", "do you
 /// know …", "… pls". Its words are no part of what is asked, and "can" or "know" would be
-/// read as the question's verb, nor should they move its vector. What is left when nothing
-/// else is: the text itself.
+/// read as the question's verb, nor should they move its vector. A request around nothing
+/// is left as typed.
 pub fn without_request(text: &str) -> String {
     static OPENING: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(
