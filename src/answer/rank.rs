@@ -657,7 +657,7 @@ fn answer_key(span: &str) -> Option<String> {
 /// not look for but a sentence may say instead.
 fn matches(w: &Weighted, token: &Term, text: &str) -> Option<f32> {
     let term = w.term;
-    if token.term == term.term {
+    if token.term == term.term || (term.term == "number" && designation(token, text)) {
         return Some(1.0);
     }
     let name = term.role == Role::Proper
@@ -672,6 +672,19 @@ fn matches(w: &Weighted, token: &Term, text: &str) -> Option<f32> {
     } else {
         None
     }
+}
+
+/// Whether a token is the abbreviation of "number" before a figure: "No. 86", "No 10".
+fn designation(token: &Term, text: &str) -> bool {
+    let written = &text[token.range.clone()];
+    let after = text[token.range.end..]
+        .strip_prefix('.')
+        .unwrap_or(&text[token.range.end..]);
+    written == "No"
+        && after.starts_with(' ')
+        && after
+            .trim_start_matches(' ')
+            .starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// Whether two analyzed names are variants of one: a demonym ("russia", "russian") or a
@@ -1645,6 +1658,19 @@ mod tests {
         assert!(one_edit_apart("intercpet", "intercept") && !one_edit_apart("ghengis", "genghis"));
         assert!(one_edit_apart("zelenski", "zelenskiy") && !one_edit_apart("kyiv", "kyivstar"));
         assert!(one_edit_apart("bogota", "bogotá") && !one_edit_apart("x", "xéé"));
+    }
+
+    #[test]
+    fn the_abbreviation_of_number_before_a_figure_says_number() {
+        let said = |text: &str| {
+            analyzer::terms(text)
+                .iter()
+                .any(|t| t.term == "no" && designation(t, text))
+        };
+        assert!(said("Passenger train No. 86 derailed."));
+        assert!(said("He lives at No 10."));
+        assert!(!said("There is no 5-year plan."));
+        assert!(!said("No. He left."));
     }
 
     #[test]
