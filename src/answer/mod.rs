@@ -127,7 +127,13 @@ fn with_ranked<R>(
     let mut hits = index.search(&search_terms(index, &question), candidate_passages(index))?;
     // Chat is typed in lower case: a word the passages found write only as a name is
     // asked as that name, and searched again as one.
-    if let Some(recased) = question.recased(|word| written_as_name(&hits, word)) {
+    let typed: Vec<String> = question
+        .terms
+        .iter()
+        .map(|t| t.word.to_lowercase())
+        .collect();
+    let subject = question.asks_what_is();
+    if let Some(recased) = question.recased(|word| written_as_name(&hits, word, &typed, subject)) {
         let typed = std::mem::replace(&mut question, analyse(&recased)?).text;
         question.text = typed;
         hits = index.search(&search_terms(index, &question), candidate_passages(index))?;
@@ -149,13 +155,19 @@ fn with_ranked<R>(
 /// Whether the passages write `word` as a name of its own: capitalised wherever it is not
 /// the first word of a sentence, and at least once with no other name word beside it
 /// ("the Moon", "Russia's delegation"; not the "Trophy" of "the Vince Lombardi Trophy",
-/// which leaves "trophy" a common word).
-fn written_as_name(hits: &[Hit], word: &str) -> bool {
+/// which leaves "trophy" a common word), or beside only other words of the question
+/// (`typed`, in lower case) that are no office: "ciragan palace" is the whole name
+/// "Ciragan Palace". The `subject` of "who is …?" needs no more than to be written
+/// capitalised: "who is medinsky?" asks about Medinsky, whom reports call "Vladimir Medinsky".
+fn written_as_name(hits: &[Hit], word: &str, typed: &[String], subject: bool) -> bool {
     // Words as `char::is_alphanumeric` has them, with their places in the sentence.
     static WORD: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"[\p{Alphabetic}\p{N}]+").expect("valid pattern")
     });
-    let mut alone = false;
+    // An office typed in lower case stays one: "deputy administrator" is no name.
+    let office = |w: &str| crate::lexicon::is_person_noun(&w.to_lowercase());
+    let office_word = office(word);
+    let (mut alone, mut seen) = (false, false);
     for hit in hits {
         for sentence in &hit.sentences {
             let text = &hit.text[sentence.clone()];
@@ -165,6 +177,7 @@ fn written_as_name(hits: &[Hit], word: &str) -> bool {
                 let w = neighbour.as_str();
                 text[between].chars().all(char::is_whitespace)
                     && (w.starts_with(char::is_uppercase) || spans::NAME_LINKS.contains(&w))
+                    && !(typed.contains(&w.to_lowercase()) && !office_word && !office(w))
             };
             for (i, w) in words.iter().enumerate().skip(1) {
                 if !w.as_str().eq_ignore_ascii_case(word) {
@@ -175,12 +188,13 @@ fn written_as_name(hits: &[Hit], word: &str) -> bool {
                 }
                 let before = &words[i - 1];
                 let after = words.get(i + 1);
+                seen = true;
                 alone |= !joins(before, before.end()..w.start())
                     && !after.is_some_and(|a| joins(a, w.end()..a.start()));
             }
         }
     }
-    alone
+    alone || subject && seen && !office_word
 }
 
 /// The sentence to answer with: the best-ranked verified one, unless it falls short of
@@ -246,6 +260,8 @@ fn respond(
                 _ if question.answer_type == AnswerType::Date => {
                     answer.date.zip(cited.date).map(|(a, b)| a == b)
                 }
+                // Two descriptions of one name ("a Putin ally", "an aide to Putin") both hold.
+                _ if question.answer_type == AnswerType::Description => None,
                 (Some(a), Some(b)) => Some(rank::same_answer(
                     question.answer_type,
                     a,

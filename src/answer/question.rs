@@ -105,6 +105,8 @@ impl QuestionTerm {
 pub struct Question {
     pub text: String,
     pub answer_type: AnswerType,
+    /// It asks what a name is ("who is Rustem Umerov?"): a sentence saying so answers.
+    pub defines: bool,
     /// What the answer must measure beyond its type ("what time", "how far"), if anything.
     pub measure: Option<Measure>,
     pub terms: Vec<QuestionTerm>,
@@ -217,6 +219,10 @@ impl Question {
         let words = words(&expanded);
         let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
         let (answer_type, type_word) = answer_type(&words, &lower);
+        let defines = lower
+            .iter()
+            .position(|w| WH_WORDS.contains(&w.as_str()))
+            .is_some_and(|wh| asks_what_a_name_is(&words, &lower, wh));
         let focal = focal_index(&words, &lower);
         let verb = main_verb_index(&lower);
 
@@ -366,11 +372,26 @@ impl Question {
         Ok(Question {
             text: trimmed.to_string(),
             answer_type,
+            defines,
             measure,
             terms,
             periods,
             initialisms,
             acronyms,
+        })
+    }
+
+    /// Whether it only asks what one to three words are: "who is medinsky?", "what's the
+    /// sbu" (typed in lower case, they may be a name); not "who is leading the team?" nor
+    /// "what is the AFC short for?".
+    pub fn asks_what_is(&self) -> bool {
+        let expanded = expand_contractions(&without_request(&self.text));
+        let lower: Vec<String> = words(&expanded).iter().map(|w| w.to_lowercase()).collect();
+        subject_of_what_is(&lower, 0).is_some_and(|subject| {
+            let subject = &lower[subject..];
+            subject.len() <= 3
+                && !subject[0].ends_with("ing")
+                && !subject.iter().any(|w| is_stop_word(w))
         })
     }
 
@@ -713,7 +734,7 @@ fn answer_type(words: &[&str], lower: &[String]) -> (AnswerType, Option<usize>) 
     };
     match at(wh) {
         // "who is Rustem Umerov?" asks for a description of a name, not for another name.
-        "who" if asks_who_someone_is(words, wh) => (Description, None),
+        "who" if asks_what_a_name_is(words, lower, wh) => (Description, None),
         "who" | "whom" | "whose" => (Person, None),
         "when" => (Date, None),
         "where" => (Place, None),
@@ -819,15 +840,23 @@ fn phrase_type(
         .find_map(|i| Some((type_of(i)?, Some(i))))
 }
 
-/// "who is/was X" where X is only a name: "who is Rustem Umerov?".
-fn asks_who_someone_is(words: &[&str], wh: usize) -> bool {
-    words
-        .get(wh + 1)
-        .is_some_and(|w| BE_FORMS.contains(&w.to_lowercase().as_str()))
-        && words.len() > wh + 2
-        && words[wh + 2..]
+/// Where the subject of "who is/was X" or "what is (the) X" begins, if the question is one.
+fn subject_of_what_is(lower: &[String], wh: usize) -> Option<usize> {
+    let at = |i: usize| lower.get(i).map_or("", String::as_str);
+    let article = at(wh) == "what" && ["the", "a", "an"].contains(&at(wh + 2));
+    let subject = wh + 2 + usize::from(article);
+    (matches!(at(wh), "who" | "what") && BE_FORMS.contains(&at(wh + 1)) && lower.len() > subject)
+        .then_some(subject)
+}
+
+/// "who is Rustem Umerov?", "what is the SBU?": the subject is only a name, and the question
+/// asks what it is ("who is the President?" asks for a name).
+fn asks_what_a_name_is(words: &[&str], lower: &[String], wh: usize) -> bool {
+    subject_of_what_is(lower, wh).is_some_and(|subject| {
+        words[subject..]
             .iter()
             .all(|w| w.starts_with(char::is_uppercase))
+    })
 }
 
 const MONEY_WORDS: &[&str] = &[
@@ -992,6 +1021,19 @@ mod tests {
 
     fn analysed(q: &str) -> Question {
         Question::analyse(q).unwrap()
+    }
+
+    #[test]
+    fn questions_asking_what_a_name_is() {
+        let defines = |q: &str| Question::analyse(q).unwrap().defines;
+        assert!(defines("who is Rustem Umerov?") && defines("what's the SBU?"));
+        assert!(defines("what was the Ciragan Palace"));
+        assert!(!defines("who is the President?") && !defines("what is Warsaw's symbol?"));
+        assert!(!defines("who is medinsky?") && !defines("who leads the Russian delegation?"));
+        // Typed in lower case, the subject may yet be a name: the passages tell.
+        let asks = |q: &str| Question::analyse(q).unwrap().asks_what_is();
+        assert!(asks("who is medinsky?") && asks("whats the sbu"));
+        assert!(!asks("who is leading ukraine's team?") && !asks("what is the AFC short for?"));
     }
 
     #[test]

@@ -45,6 +45,9 @@ fn type_floor(kind: AnswerType) -> f32 {
         AnswerType::Description => 1.0,
     }
 }
+/// The score kept by a sentence that names what a question asks to define without saying
+/// what it is ("Medinsky said …" for "who is Medinsky?").
+const UNDEFINED_FACTOR: f32 = 0.8;
 /// How well a person described ("the quantity surveyor") answers a who-question, where a
 /// name answers fully.
 const DESCRIBED_STRENGTH: f32 = 0.6;
@@ -469,7 +472,11 @@ fn find_candidates(
             (None, _) => 0.0,
         };
         let floor = type_floor(question.answer_type);
-        let type_factor = floor + (1.0 - floor) * type_fit;
+        let type_factor = if question.defines && candidate.is_none() {
+            UNDEFINED_FACTOR
+        } else {
+            floor + (1.0 - floor) * type_fit
+        };
         let score = evidence * type_factor - if conflict { CONFLICT_PENALTY } else { 0.0 };
         let matched = bits(found.iter().map(|f| !f.is_empty()));
         sentences.push(Sentence {
@@ -889,7 +896,10 @@ fn best_candidate(
     sentence: Range<usize>,
 ) -> Option<(Candidate, f32)> {
     if question.answer_type == AnswerType::Description {
-        return None;
+        return question
+            .defines
+            .then(|| definition(found, tokens, text, sentence))
+            .flatten();
     }
     let token_at = |offset: usize| tokens.partition_point(|t| t.range.end <= offset);
     let focal = question.terms.iter().position(|t| t.role == Role::Focal);
@@ -1072,6 +1082,30 @@ fn best_candidate(
             ))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// For a question asking what a name is: where the sentence says so, beside the name's
+/// first occurrence (its last question word). A definition is no typed span: it leaves
+/// the fit of a description (0), which the probability was fitted on.
+fn definition(
+    found: &[Vec<usize>],
+    tokens: &[&Term],
+    text: &str,
+    sentence: Range<usize>,
+) -> Option<(Candidate, f32)> {
+    let at = &tokens[*found.iter().rev().find_map(|f| f.first())?].range;
+    let said = spans::definition(
+        &text[sentence.clone()],
+        at.start - sentence.start..at.end - sentence.start,
+    )?;
+    let candidate = Candidate {
+        range: said.start + sentence.start..said.end + sentence.start,
+        hedged: false,
+        strength: 1.0,
+        beside_focal: false,
+        near_focal: false,
+    };
+    Some((candidate, 0.0))
 }
 
 /// What a figure is the subject of, where the sentence says it with a predicate.
@@ -1284,7 +1318,8 @@ impl<'h> Ranked<'h> {
 
     /// The best score of a rival of `best`: a sentence of another passage whose answer
     /// neither is `best`'s nor is said in `best`'s passage (sources that agree, or one
-    /// naming the city where the other names the palace, support it rather than compete).
+    /// naming the city where the other names the palace, support it rather than compete,
+    /// as do definitions).
     /// How far `best` stands out of its rivals.
     pub fn rival_score(&self, best: &Sentence) -> f32 {
         let span = |s: &Sentence| {
@@ -1293,9 +1328,13 @@ impl<'h> Ranked<'h> {
         };
         let best_key = span(best).and_then(answer_key);
         let best_passage = self.hits[best.hit].text.to_lowercase();
+        // Two definitions of one name ("a Putin ally", "an aide to Putin") both hold.
+        let defines = |s: &Sentence| s.answer_type == AnswerType::Description;
         let agrees = |s: &Sentence| {
             span(s).is_some_and(|text| {
-                answer_key(text) == best_key || best_passage.contains(&text.to_lowercase())
+                defines(s)
+                    || answer_key(text) == best_key
+                    || best_passage.contains(&text.to_lowercase())
             })
         };
         self.order

@@ -270,6 +270,108 @@ fn ordinal(sentence: &str, end: usize) -> bool {
 
 static HEDGE_RE: LazyLock<Regex> = LazyLock::new(|| regex(format!("(?i)^{HEDGE}")));
 
+/// Where a sentence says what the name at `name` is (ranges in `sentence`): an apposition
+/// or a copula after it ("Vladimir Medinsky, an aide to Putin", "the SBU is the …"), a
+/// description it stands in apposition or brackets to ("Ukraine's domestic intelligence
+/// service, the SBU,", "Ukraine's security service (SBU)"), or the office before it
+/// ("Defence Minister Rustem Umerov"). `name` is widened to the whole name first; a name
+/// that goes on after it is another's ("the Frédéric Chopin Piano Competition").
+pub fn definition(sentence: &str, name: Range<usize>) -> Option<Range<usize>> {
+    static AFTER: LazyLock<Regex> = LazyLock::new(|| {
+        regex(r"^(?:,\s*|\s+(?:is|was|are|were)\s+)((?:an?|the|one of)\s[^,;:.()\[\]—–]+)".into())
+    });
+    static ENCLOSED: LazyLock<Regex> = LazyLock::new(|| regex(r"^\s*(?:[,.;)]|$)".into()));
+    static OPENED: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"(?:,\s*(?:the\s+)?|\s*\(\s*)$".into()));
+    let name = whole_name(sentence, name)?;
+    let (before, after) = (&sentence[..name.start], &sentence[name.end..]);
+    if let Some(said) = AFTER.captures(after).and_then(|c| c.get(1)) {
+        let said = said.start()..said.start() + said.as_str().trim_end().len();
+        return Some(name.end + said.start..name.end + said.end);
+    }
+    let opened = OPENED.find(before).filter(|_| ENCLOSED.is_match(after));
+    match opened {
+        Some(opened) => described_before(&before[..opened.start()], false),
+        None => described_before(before, true),
+    }
+}
+
+/// The name ending at `at` with the capitalised words joined to it by spaces before it,
+/// short of an office ("Minister" of "Defence Minister Rustem Umerov"); none if another
+/// capitalised word follows.
+fn whole_name(sentence: &str, at: Range<usize>) -> Option<Range<usize>> {
+    let words: Vec<regex::Match> = CAPITALISED.find_iter(sentence).collect();
+    let Some(mut first) = words.iter().position(|w| w.end() > at.start) else {
+        return Some(at);
+    };
+    if words[first].start() > at.start {
+        return Some(at);
+    }
+    let last = first;
+    let joined = |a: &regex::Match, b: &regex::Match| sentence[a.end()..b.start()] == *" ";
+    let owner = |w: &regex::Match| w.as_str().ends_with("'s") || w.as_str().ends_with("’s");
+    while first > 0
+        && joined(&words[first - 1], &words[first])
+        && !owner(&words[first - 1])
+        && !is_person_noun(&words[first - 1].as_str().to_lowercase())
+    {
+        first -= 1;
+    }
+    let goes_on = last + 1 < words.len() && joined(&words[last], &words[last + 1]);
+    (!goes_on || owner(&words[last])).then(|| words[first].start()..words[last].end().max(at.end))
+}
+
+/// The noun phrase ending `text` (a range in it), up to twelve words back to a clause
+/// boundary or a word that cannot belong to it; with `office`, only an office ("Regional
+/// Governor", "President Vladimir Putin's advisor"): capitalised words and nouns for
+/// people, one of which must be such a noun.
+fn described_before(text: &str, office: bool) -> Option<Range<usize>> {
+    static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"\S+".into()));
+    let words: Vec<regex::Match> = WORD.find_iter(text).collect();
+    let inside = |w: &str| -> bool {
+        let lower = w.to_lowercase();
+        if office {
+            w.starts_with(char::is_uppercase) || is_person_noun(&lower) || lower == "of"
+        } else {
+            !is_stop_word(&lower)
+                || ARTICLES.contains(&lower.as_str())
+                || PHRASE_PREPOSITIONS.contains(&lower.as_str())
+        }
+    };
+    let mut first = words.len();
+    while first > 0 && words.len() - first < 12 {
+        let w = words[first - 1].as_str();
+        let boundary = w.ends_with([',', ';', ':', '.', '(', ')']) || w.starts_with('(');
+        if boundary || !inside(w) {
+            break;
+        }
+        first -= 1;
+    }
+    let link = |w: &regex::Match| {
+        let lower = w.as_str().to_lowercase();
+        ARTICLES.contains(&lower.as_str()) || PHRASE_PREPOSITIONS.contains(&lower.as_str())
+    };
+    // A phrase does not begin with a preposition ("of the delegation").
+    while first < words.len()
+        && PHRASE_PREPOSITIONS.contains(&words[first].as_str().to_lowercase().as_str())
+    {
+        first += 1;
+    }
+    let phrase = &words[first..];
+    let ends_in_link = phrase.last().is_some_and(link);
+    let has_office = phrase
+        .iter()
+        .any(|w| is_person_noun(&w.as_str().to_lowercase()));
+    if phrase.is_empty() || ends_in_link || office && !has_office {
+        return None;
+    }
+    Some(phrase[0].start()..phrase[phrase.len() - 1].end())
+}
+
+/// Function words inside a noun phrase: "the head of the delegation at the talks in Istanbul".
+const ARTICLES: &[&str] = &["the", "a", "an"];
+const PHRASE_PREPOSITIONS: &[&str] = &["of", "at", "in", "for", "on"];
+
 /// Lower-case words inside a name: "Bank of England", "Ludwig van Beethoven".
 pub const NAME_LINKS: &[&str] = &["of", "de", "del", "van", "von", "al", "bin"];
 
@@ -693,6 +795,37 @@ mod tests {
             .filter(|c| c.kind == kind)
             .map(|c| &sentence[c.range])
             .collect()
+    }
+
+    #[test]
+    fn definitions_say_what_a_name_is() {
+        fn defined<'s>(sentence: &'s str, name: &str) -> Option<&'s str> {
+            let at = sentence.find(name).unwrap();
+            definition(sentence, at..at + name.len()).map(|r| &sentence[r])
+        }
+        let s = "Russia sent Vladimir Medinsky, a close Putin ally who led talks in 2022.";
+        assert_eq!(
+            defined(s, "Medinsky"),
+            Some("a close Putin ally who led talks in 2022")
+        );
+        let s = "The SBU is the security service of Ukraine.";
+        assert_eq!(defined(s, "SBU"), Some("the security service of Ukraine"));
+        let s = "Ukraine's domestic intelligence service, the SBU, acknowledged it.";
+        assert_eq!(
+            defined(s, "SBU"),
+            Some("Ukraine's domestic intelligence service")
+        );
+        let s = "It was carried out by Ukraine’s security service (SBU), targeting airbases.";
+        assert_eq!(defined(s, "SBU"), Some("Ukraine’s security service"));
+        let s = "The delegation is headed by Defence Minister Rustem Umerov.";
+        assert_eq!(defined(s, "Umerov"), Some("Defence Minister"));
+        // Said of another name: a competition named after him, one of a list.
+        let s = "Events: the Frédéric Chopin Piano Competition, the Jazz Jamboree.";
+        assert_eq!(defined(s, "Chopin"), None);
+        // Nothing said of the name, nor an office before it.
+        let s = "Fidan and Rubio discussed the steps, said Medinsky.";
+        assert_eq!(defined(s, "Rubio"), None);
+        assert_eq!(defined(s, "Medinsky"), None);
     }
 
     #[test]
