@@ -127,13 +127,13 @@ fn with_ranked<R>(
     let mut hits = index.search(&search_terms(index, &question), candidate_passages(index))?;
     // Chat is typed in lower case: a word the passages found write only as a name is
     // asked as that name, and searched again as one.
-    let typed: Vec<String> = question
+    let words: Vec<String> = question
         .terms
         .iter()
         .map(|t| t.word.to_lowercase())
         .collect();
     let subject = question.asks_what_is();
-    if let Some(recased) = question.recased(|word| written_as_name(&hits, word, &typed, subject)) {
+    if let Some(recased) = question.recased(|word| written_as_name(&hits, word, &words, subject)) {
         let typed = std::mem::replace(&mut question, analyse(&recased)?).text;
         question.text = typed;
         hits = index.search(&search_terms(index, &question), candidate_passages(index))?;

@@ -799,33 +799,55 @@ mod tests {
 
     #[test]
     fn definitions_say_what_a_name_is() {
-        fn defined<'s>(sentence: &'s str, name: &str) -> Option<&'s str> {
+        let cases = [
+            (
+                "Russia sent Vladimir Medinsky, a close Putin ally who led talks in 2022.",
+                "Medinsky",
+                Some("a close Putin ally who led talks in 2022"),
+            ),
+            (
+                "The SBU is the security service of Ukraine.",
+                "SBU",
+                Some("the security service of Ukraine"),
+            ),
+            (
+                "Ukraine's domestic intelligence service, the SBU, acknowledged it.",
+                "SBU",
+                Some("Ukraine's domestic intelligence service"),
+            ),
+            (
+                "It was carried out by Ukraine’s security service (SBU), targeting airbases.",
+                "SBU",
+                Some("Ukraine’s security service"),
+            ),
+            (
+                "The delegation is headed by Defence Minister Rustem Umerov.",
+                "Umerov",
+                Some("Defence Minister"),
+            ),
+            // Said of another name: a competition named after him, one of a list.
+            (
+                "Events: the Frédéric Chopin Piano Competition, the Jazz Jamboree.",
+                "Chopin",
+                None,
+            ),
+            // Nothing said of the name, nor an office before it.
+            (
+                "Fidan and Rubio discussed it, said Medinsky.",
+                "Rubio",
+                None,
+            ),
+            (
+                "Fidan and Rubio discussed it, said Medinsky.",
+                "Medinsky",
+                None,
+            ),
+        ];
+        for (sentence, name, expected) in cases {
             let at = sentence.find(name).unwrap();
-            definition(sentence, at..at + name.len()).map(|r| &sentence[r])
+            let said = definition(sentence, at..at + name.len()).map(|r| &sentence[r]);
+            assert_eq!(said, expected, "{name} in {sentence}");
         }
-        let s = "Russia sent Vladimir Medinsky, a close Putin ally who led talks in 2022.";
-        assert_eq!(
-            defined(s, "Medinsky"),
-            Some("a close Putin ally who led talks in 2022")
-        );
-        let s = "The SBU is the security service of Ukraine.";
-        assert_eq!(defined(s, "SBU"), Some("the security service of Ukraine"));
-        let s = "Ukraine's domestic intelligence service, the SBU, acknowledged it.";
-        assert_eq!(
-            defined(s, "SBU"),
-            Some("Ukraine's domestic intelligence service")
-        );
-        let s = "It was carried out by Ukraine’s security service (SBU), targeting airbases.";
-        assert_eq!(defined(s, "SBU"), Some("Ukraine’s security service"));
-        let s = "The delegation is headed by Defence Minister Rustem Umerov.";
-        assert_eq!(defined(s, "Umerov"), Some("Defence Minister"));
-        // Said of another name: a competition named after him, one of a list.
-        let s = "Events: the Frédéric Chopin Piano Competition, the Jazz Jamboree.";
-        assert_eq!(defined(s, "Chopin"), None);
-        // Nothing said of the name, nor an office before it.
-        let s = "Fidan and Rubio discussed the steps, said Medinsky.";
-        assert_eq!(defined(s, "Rubio"), None);
-        assert_eq!(defined(s, "Medinsky"), None);
     }
 
     #[test]
