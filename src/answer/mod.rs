@@ -132,7 +132,7 @@ fn with_ranked<R>(
         .iter()
         .map(|t| t.word.to_lowercase())
         .collect();
-    let subject = question.asks_what_is();
+    let subject = question.asks_what_is;
     if let Some(recased) = question.recased(|word| written_as_name(&hits, word, &words, subject)) {
         let typed = std::mem::replace(&mut question, analyse(&recased)?).text;
         question.text = typed;

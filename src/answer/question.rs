@@ -107,6 +107,10 @@ pub struct Question {
     pub answer_type: AnswerType,
     /// It asks what a name is ("who is Rustem Umerov?"): a sentence saying so answers.
     pub defines: bool,
+    /// It only asks what one to three words are: "who is medinsky?", "what's the sbu"
+    /// (typed in lower case, they may be a name); not "who is leading the team?" nor "what
+    /// is the AFC short for?".
+    pub asks_what_is: bool,
     /// What the answer must measure beyond its type ("what time", "how far"), if anything.
     pub measure: Option<Measure>,
     pub terms: Vec<QuestionTerm>,
@@ -223,6 +227,12 @@ impl Question {
             .iter()
             .position(|w| WH_WORDS.contains(&w.as_str()))
             .is_some_and(|wh| asks_what_a_name_is(&words, &lower, wh));
+        let asks_what_is = subject_of_what_is(&lower, 0).is_some_and(|subject| {
+            let subject = &lower[subject..];
+            subject.len() <= 3
+                && !subject[0].ends_with("ing")
+                && !subject.iter().any(|w| is_stop_word(w))
+        });
         let focal = focal_index(&words, &lower);
         let verb = main_verb_index(&lower);
 
@@ -373,25 +383,12 @@ impl Question {
             text: trimmed.to_string(),
             answer_type,
             defines,
+            asks_what_is,
             measure,
             terms,
             periods,
             initialisms,
             acronyms,
-        })
-    }
-
-    /// Whether it only asks what one to three words are: "who is medinsky?", "what's the
-    /// sbu" (typed in lower case, they may be a name); not "who is leading the team?" nor
-    /// "what is the AFC short for?".
-    pub fn asks_what_is(&self) -> bool {
-        let expanded = expand_contractions(&without_request(&self.text));
-        let lower: Vec<String> = words(&expanded).iter().map(|w| w.to_lowercase()).collect();
-        subject_of_what_is(&lower, 0).is_some_and(|subject| {
-            let subject = &lower[subject..];
-            subject.len() <= 3
-                && !subject[0].ends_with("ing")
-                && !subject.iter().any(|w| is_stop_word(w))
         })
     }
 
@@ -1031,7 +1028,7 @@ mod tests {
         assert!(!defines("who is the President?") && !defines("what is Warsaw's symbol?"));
         assert!(!defines("who is medinsky?") && !defines("who leads the Russian delegation?"));
         // Typed in lower case, the subject may yet be a name: the passages tell.
-        let asks = |q: &str| Question::analyse(q).unwrap().asks_what_is();
+        let asks = |q: &str| Question::analyse(q).unwrap().asks_what_is;
         assert!(asks("who is medinsky?") && asks("whats the sbu"));
         assert!(!asks("who is leading ukraine's team?") && !asks("what is the AFC short for?"));
     }

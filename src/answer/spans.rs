@@ -328,14 +328,16 @@ fn whole_name(sentence: &str, at: Range<usize>) -> Option<Range<usize>> {
 fn described_before(text: &str, office: bool) -> Option<Range<usize>> {
     static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"\S+".into()));
     let words: Vec<regex::Match> = WORD.find_iter(text).collect();
+    let link = |w: &str| {
+        let lower = w.to_lowercase();
+        ARTICLES.contains(&lower.as_str()) || PHRASE_PREPOSITIONS.contains(&lower.as_str())
+    };
     let inside = |w: &str| -> bool {
         let lower = w.to_lowercase();
         if office {
             w.starts_with(char::is_uppercase) || is_person_noun(&lower) || lower == "of"
         } else {
-            !is_stop_word(&lower)
-                || ARTICLES.contains(&lower.as_str())
-                || PHRASE_PREPOSITIONS.contains(&lower.as_str())
+            !is_stop_word(&lower) || link(w)
         }
     };
     let mut first = words.len();
@@ -347,10 +349,6 @@ fn described_before(text: &str, office: bool) -> Option<Range<usize>> {
         }
         first -= 1;
     }
-    let link = |w: &regex::Match| {
-        let lower = w.as_str().to_lowercase();
-        ARTICLES.contains(&lower.as_str()) || PHRASE_PREPOSITIONS.contains(&lower.as_str())
-    };
     // A phrase does not begin with a preposition ("of the delegation").
     while first < words.len()
         && PHRASE_PREPOSITIONS.contains(&words[first].as_str().to_lowercase().as_str())
@@ -358,7 +356,7 @@ fn described_before(text: &str, office: bool) -> Option<Range<usize>> {
         first += 1;
     }
     let phrase = &words[first..];
-    let ends_in_link = phrase.last().is_some_and(link);
+    let ends_in_link = phrase.last().is_some_and(|w| link(w.as_str()));
     let has_office = phrase
         .iter()
         .any(|w| is_person_noun(&w.as_str().to_lowercase()));
