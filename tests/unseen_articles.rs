@@ -156,3 +156,15 @@ fn a_final_time_is_the_last_one() {
     );
     assert_eq!(r["answer"]["text"], "1998", "{r}");
 }
+
+#[test]
+fn a_qualifier_said_earlier_in_the_passage_holds_for_the_answer() {
+    // The club is named once; the answer sentence speaks of "the team".
+    let article = "Harbour City Rovers finished third in the northern league this spring, their best season in a decade. The manager rebuilt the defence over the winter and gave three academy players their first starts. The team's leading scorer was Tomas Berg, with 19 goals in 30 games.";
+    let dir = common::corpus_with(&[("rovers-season.txt", article)]);
+    let r = common::ask_json(dir.path(), "who was the Rovers' leading scorer?");
+    assert_eq!(r["answer"]["text"], "Tomas Berg", "{r}");
+    // Another club's scorer is said nowhere.
+    let r = common::ask_json(dir.path(), "who was Celtic's leading scorer?");
+    assert!(r["answer"].is_null(), "{r}");
+}

@@ -1236,8 +1236,8 @@ impl<'h> Ranked<'h> {
     /// A who-question about a kind of person ("the president of France", "Russia's top
     /// negotiator") is answered by a name near that word ("President Emmanuel Macron",
     /// "Niek Stam, the FNV's lead negotiator"). A name that qualifies the thing asked about
-    /// ("of France", "Russia's") must be said in the sentence holding the answer or next
-    /// to it.
+    /// ("of France", "Russia's") must be said in the passage holding the answer or by its
+    /// source's title; a sentence giving the thing another qualifier conflicts anyway.
     fn in_relation(&self, question: &Question, s: &Sentence) -> bool {
         let Some(answer) = self.answer_sentence(s) else {
             return s.answer_type == AnswerType::Description;
@@ -1248,11 +1248,9 @@ impl<'h> Ranked<'h> {
                 .terms
                 .iter()
                 .any(|t| t.role == Role::Focal && is_person_noun(&t.word.to_lowercase()));
-        let around = [answer.index.checked_sub(1), Some(answer.index + 1)]
-            .into_iter()
-            .flatten()
-            .filter_map(|i| self.neighbour(answer, i))
-            .fold(answer.matched, |m, n| m | n.matched);
+        // Said anywhere in its passage or by its source's title: a report names the
+        // country once, then speaks of "the delegation" and "the team's leading rusher".
+        let said = |k: usize| k >= MAX_TERMS || answer.said_around & (1 << k) != 0;
         let qualifiers_said = question
             .terms
             .iter()
@@ -1263,13 +1261,13 @@ impl<'h> Ranked<'h> {
                     .iter()
                     .position(|q| q.term == t.qualifiers[0])
             })
-            .all(|k| k >= MAX_TERMS || around & (1 << k) != 0);
+            .all(said);
         let periods_said = question
             .terms
             .iter()
             .enumerate()
             .filter(|(_, t)| question.periods.contains(&t.term))
-            .all(|(k, _)| k >= MAX_TERMS || (s.said_around | answer.said_around) & (1 << k) != 0);
+            .all(|(k, _)| said(k));
         qualifiers_said && periods_said && (!needs_near || candidate.is_some_and(|c| c.near_focal))
     }
 
