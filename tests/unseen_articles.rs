@@ -168,3 +168,14 @@ fn a_qualifier_said_earlier_in_the_passage_holds_for_the_answer() {
     let r = common::ask_json(dir.path(), "who was Celtic's leading scorer?");
     assert!(r["answer"].is_null(), "{r}");
 }
+
+#[test]
+fn a_sentence_saying_the_question_takes_the_figure_its_previous_sentence_gives() {
+    // The second sentence says who paid; the first, how much.
+    let article = "The new footbridge cost £4 million. It was paid for by the city council and opened to walkers in May, two years after the old crossing closed.";
+    let dir = common::corpus_with(&[("footbridge.txt", article)]);
+    let r = common::ask_json(dir.path(), "how much did the council pay?");
+    assert_eq!(r["answer"]["text"], "£4 million", "{r}");
+    // Sure, not merely likely: the sentence saying "paid … council" holds the answer.
+    assert!(r["answer"]["score"].as_f64().unwrap() > 0.9, "{r}");
+}

@@ -1289,8 +1289,8 @@ impl<'h> Ranked<'h> {
             })
     }
 
-    /// The answer candidate its snippet shows: its own, or its next sentence's when it has
-    /// none and the question asks for a type.
+    /// The answer candidate its snippet shows: its own, or a neighbour's when it has none
+    /// and the question asks for a type.
     fn answer_of<'s>(&'s self, s: &'s Sentence) -> Option<&'s Candidate> {
         self.answer_sentence(s)?.candidate.as_ref()
     }
@@ -1300,8 +1300,16 @@ impl<'h> Ranked<'h> {
         if s.candidate.is_some() {
             Some(s)
         } else if s.answer_type != AnswerType::Description {
-            self.neighbour(s, s.index + 1)
-                .filter(|n| n.candidate.is_some())
+            // The next sentence often gives what this one introduces; the previous one
+            // counts only with an answer of the very type asked (a name, a figure, a
+            // date; not a noun for people such as "passengers").
+            let with_answer = |i: usize| self.neighbour(s, i).filter(|n| n.candidate.is_some());
+            with_answer(s.index + 1).or_else(|| {
+                s.index
+                    .checked_sub(1)
+                    .and_then(with_answer)
+                    .filter(|p| p.candidate.as_ref().is_some_and(Candidate::is_exact_type))
+            })
         } else {
             None
         }
@@ -1409,14 +1417,11 @@ impl<'h> Ranked<'h> {
     /// the answer span, as byte ranges in the passage text.
     pub fn snippet(&self, s: &Sentence) -> (Range<usize>, Option<Range<usize>>) {
         if s.candidate.is_none()
-            && s.answer_type != AnswerType::Description
-            && let Some(next) = self
-                .neighbour(s, s.index + 1)
-                .filter(|n| n.candidate.is_some())
+            && let Some(other) = self.answer_sentence(s)
         {
             return (
-                s.range.start..next.range.end,
-                next.candidate.as_ref().map(|c| c.range.clone()),
+                s.range.start.min(other.range.start)..s.range.end.max(other.range.end),
+                other.candidate.as_ref().map(|c| c.range.clone()),
             );
         }
         let text = &self.hits[s.hit].text;
