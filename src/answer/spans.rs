@@ -814,7 +814,7 @@ mod tests {
                 Some("Ukraine's domestic intelligence service"),
             ),
             (
-                "It was carried out by Ukraine’s security service (SBU), targeting airbases.",
+                "The raid was planned for months by Ukraine’s security service (SBU) in secret.",
                 "SBU",
                 Some("Ukraine’s security service"),
             ),
