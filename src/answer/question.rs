@@ -219,7 +219,9 @@ impl Question {
         if chars > MAX_QUESTION_CHARS {
             return Err(QuestionError::TooLong(chars));
         }
-        let expanded = spell_out_world_wars(&expand_contractions(&without_request(trimmed)));
+        let expanded = main_clause_first(&spell_out_world_wars(&expand_contractions(
+            &without_request(trimmed),
+        )));
         let words = words(&expanded);
         let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
         let (answer_type, type_word) = answer_type(&words, &lower);
@@ -622,6 +624,40 @@ fn expand_contractions(text: &str) -> String {
         .into_owned()
 }
 
+/// Puts the question before a clause that frames it: "When violence is used, what is it
+/// called?" asks what, not when, and reads "what is it called, When violence is used?". A
+/// "when" or "where" that opens a clause has no auxiliary after it ("When did …" asks).
+fn main_clause_first(text: &str) -> String {
+    let words: Vec<(usize, String)> = text
+        .split_whitespace()
+        .map(|w| {
+            let offset = w.as_ptr() as usize - text.as_ptr() as usize;
+            let bare = w.trim_matches(|c: char| !c.is_alphanumeric());
+            (offset, bare.to_lowercase())
+        })
+        .collect();
+    let opens_clause = matches!(words.first(), Some((_, w)) if w == "when" || w == "where")
+        && words.get(1).is_some_and(|(_, w)| {
+            !(BE_FORMS.contains(&w.as_str())
+                || DO_FORMS.contains(&w.as_str())
+                || matches!(w.as_str(), "has" | "have" | "had"))
+        });
+    let asks = words.iter().skip(2).find(|(_, w)| {
+        matches!(
+            w.as_str(),
+            "what" | "which" | "who" | "whom" | "whose" | "how"
+        )
+    });
+    match asks {
+        Some(&(at, _)) if opens_clause => {
+            let question = text[at..].trim_end().trim_end_matches('?').trim_end();
+            let clause = text[..at].trim_end().trim_end_matches([',', ';']);
+            format!("{question}, {clause}?")
+        }
+        _ => text.to_string(),
+    }
+}
+
 /// Spells out the world wars as reports write them: "WWII", "WW2", "WW-I" → "World War II".
 fn spell_out_world_wars(text: &str) -> String {
     static WORLD_WAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
@@ -1018,6 +1054,36 @@ mod tests {
 
     fn analysed(q: &str) -> Question {
         Question::analyse(q).unwrap()
+    }
+
+    #[test]
+    fn a_clause_framing_the_question_does_not_ask() {
+        let cases = [
+            (
+                "When violence is used, what is civil disobedience sometimes called?",
+                AnswerType::Name,
+            ),
+            (
+                "When the rocks melt again what is formed?",
+                AnswerType::Description,
+            ),
+            (
+                "Where the river bends, which town stands?",
+                AnswerType::Place,
+            ),
+            ("When did the strike begin?", AnswerType::Date),
+            (
+                "Where was the treaty signed, and who signed it?",
+                AnswerType::Place,
+            ),
+        ];
+        for (q, kind) in cases {
+            assert_eq!(analysed(q).answer_type, kind, "{q}");
+        }
+        assert_eq!(
+            main_clause_first("When the rocks melt again what is formed?"),
+            "what is formed, When the rocks melt again?"
+        );
     }
 
     #[test]
