@@ -179,3 +179,21 @@ fn a_sentence_saying_the_question_takes_the_figure_its_previous_sentence_gives()
     // Sure, not merely likely: the sentence saying "paid … council" holds the answer.
     assert!(r["answer"]["score"].as_f64().unwrap() > 0.9, "{r}");
 }
+
+#[test]
+fn a_name_a_count_or_a_term_is_found_where_the_question_repeats_its_words() {
+    let article = "The Harbour Lights festival ran for nine days this summer and drew crowds from across the coast. In early 2024, HLF Commissioner Mara Quist said the event would move to the old docks and that it would be \"the brightest show yet\". Boats were lit from below by a method called underglow, which the organisers borrowed from stage design. Local traders reported their busiest August in a decade.";
+    let dir = common::corpus_with(&[("harbour-lights.txt", article)]);
+    for (question, answer) in [
+        // The duration's unit is the noun counted.
+        ("how many days did the festival run?", "nine days"),
+        // The title the question says leads the name; the answer is the rest.
+        ("who is the HLF commissioner?", "Mara Quist"),
+        ("who is the commissioner of the HLF?", "Mara Quist"),
+        // A naming verb names in lower case too.
+        ("what was the method called?", "underglow"),
+    ] {
+        let r = common::ask_json(dir.path(), question);
+        assert_eq!(r["answer"]["text"], answer, "{question}: {r}");
+    }
+}

@@ -903,6 +903,12 @@ fn best_candidate(
     }
     let token_at = |offset: usize| tokens.partition_point(|t| t.range.end <= offset);
     let focal = question.terms.iter().position(|t| t.role == Role::Focal);
+    let type_word = question
+        .terms
+        .iter()
+        .find(|t| t.role == Role::TypeWord)
+        .map(|t| t.word.to_lowercase());
+    let type_word = type_word.as_deref();
     spans::candidates(&text[sentence.clone()])
         .into_iter()
         .filter_map(|c| {
@@ -919,6 +925,16 @@ fn best_candidate(
                 {
                     0.0
                 }
+                // "what day" is not quite answered by "1920", nor "what year" by "May 5": a
+                // date short of what is asked fits as a compatible type does.
+                (false, AnswerType::Date)
+                    if c.kind == AnswerType::Date
+                        && type_word.is_some_and(|w| {
+                            !spans::dates_as_asked(&text[sentence.start..][c.range.clone()], w)
+                        }) =>
+                {
+                    0.6
+                }
                 (false, wanted) => fit_strength(wanted, c.kind),
                 (true, wanted) if wanted == c.kind => DESCRIBED_STRENGTH,
                 (true, _) => 0.0,
@@ -934,16 +950,36 @@ fn best_candidate(
             if strength == 0.0 || unmeasured {
                 return None;
             }
-            let range = c.range.start + sentence.start..c.range.end + sentence.start;
-            let (first, last) = (
+            let mut range = c.range.start + sentence.start..c.range.end + sentence.start;
+            let (mut first, last) = (
                 token_at(range.start),
                 token_at(range.end).max(token_at(range.start) + 1),
             );
-            let inside = &tokens[first.min(tokens.len())..last.min(tokens.len())];
+            let mut inside = &tokens[first.min(tokens.len())..last.min(tokens.len())];
+            // The leading words of a name that the question says are its title or body
+            // ("NFL Commissioner Roger Goodell" for "who is the NFL commissioner?"): the
+            // answer is the rest.
+            if matches!(c.kind, AnswerType::Person | AnswerType::Place) {
+                let title = inside
+                    .iter()
+                    .take_while(|t| question.has_term(&t.term))
+                    .count();
+                let rest = &inside[title.min(inside.len())..];
+                if title > 0
+                    && rest
+                        .first()
+                        .is_some_and(|t| text[t.range.clone()].starts_with(char::is_uppercase))
+                    && !rest.iter().any(|t| question.has_term(&t.term))
+                {
+                    range.start = rest[0].range.start;
+                    first += title;
+                    inside = rest;
+                }
+            }
             // A figure's unit may be the noun the question counts: "103 miles" for "how many
-            // miles …?".
+            // miles …?", "ten days" for "how many days …?".
             let counted = |t: &&&Term| {
-                c.kind == AnswerType::Number
+                matches!(c.kind, AnswerType::Number | AnswerType::Duration)
                     && focal.is_some_and(|f| question.terms[f].term == t.term)
             };
             let unit_counted = inside.iter().any(|t| counted(&t));
@@ -1042,7 +1078,12 @@ fn best_candidate(
             // "how many drones": a number far from "drones", when "drones" is in the
             // sentence, counts something else.
             let beside_anchor = anchor >= 0.75;
-            if !beside_focal && !beside_anchor && strength < 1.0 && focal.is_some() {
+            // A name of a compatible type (a place read as a person) stays a name.
+            let figure = !matches!(
+                question.answer_type,
+                AnswerType::Person | AnswerType::Place | AnswerType::Name
+            );
+            if figure && !beside_focal && !beside_anchor && strength < 1.0 && focal.is_some() {
                 return None; // "18-month operation" is no count of drones
             }
             // Beside the focal noun counts only if the question's verb, when the sentence

@@ -54,9 +54,17 @@ static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i){HEDGE}?\d+(?:\.\d+)?\s?(?:%|per\s?cent(?-u:\b))"
     ))
 });
+/// Words before a month alone that make it a date ("held every June", "In May, …"); the
+/// candidate leaves them out.
+const MONTH_PREPOSITIONS: &[&str] = &["in", "every", "since", "until", "by", "during", "of"];
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    let before_month = MONTH_PREPOSITIONS
+        .iter()
+        .map(|w| format!("[{}{}]{}", w[..1].to_uppercase(), &w[..1], &w[1..]))
+        .collect::<Vec<_>>()
+        .join("|");
     regex(format!(
-        r"(?-u:\b)(?:\d{{1,2}}(?::\d{{2}})?\s?(?:am|pm|a\.m\.|p\.m\.)|\d{{1,2}}:\d{{2}}|{MONTH}\.?\s\d{{1,2}}(?:st|nd|rd|th)?(?-u:\b)(?:,?\s\d{{4}})?|\d{{1,2}}\s{MONTH}(?-u:\b)(?:\s\d{{4}})?|{MONTH}\s\d{{4}}|(?:early|mid|late)-?{MONTH}(?-u:\b)|{WEEKDAY}(?:\s(?:morning|afternoon|evening|night))?|\d{{3,4}}\s(?:AD|BC|BCE|CE)|(?:AD\s)\d{{1,4}}|(?:1\d|20)\d{{2}}s?|\d{{1,2}}(?:st|nd|rd|th)\scentury|(?:yesterday|today|tomorrow|tonight|last\s(?:week|month|year|night)|this\s(?:week|month|year|morning))(?-u:\b))"
+        r"(?-u:\b)(?:(?:{before_month})\s{MONTH}(?:\s\d{{1,2}}(?:st|nd|rd|th)?(?-u:\b)(?:,?\s\d{{4}})?|\s\d{{4}})?(?-u:\b)|\d{{1,2}}(?::\d{{2}})?\s?(?:am|pm|a\.m\.|p\.m\.)|\d{{1,2}}:\d{{2}}|{MONTH}\.?\s\d{{1,2}}(?:st|nd|rd|th)?(?-u:\b)(?:,?\s\d{{4}})?|\d{{1,2}}\s{MONTH}(?-u:\b)(?:\s\d{{4}})?|{MONTH}\s\d{{4}}|(?:early|mid|late)-?{MONTH}(?-u:\b)|{WEEKDAY}(?:\s(?:morning|afternoon|evening|night))?|\d{{3,4}}\s(?:AD|BC|BCE|CE)|(?:AD\s)\d{{1,4}}|(?:1\d|20)\d{{2}}s?|\d{{1,2}}(?:st|nd|rd|th)\scentury|(?:yesterday|today|tomorrow|tonight|last\s(?:week|month|year|night)|this\s(?:week|month|year|morning))(?-u:\b))"
     ))
 });
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
@@ -70,6 +78,14 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     );
     regex(format!(
         r"(?i){HEDGE}?(?:\d(?:[\d,]*\d)?(?:\.\d+)?{SCALE}?{unit}?|(?-u:\b){SMALL}{SCALE}?(?-u:\b){unit}?|(?-u:\b)(?:dozens|scores|hundreds|thousands|millions|tens of thousands)(?-u:\b)|(?-u:\b)(?:half\s)?an?\s(?:mile|kilometre|kilometer)(?-u:\b))"
+    ))
+});
+/// A stretch of time given by its ends, which answers "how long": "from 1961 to 1972",
+/// "from 4 August 1915 until November 1918", "since 1951", "until the mid-1990s".
+static DATE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    let date = format!(r"(?:{MONTH}\s)?(?:\d{{1,2}}\s{MONTH}\s)?\d{{3,4}}");
+    regex(format!(
+        r"(?-u:\b)(?:(?:[Ff]rom|[Bb]etween)\s{date}\s?(?:to|until|till|through|and|–|-)\s?(?:{MONTH}\s)?(?:\d{{1,2}}\s{MONTH}\s)?\d{{2,4}}|(?:[Ss]ince|[Uu]ntil)\s(?:(?:the\s)?(?:early|mid|late)[\s-])?{date}s?)(?-u:\b)"
     ))
 });
 /// Text in double quotes, or in curly single quotes (straight ones are apostrophes).
@@ -173,9 +189,23 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
         push(AnswerType::Percent, m, &mut out);
     }
     for m in DATE.find_iter(sentence) {
-        push(AnswerType::Date, m, &mut out);
+        let lead = m
+            .as_str()
+            .split_once(' ')
+            .filter(|(first, _)| MONTH_PREPOSITIONS.contains(&first.to_lowercase().as_str()))
+            .map_or(0, |(first, _)| first.len() + 1);
+        out.push(Candidate {
+            kind: AnswerType::Date,
+            range: m.start() + lead..m.end(),
+            hedged: false,
+            described: false,
+            titled: false,
+        });
     }
     for m in DURATION.find_iter(sentence) {
+        push(AnswerType::Duration, m, &mut out);
+    }
+    for m in DATE_RANGE.find_iter(sentence) {
         push(AnswerType::Duration, m, &mut out);
     }
     for m in NUMBER.find_iter(sentence) {
@@ -213,8 +243,53 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
         });
     }
     out.extend(names(sentence));
+    out.extend(named_by_verb(sentence));
     out.extend(people_described(sentence));
     out.extend(places_described(sentence));
+    out
+}
+
+/// The words a naming verb gives, capitalised or not: "a process called chemotaxis",
+/// "referred to as pedagogy", "known as the net force" (without the article). The phrase
+/// ends at punctuation or a function word, after at most four words.
+fn named_by_verb(sentence: &str) -> Vec<Candidate> {
+    static NAMING: LazyLock<Regex> = LazyLock::new(|| {
+        regex(r"(?i)(?-u:\b)(?:called|named|known\sas|termed|referred\sto\sas|dubbed|nicknamed|codenamed|re-?branded\sas)\s".to_string())
+    });
+    static WORD: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"^[\p{L}\p{N}][\p{L}\p{N}'’-]*".to_string()));
+    let mut out = Vec::new();
+    for naming in NAMING.find_iter(sentence) {
+        let mut at = naming.end();
+        let mut phrase: Option<Range<usize>> = None;
+        while let Some(word) = WORD.find(&sentence[at..]) {
+            let lower = word.as_str().to_lowercase();
+            let range = at + word.start()..at + word.end();
+            let leading_article = phrase.is_none() && ARTICLES.contains(&lower.as_str());
+            if !leading_article {
+                if is_stop_word(&lower) {
+                    break;
+                }
+                let start = phrase.map_or(range.start, |p| p.start);
+                phrase = Some(start..range.end);
+            }
+            if phrase
+                .as_ref()
+                .is_some_and(|p| sentence[p.clone()].split(' ').count() == 4)
+                || !sentence[range.end..].starts_with(' ')
+            {
+                break;
+            }
+            at = range.end + 1;
+        }
+        out.extend(phrase.map(|range| Candidate {
+            kind: AnswerType::Name,
+            range,
+            hedged: false,
+            described: false,
+            titled: false,
+        }));
+    }
     out
 }
 
@@ -754,6 +829,28 @@ pub fn measures(candidate: &str, measure: Measure) -> bool {
     IN_UNIT[unit].is_match(candidate)
 }
 
+/// Whether a date says what a question's type word asks of it: "what year" wants a year,
+/// "what day" or "what date" a day, "what month" a month; "1920" is no day, "February 7"
+/// no year. Other type words ask nothing of a date.
+pub fn dates_as_asked(candidate: &str, type_word: &str) -> bool {
+    static YEAR: LazyLock<Regex> = LazyLock::new(|| {
+        regex(r"(?-u:\b)(?:\d{3,4}s?|\d{1,2}(?:st|nd|rd|th)\scentury)(?-u:\b)".to_string())
+    });
+    static DAY: LazyLock<Regex> = LazyLock::new(|| {
+        regex(format!(
+            r"(?i)(?-u:\b)(?:{MONTH}\.?\s\d{{1,2}}(?:st|nd|rd|th)?(?-u:\b)|\d{{1,2}}(?:st|nd|rd|th)?\s(?:of\s)?{MONTH}(?-u:\b)|{WEEKDAY}|yesterday|today|tomorrow|tonight)"
+        ))
+    });
+    static MONTH_NAME: LazyLock<Regex> =
+        LazyLock::new(|| regex(format!(r"(?-u:\b){MONTH}(?-u:\b)")));
+    match type_word {
+        "year" | "decade" | "century" => YEAR.is_match(candidate),
+        "day" | "date" => DAY.is_match(candidate),
+        "month" => MONTH_NAME.is_match(candidate),
+        _ => true,
+    }
+}
+
 /// Whether a candidate of type `found` answers a question wanting `wanted`.
 pub fn fits(wanted: AnswerType, found: AnswerType) -> bool {
     use AnswerType::*;
@@ -793,6 +890,97 @@ mod tests {
             .filter(|c| c.kind == kind)
             .map(|c| &sentence[c.range])
             .collect()
+    }
+
+    #[test]
+    fn a_month_after_a_preposition_is_a_date() {
+        let cases = [
+            ("The fair is held on the moor every June.", vec!["June"]),
+            ("In May, the two cities host a music festival.", vec!["May"]),
+            (
+                "The storm hit in May 2012 and again in August.",
+                vec!["May 2012", "August"],
+            ),
+            ("It may rain in the hills.", vec![]),
+        ];
+        for (sentence, dates) in cases {
+            assert_eq!(found(sentence, AnswerType::Date), dates, "{sentence}");
+        }
+    }
+
+    #[test]
+    fn a_stretch_between_dates_is_a_duration() {
+        let cases = [
+            (
+                "Apollo ran from 1961 to 1972, with Gemini beside it.",
+                vec!["from 1961 to 1972"],
+            ),
+            (
+                "The city was occupied from 4 August 1915 until November 1918.",
+                vec!["from 4 August 1915 until November 1918"],
+            ),
+            (
+                "It has served the hospitals since 1951.",
+                vec!["since 1951"],
+            ),
+            (
+                "It was the capital until 1796, when it was annexed.",
+                vec!["until 1796"],
+            ),
+        ];
+        for (sentence, durations) in cases {
+            assert_eq!(
+                found(sentence, AnswerType::Duration),
+                durations,
+                "{sentence}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_date_says_what_its_question_asks_of_it() {
+        assert!(dates_as_asked("February 7, 2016", "day"));
+        assert!(!dates_as_asked("1920", "day"));
+        assert!(dates_as_asked("1920", "year") && dates_as_asked("the 13th century", "century"));
+        assert!(!dates_as_asked("February 7", "year"));
+        assert!(dates_as_asked("early June", "month") && !dates_as_asked("1998", "month"));
+        assert!(dates_as_asked("Sunday", "date") && dates_as_asked("Sunday", "time"));
+    }
+
+    #[test]
+    fn a_naming_verb_gives_a_name_in_any_case() {
+        let cases = [
+            (
+                "Cells move toward the wound in a process called chemotaxis, and arrive first.",
+                vec!["chemotaxis"],
+            ),
+            (
+                "The ways to teach are often referred to as pedagogy.",
+                vec!["pedagogy"],
+            ),
+            (
+                "The sum, also known as the net force of the system, acts on it.",
+                vec!["net force"],
+            ),
+            (
+                "The grain was stored in a vessel called a granary.",
+                vec!["granary"],
+            ),
+            ("She called her brother.", vec![]),
+        ];
+        for (sentence, expected) in cases {
+            let named: Vec<&str> = named_by_verb(sentence)
+                .into_iter()
+                .map(|c| &sentence[c.range])
+                .collect();
+            assert_eq!(named, expected, "{sentence}");
+            for name in expected {
+                assert!(
+                    found(sentence, AnswerType::Name).contains(&name),
+                    "{sentence}"
+                );
+            }
+        }
     }
 
     #[test]
