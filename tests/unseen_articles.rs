@@ -197,3 +197,21 @@ fn a_name_a_count_or_a_term_is_found_where_the_question_repeats_its_words() {
         assert_eq!(r["answer"]["text"], answer, "{question}: {r}");
     }
 }
+
+#[test]
+fn a_share_of_the_thing_asked_about_and_an_event_answer_how_much_and_when() {
+    let article = "The river ports handled most of the region's trade in the last century. In 1970, 64% of its imported grain came through the river ports. The old warehouses were shut during the Great Depression and reopened only after the harbour was dredged. Today they hold a market on weekends.";
+    let dir = common::corpus_with(&[("river-ports.txt", article)]);
+    for (question, answer) in [
+        // A percentage is a share of the noun after "of", however far its modifiers put it.
+        (
+            "how much imported grain came through the river ports?",
+            "64%",
+        ),
+        // An event named after "during" says when; "1970" is another sentence's year.
+        ("when were the old warehouses shut?", "Great Depression"),
+    ] {
+        let r = common::ask_json(dir.path(), question);
+        assert_eq!(r["answer"]["text"], answer, "{question}: {r}");
+    }
+}

@@ -1032,8 +1032,16 @@ fn best_candidate(
                 0.3
             };
             // How far after a figure its noun may stand: "dozens of Russian strategic
-            // bombers"; a figure of another type must stand right before it.
-            let reach = if strength == 1.0 { 3 } else { 1 };
+            // bombers"; a figure of another type must stand right before it, unless it is a
+            // share of it ("71% of its imported oil" for "how much imported oil …?").
+            let share_of = c.kind == AnswerType::Percent && text[range.end..].starts_with(" of ");
+            let reach = if share_of {
+                4
+            } else if strength == 1.0 {
+                3
+            } else {
+                1
+            };
             let focal_within = |after: usize, before: usize| {
                 focal.is_some_and(|f| {
                     found[f].iter().any(|&k| {

@@ -46,7 +46,7 @@ fn regex(pattern: String) -> Regex {
 
 static MONEY: LazyLock<Regex> = LazyLock::new(|| {
     regex(format!(
-        r"(?i){HEDGE}?(?:(?:US|A|C)?[$€£¥₴]\s?\d(?:[\d,]*\d)?(?:\.\d+)?(?:{SCALE}|m(?-u:\b))?|\d(?:[\d,]*\d)?(?:\.\d+)?{SCALE}?\s(?:dollars|euros|pounds|roubles|rubles|hryvnias|yuan|yen|rupees)(?-u:\b))"
+        r"(?i){HEDGE}?(?:(?:US|A|C)?[$€£¥₴]\s?\d(?:[\d,]*\d)?(?:\.\d+)?(?:{SCALE}|m(?-u:\b))?|\d(?:[\d,]*\d)?(?:\.\d+)?{SCALE}?\s(?:dollars|euros|pounds|roubles|rubles|hryvnias|yuan|yen|rupees|lira|lire|francs|marks|pesos|dinars|shillings|kronor|kroner|rand|ringgit|rupiah|won|zloty|złoty)(?-u:\b))"
     ))
 });
 static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -87,6 +87,11 @@ static DATE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     regex(format!(
         r"(?-u:\b)(?:(?:[Ff]rom|[Bb]etween)\s{date}\s?(?:to|until|till|through|and|–|-)\s?(?:{MONTH}\s)?(?:\d{{1,2}}\s{MONTH}\s)?\d{{2,4}}|(?:[Ss]ince|[Uu]ntil)\s(?:(?:the\s)?(?:early|mid|late)[\s-])?{date}s?)(?-u:\b)"
     ))
+});
+/// An event named after a temporal preposition answers "when": "during the Second World
+/// War", "after the Treaty of Paris"; with "the", which the names of people do not take.
+static EVENT: LazyLock<Regex> = LazyLock::new(|| {
+    regex(r"(?-u:\b)(?:[Dd]uring|[Aa]fter|[Bb]efore|[Uu]ntil|[Ss]ince)\sthe\s(\p{Lu}[\p{L}'’-]*(?:\s(?:of\s(?:the\s)?)?\p{Lu}[\p{L}'’-]*)*)".to_string())
 });
 /// Text in double quotes, or in curly single quotes (straight ones are apostrophes).
 static QUOTED: LazyLock<Regex> =
@@ -207,6 +212,16 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
     }
     for m in DATE_RANGE.find_iter(sentence) {
         push(AnswerType::Duration, m, &mut out);
+    }
+    for event in EVENT.captures_iter(sentence) {
+        let name = event.get(1).expect("the pattern has one group");
+        out.push(Candidate {
+            kind: AnswerType::Date,
+            range: name.range(),
+            hedged: false,
+            described: false,
+            titled: false,
+        });
     }
     for m in NUMBER.find_iter(sentence) {
         // A number inside money, a percentage, a date or a duration belongs to that; "one
@@ -935,6 +950,30 @@ mod tests {
                 "{sentence}"
             );
         }
+    }
+
+    #[test]
+    fn an_event_after_a_temporal_preposition_is_a_date() {
+        let cases = [
+            (
+                "During the Second World War, the old town was razed.",
+                vec!["Second World War"],
+            ),
+            (
+                "Trade recovered after the Treaty of Paris was signed.",
+                vec!["Treaty of Paris"],
+            ),
+            ("Trade recovered after Manning left.", vec![]),
+        ];
+        for (sentence, dates) in cases {
+            assert_eq!(found(sentence, AnswerType::Date), dates, "{sentence}");
+        }
+    }
+
+    #[test]
+    fn money_in_other_currencies() {
+        let sentence = "The court let the firm claim 6 million lira in damages.";
+        assert_eq!(found(sentence, AnswerType::Money), ["6 million lira"]);
     }
 
     #[test]
