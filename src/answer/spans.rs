@@ -907,6 +907,13 @@ mod tests {
             .collect()
     }
 
+    /// Each sentence's candidates of `kind` are the ones listed.
+    fn assert_found(kind: AnswerType, cases: &[(&str, Vec<&str>)]) {
+        for (sentence, expected) in cases {
+            assert_eq!(&found(sentence, kind), expected, "{sentence}");
+        }
+    }
+
     #[test]
     fn a_month_after_a_preposition_is_a_date() {
         let cases = [
@@ -918,9 +925,7 @@ mod tests {
             ),
             ("It may rain in the hills.", vec![]),
         ];
-        for (sentence, dates) in cases {
-            assert_eq!(found(sentence, AnswerType::Date), dates, "{sentence}");
-        }
+        assert_found(AnswerType::Date, &cases);
     }
 
     #[test]
@@ -943,13 +948,7 @@ mod tests {
                 vec!["until 1796"],
             ),
         ];
-        for (sentence, durations) in cases {
-            assert_eq!(
-                found(sentence, AnswerType::Duration),
-                durations,
-                "{sentence}"
-            );
-        }
+        assert_found(AnswerType::Duration, &cases);
     }
 
     #[test]
@@ -965,9 +964,7 @@ mod tests {
             ),
             ("Trade recovered after Manning left.", vec![]),
         ];
-        for (sentence, dates) in cases {
-            assert_eq!(found(sentence, AnswerType::Date), dates, "{sentence}");
-        }
+        assert_found(AnswerType::Date, &cases);
     }
 
     #[test]
