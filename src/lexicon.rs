@@ -165,7 +165,16 @@ pub fn is_adverb(word: &str) -> bool {
 /// Whether a lower-case word, in any inflection, names a kind of person: `owners`.
 pub fn is_person_noun(word: &str) -> bool {
     base_forms(word).any(|w| PERSON_NOUNS.contains(w.as_str()))
+        || PERSON_SUFFIXES
+            .iter()
+            .any(|suffix| word.len() > suffix.len() + 2 && word.ends_with(suffix))
 }
+
+/// Endings of nouns for people by their trade, for the many WordNet lacks
+/// ("stratigraphers", "oncologist", "statistician").
+const PERSON_SUFFIXES: &[&str] = &[
+    "ologist", "ologists", "grapher", "graphers", "ician", "icians",
+];
 
 /// Whether a lower-case word, in any inflection, is a common noun for a place: `sidelines`.
 pub fn is_place_noun(word: &str) -> bool {
@@ -248,6 +257,13 @@ pub fn irregular_base(word: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nouns_for_people_by_their_trade() {
+        assert!(is_person_noun("surveyor") && is_person_noun("stratigraphers"));
+        assert!(is_person_noun("statistician") && is_person_noun("oncologist"));
+        assert!(!is_person_noun("graph") && !is_person_noun("biology"));
+    }
 
     #[test]
     fn knows_irregular_forms_from_wordnet() {

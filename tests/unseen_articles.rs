@@ -215,3 +215,15 @@ fn a_share_of_the_thing_asked_about_and_an_event_answer_how_much_and_when() {
         assert_eq!(r["answer"]["text"], answer, "{question}: {r}");
     }
 }
+
+#[test]
+fn a_trade_the_lexicon_lacks_still_names_people() {
+    // "stratigraphers" is in no word list: the next sentence's "Contractors" answered (p 0.997).
+    let article = "Philosophers have long argued about conscience and law. In the laboratory, stratigraphers analyze samples of rock that can be returned from the field. Contractors are typically required to verify existing utility lines before digging.";
+    let dir = common::corpus_with(&[("rock-samples.txt", article)]);
+    let r = common::ask_json(
+        dir.path(),
+        "who analyzes samples of rock in the laboratory?",
+    );
+    assert_eq!(r["answer"]["text"], "stratigraphers", "{r}");
+}
