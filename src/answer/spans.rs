@@ -173,25 +173,25 @@ const PLACE_PREPOSITIONS: &[&str] = &[
 /// All candidates in a sentence, of every type.
 pub fn candidates(sentence: &str) -> Vec<Candidate> {
     let mut out = Vec::new();
-    let push = |kind, m: regex::Match, out: &mut Vec<Candidate>| {
-        let text = m.as_str();
+    let push = |kind, range: Range<usize>, out: &mut Vec<Candidate>| {
+        let text = &sentence[range.clone()];
         let hedged = HEDGE_RE.is_match(text)
             || text.ends_with('s')
                 && kind == AnswerType::Number
                 && !text.chars().any(|c| c.is_ascii_digit());
         out.push(Candidate {
             kind,
-            range: m.range(),
+            range,
             hedged,
             described: false,
             titled: false,
         });
     };
     for m in MONEY.find_iter(sentence) {
-        push(AnswerType::Money, m, &mut out);
+        push(AnswerType::Money, m.range(), &mut out);
     }
     for m in PERCENT.find_iter(sentence) {
-        push(AnswerType::Percent, m, &mut out);
+        push(AnswerType::Percent, m.range(), &mut out);
     }
     for m in DATE.find_iter(sentence) {
         let lead = m
@@ -199,29 +199,17 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
             .split_once(' ')
             .filter(|(first, _)| MONTH_PREPOSITIONS.contains(&first.to_lowercase().as_str()))
             .map_or(0, |(first, _)| first.len() + 1);
-        out.push(Candidate {
-            kind: AnswerType::Date,
-            range: m.start() + lead..m.end(),
-            hedged: false,
-            described: false,
-            titled: false,
-        });
+        push(AnswerType::Date, m.start() + lead..m.end(), &mut out);
     }
     for m in DURATION.find_iter(sentence) {
-        push(AnswerType::Duration, m, &mut out);
+        push(AnswerType::Duration, m.range(), &mut out);
     }
     for m in DATE_RANGE.find_iter(sentence) {
-        push(AnswerType::Duration, m, &mut out);
+        push(AnswerType::Duration, m.range(), &mut out);
     }
     for event in EVENT.captures_iter(sentence) {
         let name = event.get(1).expect("the pattern has one group");
-        out.push(Candidate {
-            kind: AnswerType::Date,
-            range: name.range(),
-            hedged: false,
-            described: false,
-            titled: false,
-        });
+        push(AnswerType::Date, name.range(), &mut out);
     }
     for m in NUMBER.find_iter(sentence) {
         // A number inside money, a percentage, a date or a duration belongs to that; "one
@@ -236,7 +224,7 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
                 .iter()
                 .any(|c| c.range.start <= m.start() && m.end() <= c.range.end)
         {
-            push(AnswerType::Number, m, &mut out);
+            push(AnswerType::Number, m.range(), &mut out);
         }
     }
     let quoted = QUOTED.find_iter(sentence).map(|m| {
@@ -249,13 +237,7 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
         // Without a trailing comma or stop.
         let start = inside.start;
         let text = sentence[inside].trim_end_matches([',', '.']);
-        out.push(Candidate {
-            kind: AnswerType::Name,
-            range: start..start + text.len(),
-            hedged: false,
-            described: false,
-            titled: false,
-        });
+        out.push(name(start..start + text.len()));
     }
     out.extend(names(sentence));
     out.extend(named_by_verb(sentence));
@@ -297,13 +279,7 @@ fn named_by_verb(sentence: &str) -> Vec<Candidate> {
             }
             at = range.end + 1;
         }
-        out.extend(phrase.map(|range| Candidate {
-            kind: AnswerType::Name,
-            range,
-            hedged: false,
-            described: false,
-            titled: false,
-        }));
+        out.extend(phrase.map(name));
     }
     out
 }
@@ -692,6 +668,17 @@ fn letter_words(sentence: &str) -> Vec<regex::Match<'_>> {
 /// Whether a word is written in lower case, as common nouns are.
 fn common(word: &regex::Match) -> bool {
     word.as_str().starts_with(char::is_lowercase)
+}
+
+/// A name that is no run of capitals: quoted, or given by a naming verb.
+fn name(range: Range<usize>) -> Candidate {
+    Candidate {
+        kind: AnswerType::Name,
+        range,
+        hedged: false,
+        described: false,
+        titled: false,
+    }
 }
 
 /// A candidate described by a common noun rather than named.
