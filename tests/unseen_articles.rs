@@ -218,12 +218,9 @@ fn a_share_of_the_thing_asked_about_and_an_event_answer_how_much_and_when() {
 
 #[test]
 fn a_trade_the_lexicon_lacks_still_names_people() {
-    // "stratigraphers" is in no word list: the next sentence's "Contractors" answered (p 0.997).
-    let article = "Philosophers have long argued about conscience and law. In the laboratory, stratigraphers analyze samples of rock that can be returned from the field. Contractors are typically required to verify existing utility lines before digging.";
-    let dir = common::corpus_with(&[("rock-samples.txt", article)]);
-    let r = common::ask_json(
-        dir.path(),
-        "who analyzes samples of rock in the laboratory?",
-    );
+    // "stratigraphers" is in no word list: the next sentence's "Plumbers" answered (p 0.996).
+    let article = "The survey team spent the summer on the northern cliffs. In the basement lab, the stratigraphers date the rock cores that the drill crews bring up. Plumbers must check the water pipes before any digging starts.";
+    let dir = common::corpus_with(&[("rock-cores.txt", article)]);
+    let r = common::ask_json(dir.path(), "who dates the rock cores in the lab?");
     assert_eq!(r["answer"]["text"], "stratigraphers", "{r}");
 }
