@@ -224,3 +224,21 @@ fn a_trade_the_lexicon_lacks_still_names_people() {
     let r = common::ask_json(dir.path(), "who dates the rock cores in the lab?");
     assert_eq!(r["answer"]["text"], "stratigraphers", "{r}");
 }
+
+#[test]
+fn an_abbreviation_is_spelt_out_only_where_a_source_spells_it_out() {
+    let spelt = "The valley's farmers sell most of their apples through a cooperative. Since 2011 the Upper Vale Growers Association (UVGA) has run the packing shed beside the station. Last year it handled 9,000 tonnes of fruit.";
+    let dir = common::corpus_with(&[("growers.txt", spelt)]);
+    for question in ["what does UVGA stand for?", "what does uvga stand for"] {
+        let r = common::ask_json(dir.path(), question);
+        assert_eq!(
+            r["answer"]["text"], "Upper Vale Growers Association",
+            "{question}: {r}"
+        );
+    }
+    // A sentence naming the abbreviation says nothing of what it stands for (p 0.93 before).
+    let unspelt = spelt.replace("Upper Vale Growers Association (UVGA)", "UVGA");
+    let dir = common::corpus_with(&[("growers.txt", unspelt.as_str())]);
+    let r = common::ask_json(dir.path(), "what does UVGA stand for?");
+    assert!(r["answer"].is_null(), "{r}");
+}

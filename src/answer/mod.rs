@@ -21,8 +21,11 @@ use rank::{Ranked, Sentence};
 
 /// How many passages BM25 hands to sentence ranking: 10, and on a small corpus, where it
 /// costs nothing, 20, so that every source of a story gets a say in `also`.
-fn candidate_passages(index: &Index) -> usize {
-    if index.passages() < 10_000 { 20 } else { 10 }
+/// A question asking what an abbreviation stands for searches five times as deep: only
+/// the passage spelling it out answers, and the abbreviation alone is all it searches for.
+fn candidate_passages(index: &Index, question: &Question) -> usize {
+    let depth = if question.spells_out.is_some() { 5 } else { 1 };
+    depth * if index.passages() < 10_000 { 20 } else { 10 }
 }
 /// Most entries in `also`.
 const ALSO: usize = 4;
@@ -124,7 +127,10 @@ fn with_ranked<R>(
     // The question's vector, the costliest step, is computed on another core meanwhile:
     // only the confidence needs it.
     let asked = index.embed_question(&question::without_request(&question.text));
-    let mut hits = index.search(&search_terms(index, &question), candidate_passages(index))?;
+    let mut hits = index.search(
+        &search_terms(index, &question),
+        candidate_passages(index, &question),
+    )?;
     // Chat is typed in lower case: a word the passages found write only as a name is
     // asked as that name, and searched again as one.
     let words: Vec<String> = question
@@ -136,7 +142,10 @@ fn with_ranked<R>(
     if let Some(recased) = question.recased(|word| written_as_name(&hits, word, &words, subject)) {
         let typed = std::mem::replace(&mut question, analyse(&recased)?).text;
         question.text = typed;
-        hits = index.search(&search_terms(index, &question), candidate_passages(index))?;
+        hits = index.search(
+            &search_terms(index, &question),
+            candidate_passages(index, &question),
+        )?;
     }
     tracing::debug!(?question, "analysed");
     let mut ranked = rank::rank(index, &question, &hits);

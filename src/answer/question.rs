@@ -113,6 +113,9 @@ pub struct Question {
     pub asks_what_is: bool,
     /// What the answer must measure beyond its type ("what time", "how far"), if anything.
     pub measure: Option<Measure>,
+    /// The abbreviation it asks to spell out ("what does the AFC stand for?"): the answer
+    /// is the name whose initials it is.
+    pub spells_out: Option<String>,
     pub terms: Vec<QuestionTerm>,
     /// Terms of the months it is restricted to ("died in May"): an answer must come from a
     /// passage that says them.
@@ -224,7 +227,12 @@ impl Question {
         )));
         let words = words(&expanded);
         let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-        let (answer_type, type_word) = answer_type(&words, &lower);
+        let spelt = spelt_out(&words, &lower);
+        let (answer_type, type_word) = if spelt.is_some() {
+            (AnswerType::Name, None)
+        } else {
+            answer_type(&words, &lower)
+        };
         let defines = lower
             .iter()
             .position(|w| WH_WORDS.contains(&w.as_str()))
@@ -248,6 +256,7 @@ impl Question {
                 || WH_WORDS.contains(&low.as_str())
                 || QUESTION_WORDS.contains(&low.as_str())
                 || is_take_place(&lower, i)
+                || (spelt.is_some() && ABBREVIATION_WORDS.contains(&low.as_str()))
             {
                 continue;
             }
@@ -387,6 +396,7 @@ impl Question {
             defines,
             asks_what_is,
             measure,
+            spells_out: spelt.map(|i| words[i].to_string()),
             terms,
             periods,
             initialisms,
@@ -502,6 +512,43 @@ impl Question {
                 .last()
                 .is_some_and(|spelt| self.acronyms.contains(&spelt))
     }
+}
+
+/// Words of a question asking what an abbreviation stands for, which its answer does not
+/// repeat: "what does the acronym LEM stand for?", "what is QED short for?".
+const ABBREVIATION_WORDS: &[&str] = &[
+    "stand",
+    "stands",
+    "stood",
+    "short",
+    "acronym",
+    "abbreviation",
+    "initials",
+];
+
+/// The word a question asks to spell out, before "stand(s) for" or "short for" and past a
+/// word saying it is an abbreviation ("the LMP acronym"): two capitals or more ("AFC",
+/// "vBNS"), or any word of a question typed in lower case ("what does uvga stand for").
+fn spelt_out(words: &[&str], lower: &[String]) -> Option<usize> {
+    let asks = lower.windows(2).position(|pair| {
+        matches!(pair[0].as_str(), "stand" | "stands" | "stood" | "short") && pair[1] == "for"
+    })?;
+    let before = lower[..asks]
+        .iter()
+        .rposition(|w| !ABBREVIATION_WORDS.contains(&w.as_str()))?;
+    let word = words[before];
+    let capitals = word.chars().filter(char::is_ascii_uppercase).count();
+    // Typed in chat: no capitals past the first word but the abbreviation's initial
+    // (capitalised once the passages were found to write it as a name).
+    let typed_in_lower_case = capitals <= 1
+        && words
+            .iter()
+            .enumerate()
+            .skip(1)
+            .all(|(i, w)| i == before || !w.contains(char::is_uppercase));
+    ((capitals >= 2 || typed_in_lower_case && word.len() >= 2)
+        && word.chars().all(|c| c.is_ascii_alphabetic()))
+    .then_some(before)
 }
 
 /// The one-word names of an abbreviation WordNet reads as a common noun ("TV", "CEOs"):

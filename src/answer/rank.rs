@@ -901,6 +901,17 @@ fn best_candidate(
             .then(|| definition(found, tokens, text, sentence))
             .flatten();
     }
+    if let Some(abbreviation) = &question.spells_out {
+        let name = spans::spelt_out(&text[sentence.clone()], abbreviation)?;
+        let candidate = Candidate {
+            range: sentence.start + name.start..sentence.start + name.end,
+            hedged: false,
+            strength: 1.0,
+            beside_focal: true,
+            near_focal: true,
+        };
+        return Some((candidate, 1.0));
+    }
     let token_at = |offset: usize| tokens.partition_point(|t| t.range.end <= offset);
     let focal = question.terms.iter().position(|t| t.role == Role::Focal);
     let type_word = question

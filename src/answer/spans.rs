@@ -659,6 +659,95 @@ fn head_kind(sentence: &str, run: &[regex::Match]) -> Option<AnswerType> {
     }
 }
 
+/// The name an abbreviation stands for, written beside it in the sentence: "the Lunar
+/// Excursion Module (LEM)", "quantum electrodynamics (or QED)", "the FIS or Front
+/// Islamique de Salut". The name is found as Schwartz and Hearst do (2003, "A simple
+/// algorithm for identifying abbreviation definitions"): its letters hold the
+/// abbreviation's in order, the first opening its first word, within a few words.
+pub fn spelt_out(sentence: &str, abbreviation: &str) -> Option<Range<usize>> {
+    let letters: Vec<char> = abbreviation
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    let longest = (letters.len() + 5).min(letters.len() * 2);
+    let words = letter_words(sentence);
+    // Words of one name: nothing but spaces, slashes or apostrophes between them.
+    let joined = |a: &regex::Match, b: &regex::Match| {
+        sentence[a.end()..b.start()]
+            .chars()
+            .all(|c| matches!(c, ' ' | '/' | '\'' | '’'))
+    };
+    // Between the abbreviation and its name: a bracket, a comma, "or".
+    let beside = |gap: &str| {
+        let bare = gap.trim_matches(|c: char| " (),".contains(c));
+        (bare.is_empty() || bare == "or") && gap.trim() != ""
+    };
+    for (at, word) in words.iter().enumerate() {
+        let written = word.as_str();
+        let plural = written.strip_suffix('s');
+        if !written.eq_ignore_ascii_case(abbreviation)
+            && !plural.is_some_and(|w| w.eq_ignore_ascii_case(abbreviation))
+        {
+            continue;
+        }
+        // Before it: the shortest name ending where the gap begins.
+        let end = if at > 0 && words[at - 1].as_str() == "or" {
+            at - 1
+        } else {
+            at
+        };
+        if end > 0 && beside(&sentence[words[end - 1].end()..word.start()]) {
+            let mut from = end - 1;
+            while from > 0 && end - from < longest && joined(&words[from - 1], &words[from]) {
+                from -= 1;
+            }
+            let range = words[from].start()..words[end - 1].end();
+            if let Some(begins) = long_form_start(&sentence[range.clone()], &letters) {
+                return Some(range.start + begins..range.end);
+            }
+        }
+        // After it ("or Front Islamique de Salut", "(Lunar Module)"): the longest name
+        // from the first word.
+        let first = (at + 1..words.len().min(at + 3))
+            .find(|&i| words[i].as_str() != "or")
+            .filter(|&i| beside(&sentence[word.end()..words[i].start()]));
+        if let Some(first) = first {
+            let mut last = first;
+            while last + 1 < words.len()
+                && last - first + 1 < longest
+                && joined(&words[last], &words[last + 1])
+            {
+                last += 1;
+            }
+            for end in (first..=last).rev() {
+                let range = words[first].start()..words[end].end();
+                if long_form_start(&sentence[range.clone()], &letters) == Some(0) {
+                    return Some(range);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Where the shortest long form of an abbreviation's `letters` ending `text` begins:
+/// reading back from the end, each letter is found in turn, the first opening a word.
+fn long_form_start(text: &str, letters: &[char]) -> Option<usize> {
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut at = chars.len();
+    for (k, &letter) in letters.iter().enumerate().rev() {
+        loop {
+            at = at.checked_sub(1)?;
+            let opens_word = at == 0 || !chars[at - 1].1.is_alphanumeric();
+            if chars[at].1.to_lowercase().eq([letter]) && (k > 0 || opens_word) {
+                break;
+            }
+        }
+    }
+    Some(chars[at].0)
+}
+
 /// A sentence's words of letters (hyphens joining them), where common nouns are looked for.
 fn letter_words(sentence: &str) -> Vec<regex::Match<'_>> {
     static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"\p{L}+(?:-\p{L}+)*".to_string()));
@@ -1277,5 +1366,41 @@ mod tests {
                 ("Paris", false)
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod spelt_out_tests {
+    use super::spelt_out;
+
+    #[test]
+    fn finds_the_name_an_abbreviation_stands_for() {
+        let cases = [
+            (
+                "The Northern Rowing League (NRL) champion crew won.",
+                "NRL",
+                Some("Northern Rowing League"),
+            ),
+            (
+                "Since 1990 the Fair of the Lakes (FOTL) fills the town.",
+                "FOTL",
+                Some("Fair of the Lakes"),
+            ),
+            (
+                "It led to fluid thermodynamics (or FTD), a new field.",
+                "FTD",
+                Some("fluid thermodynamics"),
+            ),
+            (
+                "The party was the RPA or Rassemblement Pour les Arts (the Arts Rally).",
+                "RPA",
+                Some("Rassemblement Pour les Arts"),
+            ),
+            ("Both AFC and NFC teams wore white.", "AFC", None),
+        ];
+        for (sentence, abbreviation, expected) in cases {
+            let found = spelt_out(sentence, abbreviation).map(|r| &sentence[r]);
+            assert_eq!(found, expected, "{sentence}");
+        }
     }
 }
