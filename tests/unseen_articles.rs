@@ -242,3 +242,13 @@ fn an_abbreviation_is_spelt_out_only_where_a_source_spells_it_out() {
     let r = common::ask_json(dir.path(), "what does UVGA stand for?");
     assert!(r["answer"].is_null(), "{r}");
 }
+
+#[test]
+fn the_name_of_a_thing_may_be_the_name_of_a_place() {
+    // "at Eastgate Hall" reads as a place; the name asked for was refused before.
+    let article = "Shoppers in the county have many choices. The largest covered market in the county is at Eastgate Hall, which opened in 1902. Its stalls sell fish, cheese and flowers.";
+    let dir = common::corpus_with(&[("market.txt", article)]);
+    let question = "what is the name of the largest covered market in the county?";
+    let r = common::ask_json(dir.path(), question);
+    assert_eq!(r["answer"]["text"], "Eastgate Hall", "{r}");
+}

@@ -942,7 +942,8 @@ pub fn dates_as_asked(candidate: &str, type_word: &str) -> bool {
     }
 }
 
-/// Whether a candidate of type `found` answers a question wanting `wanted`.
+/// Whether a candidate of type `found` answers a question wanting `wanted`: "the name
+/// of the storm" may be a name read as a person or a place ("Tropical Storm Beryl").
 pub fn fits(wanted: AnswerType, found: AnswerType) -> bool {
     use AnswerType::*;
     wanted == found
@@ -952,7 +953,7 @@ pub fn fits(wanted: AnswerType, found: AnswerType) -> bool {
                 | (Money, Number)
                 | (Place, Person)
                 | (Person, Place)
-                | (Name, Person)
+                | (Name, Person | Place)
                 | (Date, Duration)
         )
 }
