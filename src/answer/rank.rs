@@ -131,6 +131,18 @@ pub struct Candidate {
 }
 
 impl Candidate {
+    /// A span of the very type asked for, found at `span` of the sentence starting at
+    /// `offset`, beside the focal term or not.
+    fn exact(offset: usize, span: Range<usize>, beside_focal: bool) -> Candidate {
+        Candidate {
+            range: offset + span.start..offset + span.end,
+            hedged: false,
+            strength: 1.0,
+            beside_focal,
+            near_focal: beside_focal,
+        }
+    }
+
     /// Whether it is of the very type asked for, not merely a compatible one.
     pub fn is_exact_type(&self) -> bool {
         self.strength == 1.0
@@ -903,14 +915,7 @@ fn best_candidate(
     }
     if let Some(abbreviation) = &question.spells_out {
         let name = spans::spelt_out(&text[sentence.clone()], abbreviation)?;
-        let candidate = Candidate {
-            range: sentence.start + name.start..sentence.start + name.end,
-            hedged: false,
-            strength: 1.0,
-            beside_focal: true,
-            near_focal: true,
-        };
-        return Some((candidate, 1.0));
+        return Some((Candidate::exact(sentence.start, name, true), 1.0));
     }
     let token_at = |offset: usize| tokens.partition_point(|t| t.range.end <= offset);
     let focal = question.terms.iter().position(|t| t.role == Role::Focal);
@@ -1158,14 +1163,7 @@ fn definition(
         &text[sentence.clone()],
         at.start - sentence.start..at.end - sentence.start,
     )?;
-    let candidate = Candidate {
-        range: said.start + sentence.start..said.end + sentence.start,
-        hedged: false,
-        strength: 1.0,
-        beside_focal: false,
-        near_focal: false,
-    };
-    Some((candidate, 0.0))
+    Some((Candidate::exact(sentence.start, said, false), 0.0))
 }
 
 /// What a figure is the subject of, where the sentence says it with a predicate.

@@ -1368,11 +1368,6 @@ mod tests {
             ]
         );
     }
-}
-
-#[cfg(test)]
-mod spelt_out_tests {
-    use super::spelt_out;
 
     #[test]
     fn finds_the_name_an_abbreviation_stands_for() {
