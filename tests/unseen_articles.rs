@@ -47,8 +47,7 @@ fn html_and_markdown_articles_answer_with_their_metadata() {
         ("how many people are missing?", "Two", "flood"),
     ];
     for (question, text, source) in cases {
-        let r = common::ask_json(dir.path(), question);
-        assert_eq!(r["answer"]["text"], text, "{question}: {r}");
+        let r = common::assert_answer(dir.path(), question, text);
         assert_eq!(r["answer"]["source"]["id"], source, "{question}");
     }
     let strike = common::ask_json(dir.path(), "how many dock workers went on strike?");
@@ -112,8 +111,7 @@ fn a_count_answers_what_its_own_verb_says() {
         // Villagers are people: "two villagers" counts them.
         ("how many people did the helicopter lift?", "two"),
     ] {
-        let r = common::ask_json(dir.path(), question);
-        assert_eq!(r["answer"]["text"], count, "{question}: {r}");
+        common::assert_answer(dir.path(), question, count);
     }
     // The report never says when in the year: a count for March is not in it.
     let r = common::ask_json(dir.path(), "how many people were killed in march?");
@@ -125,8 +123,11 @@ fn a_month_and_year_is_read_whole_and_may_add_to_the_questions_year() {
     // "October 1998" was read as the day "October 19", and a date sharing the question's
     // year was no answer at all.
     let dir = corpus_of(&["landslide.md"]);
-    let r = common::ask_json(dir.path(), "when did the 1998 floods begin?");
-    assert_eq!(r["answer"]["text"], "October 1998", "{r}");
+    common::assert_answer(
+        dir.path(),
+        "when did the 1998 floods begin?",
+        "October 1998",
+    );
 }
 
 #[test]
@@ -138,11 +139,9 @@ fn a_distance_is_a_figure_in_a_unit_of_length() {
         "how far is Orvalle from Brena?",
         "how many kilometres is Orvalle from Brena?",
     ] {
-        let r = common::ask_json(dir.path(), question);
-        assert_eq!(r["answer"]["text"], "40 kilometres", "{question}: {r}");
+        common::assert_answer(dir.path(), question, "40 kilometres");
     }
-    let r = common::ask_json(dir.path(), "how many villages are in the valley?");
-    assert_eq!(r["answer"]["text"], "three", "{r}");
+    common::assert_answer(dir.path(), "how many villages are in the valley?", "three");
 }
 
 #[test]
@@ -162,8 +161,11 @@ fn a_qualifier_said_earlier_in_the_passage_holds_for_the_answer() {
     // The club is named once; the answer sentence speaks of "the team".
     let article = "Harbour City Rovers finished third in the northern league this spring, their best season in a decade. The manager rebuilt the defence over the winter and gave three academy players their first starts. The team's leading scorer was Tomas Berg, with 19 goals in 30 games.";
     let dir = common::corpus_with(&[("rovers-season.txt", article)]);
-    let r = common::ask_json(dir.path(), "who was the Rovers' leading scorer?");
-    assert_eq!(r["answer"]["text"], "Tomas Berg", "{r}");
+    common::assert_answer(
+        dir.path(),
+        "who was the Rovers' leading scorer?",
+        "Tomas Berg",
+    );
     // Another club's scorer is said nowhere.
     let r = common::ask_json(dir.path(), "who was Celtic's leading scorer?");
     assert!(r["answer"].is_null(), "{r}");
@@ -174,8 +176,7 @@ fn a_sentence_saying_the_question_takes_the_figure_its_previous_sentence_gives()
     // The second sentence says who paid; the first, how much.
     let article = "The new footbridge cost £4 million. It was paid for by the city council and opened to walkers in May, two years after the old crossing closed.";
     let dir = common::corpus_with(&[("footbridge.txt", article)]);
-    let r = common::ask_json(dir.path(), "how much did the council pay?");
-    assert_eq!(r["answer"]["text"], "£4 million", "{r}");
+    let r = common::assert_answer(dir.path(), "how much did the council pay?", "£4 million");
     // Sure, not merely likely: the sentence saying "paid … council" holds the answer.
     assert!(r["answer"]["score"].as_f64().unwrap() > 0.9, "{r}");
 }
@@ -193,8 +194,7 @@ fn a_name_a_count_or_a_term_is_found_where_the_question_repeats_its_words() {
         // A naming verb names in lower case too.
         ("what was the method called?", "underglow"),
     ] {
-        let r = common::ask_json(dir.path(), question);
-        assert_eq!(r["answer"]["text"], answer, "{question}: {r}");
+        common::assert_answer(dir.path(), question, answer);
     }
 }
 
@@ -211,8 +211,7 @@ fn a_share_of_the_thing_asked_about_and_an_event_answer_how_much_and_when() {
         // An event named after "during" says when; "1970" is another sentence's year.
         ("when were the old warehouses shut?", "Great Depression"),
     ] {
-        let r = common::ask_json(dir.path(), question);
-        assert_eq!(r["answer"]["text"], answer, "{question}: {r}");
+        common::assert_answer(dir.path(), question, answer);
     }
 }
 
@@ -221,8 +220,11 @@ fn a_trade_the_lexicon_lacks_still_names_people() {
     // "stratigraphers" is in no word list: the next sentence's "Plumbers" answered (p 0.996).
     let article = "The survey team spent the summer on the northern cliffs. In the basement lab, the stratigraphers date the rock cores that the drill crews bring up. Plumbers must check the water pipes before any digging starts.";
     let dir = common::corpus_with(&[("rock-cores.txt", article)]);
-    let r = common::ask_json(dir.path(), "who dates the rock cores in the lab?");
-    assert_eq!(r["answer"]["text"], "stratigraphers", "{r}");
+    common::assert_answer(
+        dir.path(),
+        "who dates the rock cores in the lab?",
+        "stratigraphers",
+    );
 }
 
 #[test]
@@ -230,11 +232,7 @@ fn an_abbreviation_is_spelt_out_only_where_a_source_spells_it_out() {
     let spelt = "The valley's farmers sell most of their apples through a cooperative. Since 2011 the Upper Vale Growers Association (UVGA) has run the packing shed beside the station. Last year it handled 9,000 tonnes of fruit.";
     let dir = common::corpus_with(&[("growers.txt", spelt)]);
     for question in ["what does UVGA stand for?", "what does uvga stand for"] {
-        let r = common::ask_json(dir.path(), question);
-        assert_eq!(
-            r["answer"]["text"], "Upper Vale Growers Association",
-            "{question}: {r}"
-        );
+        common::assert_answer(dir.path(), question, "Upper Vale Growers Association");
     }
     // A sentence naming the abbreviation says nothing of what it stands for (p 0.93 before).
     let unspelt = spelt.replace("Upper Vale Growers Association (UVGA)", "UVGA");
@@ -249,6 +247,5 @@ fn the_name_of_a_thing_may_be_the_name_of_a_place() {
     let article = "Shoppers in the county have many choices. The largest covered market in the county is at Eastgate Hall, which opened in 1902. Its stalls sell fish, cheese and flowers.";
     let dir = common::corpus_with(&[("market.txt", article)]);
     let question = "what is the name of the largest covered market in the county?";
-    let r = common::ask_json(dir.path(), question);
-    assert_eq!(r["answer"]["text"], "Eastgate Hall", "{r}");
+    common::assert_answer(dir.path(), question, "Eastgate Hall");
 }

@@ -21,6 +21,7 @@ use rank::{Ranked, Sentence};
 
 /// How many passages BM25 hands to sentence ranking: 10, and on a small corpus, where it
 /// costs nothing, 20, so that every source of a story gets a say in `also`.
+///
 /// A question asking what an abbreviation stands for searches five times as deep: only
 /// the passage spelling it out answers, and the abbreviation alone is all it searches for.
 fn candidate_passages(index: &Index, question: &Question) -> usize {

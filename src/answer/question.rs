@@ -114,7 +114,7 @@ pub struct Question {
     /// What the answer must measure beyond its type ("what time", "how far"), if anything.
     pub measure: Option<Measure>,
     /// The abbreviation it asks to spell out ("what does the AFC stand for?"): the answer
-    /// is the name whose initials it is.
+    /// is the long form a sentence writes beside it.
     pub spells_out: Option<String>,
     pub terms: Vec<QuestionTerm>,
     /// Terms of the months it is restricted to ("died in May"): an answer must come from a
@@ -227,7 +227,7 @@ impl Question {
         )));
         let words = words(&expanded);
         let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-        let spelt = spelt_out(&words, &lower);
+        let spelt = abbreviation_asked(&words, &lower);
         let (answer_type, type_word) = if spelt.is_some() {
             (AnswerType::Name, None)
         } else {
@@ -256,7 +256,7 @@ impl Question {
                 || WH_WORDS.contains(&low.as_str())
                 || QUESTION_WORDS.contains(&low.as_str())
                 || is_take_place(&lower, i)
-                || (spelt.is_some() && ABBREVIATION_WORDS.contains(&low.as_str()))
+                || (spelt.is_some() && is_abbreviation_word(&low))
             {
                 continue;
             }
@@ -514,41 +514,41 @@ impl Question {
     }
 }
 
+/// The words before "for" that ask what an abbreviation stands for: "what does the LEM
+/// stand for?", "what is QED short for?".
+const STANDS: &[&str] = &["stand", "stands", "stood", "short"];
+
 /// Words of a question asking what an abbreviation stands for, which its answer does not
-/// repeat: "what does the acronym LEM stand for?", "what is QED short for?".
-const ABBREVIATION_WORDS: &[&str] = &[
-    "stand",
-    "stands",
-    "stood",
-    "short",
-    "acronym",
-    "abbreviation",
-    "initials",
-];
+/// repeat: its `STANDS`, and the nouns for an abbreviation.
+fn is_abbreviation_word(word: &str) -> bool {
+    STANDS.contains(&word) || matches!(word, "acronym" | "abbreviation" | "initials")
+}
 
 /// The word a question asks to spell out, before "stand(s) for" or "short for" and past a
 /// word saying it is an abbreviation ("the LMP acronym"): two capitals or more ("AFC",
-/// "vBNS"), or any word of a question typed in lower case ("what does uvga stand for").
-fn spelt_out(words: &[&str], lower: &[String]) -> Option<usize> {
-    let asks = lower.windows(2).position(|pair| {
-        matches!(pair[0].as_str(), "stand" | "stands" | "stood" | "short") && pair[1] == "for"
-    })?;
+/// "vBNS"), or a short name in a question typed in lower case.
+fn abbreviation_asked(words: &[&str], lower: &[String]) -> Option<usize> {
+    let asks = lower
+        .windows(2)
+        .position(|pair| STANDS.contains(&pair[0].as_str()) && pair[1] == "for")?;
     let before = lower[..asks]
         .iter()
-        .rposition(|w| !ABBREVIATION_WORDS.contains(&w.as_str()))?;
+        .rposition(|w| !is_abbreviation_word(w))?;
     let word = words[before];
     let capitals = word.chars().filter(char::is_ascii_uppercase).count();
-    // Typed in chat: no capitals past the first word but the abbreviation's initial
-    // (capitalised once the passages were found to write it as a name).
-    let typed_in_lower_case = capitals <= 1
+    // Typed in chat ("what does uvga stand for"), a short word is taken for an
+    // abbreviation once the passages are found to write it as a name and it is asked
+    // capitalised ("Uvga"): "what does the party stand for?" asks no such thing.
+    let chat_form = capitals == 1
+        && word.starts_with(|c: char| c.is_ascii_uppercase())
+        && (2..=5).contains(&word.len())
         && words
             .iter()
             .enumerate()
             .skip(1)
             .all(|(i, w)| i == before || !w.contains(char::is_uppercase));
-    ((capitals >= 2 || typed_in_lower_case && word.len() >= 2)
-        && word.chars().all(|c| c.is_ascii_alphabetic()))
-    .then_some(before)
+    ((capitals >= 2 || chat_form) && word.chars().all(|c| c.is_ascii_alphabetic()))
+        .then_some(before)
 }
 
 /// The one-word names of an abbreviation WordNet reads as a common noun ("TV", "CEOs"):
@@ -1531,5 +1531,24 @@ mod tests {
     fn query_syntax_is_just_text() {
         let q = analysed(r#"who "leads" (Russia's) delegation: AND * OR title:x"#);
         assert!(q.has_term("lead") && q.has_term("deleg"));
+    }
+
+    #[test]
+    fn asks_to_spell_out_an_abbreviation() {
+        let spelt = |q: &str| analysed(q).spells_out;
+        assert_eq!(
+            spelt("What did the LMP acronym stand for?").as_deref(),
+            Some("LMP")
+        );
+        assert_eq!(spelt("what is QED short for?").as_deref(), Some("QED"));
+        // Typed in chat and recased: a short name.
+        assert_eq!(spelt("what does Uvga stand for").as_deref(), Some("Uvga"));
+        assert_eq!(
+            analysed("what is QED short for?").answer_type,
+            AnswerType::Name
+        );
+        // Values, not an abbreviation.
+        assert_eq!(spelt("what does the party stand for?"), None);
+        assert_eq!(spelt("what does Labour stand for"), None);
     }
 }

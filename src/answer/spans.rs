@@ -659,15 +659,15 @@ fn head_kind(sentence: &str, run: &[regex::Match]) -> Option<AnswerType> {
     }
 }
 
-/// The name an abbreviation stands for, written beside it in the sentence: "the Lunar
-/// Excursion Module (LEM)", "quantum electrodynamics (or QED)", "the FIS or Front
-/// Islamique de Salut". The name is found as Schwartz and Hearst do (2003, "A simple
+/// The name an abbreviation stands for, written beside it in the sentence: "the Upper
+/// Vale Growers Association (UVGA)", "fluid thermodynamics (or FTD)", "the RPA or
+/// Rassemblement Pour les Arts". The name is found as Schwartz and Hearst do (2003, "A simple
 /// algorithm for identifying abbreviation definitions"): its letters hold the
 /// abbreviation's in order, the first opening its first word, within a few words.
 pub fn spelt_out(sentence: &str, abbreviation: &str) -> Option<Range<usize>> {
     let letters: Vec<char> = abbreviation
         .chars()
-        .filter(|c| c.is_alphanumeric())
+        .filter(|c| c.is_alphabetic())
         .flat_map(char::to_lowercase)
         .collect();
     let longest = (letters.len() + 5).min(letters.len() * 2);
@@ -707,8 +707,8 @@ pub fn spelt_out(sentence: &str, abbreviation: &str) -> Option<Range<usize>> {
                 return Some(range.start + begins..range.end);
             }
         }
-        // After it ("or Front Islamique de Salut", "(Lunar Module)"): the longest name
-        // from the first word.
+        // After it ("or Rassemblement Pour les Arts", "UVGA (Upper Vale Growers
+        // Association)"): the longest name from the first word.
         let first = (at + 1..words.len().min(at + 3))
             .find(|&i| words[i].as_str() != "or")
             .filter(|&i| beside(&sentence[word.end()..words[i].start()]));

@@ -51,6 +51,13 @@ pub fn ask_json(index: &Path, question: &str) -> serde_json::Value {
     serde_json::from_slice(&out).expect("JSON answer")
 }
 
+/// Asks `question` and asserts the answer's span is `text`; the answer, for more checks.
+pub fn assert_answer(index: &Path, question: &str, text: &str) -> serde_json::Value {
+    let r = ask_json(index, question);
+    assert_eq!(r["answer"]["text"], text, "{question}: {r}");
+    r
+}
+
 /// Asks `questions` in one `sitrep ask --jsonl` process; one answer each, in order.
 pub fn ask_jsonl<'q>(
     index: &Path,
