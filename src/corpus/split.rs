@@ -18,6 +18,11 @@ const ABBREVIATIONS: &[&str] = &[
     "oct", "nov", "dec", "e.g", "i.e", "cf", "al", "ft", "vol", "op", "v",
 ];
 
+/// Words that open sentences and never follow an abbreviation in the same sentence.
+const SENTENCE_OPENERS: &[&str] = &[
+    "The", "This", "These", "Those", "It", "He", "She", "They", "We", "There", "However", "But",
+];
+
 const CLOSERS: &[char] = &['"', '\'', '”', '’', ')', ']', '»', '}'];
 const OPENERS: &[char] = &['"', '\'', '“', '‘', '(', '[', '«'];
 
@@ -108,7 +113,10 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
                 .chars()
                 .next()
                 .is_some_and(|n| n.is_uppercase() || n.is_ascii_digit() || OPENERS.contains(&n));
-        if !starts_sentence || (c == '.' && is_abbreviation(&text[start..i], bytes, i)) {
+        let abbreviated = c == '.'
+            && is_abbreviation(&text[start..i], bytes, i)
+            && !opens_a_sentence(after_space);
+        if !starts_sentence || abbreviated {
             continue;
         }
         push_trimmed(text, start..end, &mut out);
@@ -176,6 +184,13 @@ fn is_abbreviation(sentence_so_far: &str, bytes: &[u8], dot: usize) -> bool {
         return bytes.get(dot + 2).is_some_and(u8::is_ascii_digit);
     }
     ABBREVIATIONS.contains(&lower.as_str())
+}
+
+/// Whether `rest` opens with a word that starts sentences but never follows an initial or
+/// a title: after "Super Bowl L." or "the U.S.", "The" starts the next sentence.
+fn opens_a_sentence(rest: &str) -> bool {
+    let word = rest.split(char::is_whitespace).next().unwrap_or("");
+    SENTENCE_OPENERS.contains(&word)
 }
 
 /// A headline glued to the first sentence, as web scrapes leave it: "Zelenskiy says
@@ -246,6 +261,18 @@ mod tests {
                 "Will they?",
                 "Dr. Smith paid $3.5 billion.",
                 "It cited FCC v. Pacifica Foundation."
+            ]
+        );
+        // An initial or abbreviation that ends a sentence: the next one opens with "The".
+        let ends = "It was not called Super Bowl L. The league chose 50. It began in the U.S. \
+                    They say so.";
+        assert_eq!(
+            texts(ends, &sentences(ends)),
+            [
+                "It was not called Super Bowl L.",
+                "The league chose 50.",
+                "It began in the U.S.",
+                "They say so."
             ]
         );
         // Issue 18: a time before a capitalised word did not end its sentence.
