@@ -249,3 +249,12 @@ fn the_name_of_a_thing_may_be_the_name_of_a_place() {
     let question = "what is the name of the largest covered market in the county?";
     common::assert_answer(dir.path(), question, "Eastgate Hall");
 }
+
+#[test]
+fn words_typed_apart_match_the_word_a_source_writes_as_one() {
+    // "light house" is the "lighthouse" of the first sentence, not the light and the house
+    // of the second, which had answered with the grocer.
+    let article = "Mara Quint, who has run the lighthouse since 2009, kept its lamp burning through the night with a hand-cranked generator. Residents said the light in the house of the grocer, Tom Avery, was the only one they could see until the morning. Fishing boats stayed in port for three days.";
+    let dir = common::corpus_with(&[("storm.txt", article)]);
+    common::assert_answer(dir.path(), "who looks after the light house?", "Mara Quint");
+}

@@ -122,6 +122,7 @@ fn with_ranked<R>(
         let mut question = Question::analyse(text)?;
         question.back_off_unseen(|term| index.doc_freq(term));
         question.drop_misspelt_names(|term| index.doc_freq(term) > 0);
+        question.join_split_words(|term| index.doc_freq(term));
         Ok(question)
     };
     let mut question = analyse(text)?;

@@ -80,6 +80,9 @@ pub struct QuestionTerm {
     /// delegation"), then the terms of the names that stand for it ("moscow",
     /// "kremlin"); empty if none.
     pub qualifiers: Vec<String>,
+    /// The word it forms with its neighbour where the corpus writes the two as one
+    /// ("spiderweb" for "spider web", "quarterback" for "quarter back").
+    pub joined: Option<String>,
 }
 
 impl QuestionTerm {
@@ -333,6 +336,7 @@ impl Question {
                 expansions,
                 synonyms,
                 qualifiers,
+                joined: None,
             });
             // The later parts of a hyphenated name or designation tell it apart: "Tu-160"
             // is no "Tu-22M3", "al-Qaeda" no other "al-", "Gay-Lussac" no other Gay.
@@ -358,6 +362,7 @@ impl Question {
                     expansions: Vec::new(),
                     synonyms: Vec::new(),
                     qualifiers: Vec::new(),
+                    joined: None,
                 });
             }
         }
@@ -449,6 +454,31 @@ impl Question {
                 let synonyms = std::mem::take(&mut term.synonyms);
                 term.expansions
                     .extend(synonyms.into_iter().filter(|s| doc_freq(s) > 0));
+            }
+        }
+    }
+
+    /// Two neighbouring words that the corpus writes as one word ("quarter back",
+    /// "spider web") are matched by that word as fully as by themselves, and searched
+    /// with it.
+    pub fn join_split_words(&mut self, doc_freq: impl Fn(&str) -> u64) {
+        for k in 1..self.terms.len() {
+            let (a, b) = (&self.terms[k - 1], &self.terms[k]);
+            if b.position != a.position + 1 || a.word == b.word {
+                continue;
+            }
+            let joined = format!("{}{}", a.word, b.word);
+            let Some(term) = analyzer::terms(&joined).into_iter().next().map(|t| t.term) else {
+                continue;
+            };
+            if doc_freq(&term) == 0 || self.terms.iter().any(|t| t.term == term) {
+                continue;
+            }
+            for t in &mut self.terms[k - 1..=k] {
+                if !t.expansions.contains(&term) {
+                    t.expansions.push(term.clone());
+                }
+                t.joined = Some(term.clone());
             }
         }
     }
@@ -1144,6 +1174,26 @@ mod tests {
         let asks = |q: &str| Question::analyse(q).unwrap().asks_what_is;
         assert!(asks("who is medinsky?") && asks("whats the sbu"));
         assert!(!asks("who is leading ukraine's team?") && !asks("what is the AFC short for?"));
+    }
+
+    #[test]
+    fn words_typed_apart_take_the_word_the_corpus_writes() {
+        let mut q = Question::analyse("who was the oldest quarter back to play?").unwrap();
+        q.join_split_words(|term| u64::from(term == "quarterback"));
+        let joined: Vec<_> = q
+            .terms
+            .iter()
+            .map(|t| (t.word.as_str(), t.joined.as_deref()))
+            .collect();
+        assert!(
+            joined.contains(&("quarter", Some("quarterback"))),
+            "{joined:?}"
+        );
+        assert!(
+            joined.contains(&("back", Some("quarterback"))),
+            "{joined:?}"
+        );
+        assert!(joined.contains(&("oldest", None)), "{joined:?}");
     }
 
     #[test]
