@@ -258,3 +258,12 @@ fn words_typed_apart_match_the_word_a_source_writes_as_one() {
     let dir = common::corpus_with(&[("storm.txt", article)]);
     common::assert_answer(dir.path(), "who looks after the light house?", "Mara Quint");
 }
+
+#[test]
+fn a_british_spelling_answers_an_american_one() {
+    // The "sports center" asked about is the article's "sports centre"; its "data center"
+    // is another building (the answer before was "Mill Lane", beside the data center).
+    let article = "The Riverside sports centre was opened by the mayor, Ines Calder, in 2015. Its pool is the largest in the county. The town's data center, a separate building on Mill Lane, was opened by the engineer Oskar Brandt in 2019.";
+    let dir = common::corpus_with(&[("town.txt", article)]);
+    common::assert_answer(dir.path(), "who opened the sports center?", "Ines Calder");
+}

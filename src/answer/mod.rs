@@ -122,7 +122,7 @@ fn with_ranked<R>(
         let mut question = Question::analyse(text)?;
         question.back_off_unseen(|term| index.doc_freq(term));
         question.drop_misspelt_names(|term| index.doc_freq(term) > 0);
-        question.join_split_words(|term| index.doc_freq(term));
+        question.find_spellings(|term| index.doc_freq(term));
         Ok(question)
     };
     let mut question = analyse(text)?;
@@ -400,20 +400,27 @@ pub fn search(
 }
 
 /// The search for a question. Every term weighs the same here (the roles matter when
-/// ranking sentences, not when finding passages); expansions weigh less; a word the
-/// corpus never spells that way ("Zelenskyy", "intercpetions") is searched by its
-/// spelling variants. (tantivy scores fuzzy matches as a constant, so they must not stand
-/// in for an exact term.)
+/// ranking sentences, not when finding passages), and so do its other spellings
+/// ("centre" for "center"); expansions weigh less; a word the corpus never spells that
+/// way ("Zelenskyy", "intercpetions") is searched by its spelling variants. (tantivy
+/// scores fuzzy matches as a constant, so they must not stand in for an exact term.)
 fn search_terms(index: &Index, question: &Question) -> Vec<SearchTerm> {
     question
         .terms
         .iter()
         .zip(terms_of_question(index, question))
         .flat_map(|(t, term)| {
-            let expansions = t
-                .expansions
-                .iter()
-                .map(|e| SearchTerm::new(e, EXPANSION_SEARCH_WEIGHT));
+            let expansions = t.expansions.iter().map(|e| {
+                let spelling = t.spellings.contains(e);
+                SearchTerm::new(
+                    e,
+                    if spelling {
+                        1.0
+                    } else {
+                        EXPANSION_SEARCH_WEIGHT
+                    },
+                )
+            });
             std::iter::once(term).chain(expansions)
         })
         .collect()

@@ -80,12 +80,22 @@ pub struct QuestionTerm {
     /// delegation"), then the terms of the names that stand for it ("moscow",
     /// "kremlin"); empty if none.
     pub qualifiers: Vec<String>,
-    /// The word it forms with its neighbour where the corpus writes the two as one
-    /// ("spiderweb" for "spider web", "quarterback" for "quarter back").
-    pub joined: Option<String>,
+    /// Other ways the corpus writes it, matched as fully as the term: joined with its
+    /// neighbour ("spiderweb" for "spider web"), British or American ("centre", "defense").
+    pub spellings: Vec<String>,
 }
 
 impl QuestionTerm {
+    /// Another spelling of the term the corpus has, searched and matched as the term.
+    fn add_spelling(&mut self, spelling: String) {
+        if !self.expansions.contains(&spelling) {
+            self.expansions.push(spelling.clone());
+        }
+        if !self.spellings.contains(&spelling) {
+            self.spellings.push(spelling);
+        }
+    }
+
     /// How much the term counts in a question asking for `kind`. The focal word counts
     /// more where the answer is a typed span, which must stand beside it ("117 drones");
     /// in a question asking what, it names the kind of the answer ("what chemical
@@ -336,7 +346,7 @@ impl Question {
                 expansions,
                 synonyms,
                 qualifiers,
-                joined: None,
+                spellings: Vec::new(),
             });
             // The later parts of a hyphenated name or designation tell it apart: "Tu-160"
             // is no "Tu-22M3", "al-Qaeda" no other "al-", "Gay-Lussac" no other Gay.
@@ -362,7 +372,7 @@ impl Question {
                     expansions: Vec::new(),
                     synonyms: Vec::new(),
                     qualifiers: Vec::new(),
-                    joined: None,
+                    spellings: Vec::new(),
                 });
             }
         }
@@ -458,27 +468,36 @@ impl Question {
         }
     }
 
-    /// Two neighbouring words that the corpus writes as one word ("quarter back",
-    /// "spider web") are matched by that word as fully as by themselves, and searched
-    /// with it.
-    pub fn join_split_words(&mut self, doc_freq: impl Fn(&str) -> u64) {
-        for k in 1..self.terms.len() {
+    /// Finds the other spellings the corpus has of each term: two neighbouring words it
+    /// writes as one ("quarter back", "spider web"), and a word's British or American form.
+    pub fn find_spellings(&mut self, doc_freq: impl Fn(&str) -> u64) {
+        let analysed = |word: &str| analyzer::terms(word).into_iter().next().map(|t| t.term);
+        let known = |term: &Option<String>, terms: &[QuestionTerm]| {
+            term.as_ref()
+                .filter(|t| doc_freq(t) > 0 && terms.iter().all(|q| &q.term != *t))
+                .cloned()
+        };
+        for k in 0..self.terms.len() {
+            let others: Vec<String> = other_spellings(&self.terms[k].word.to_lowercase())
+                .iter()
+                .filter_map(|w| known(&analysed(w), &self.terms))
+                .collect();
+            for other in others {
+                self.terms[k].add_spelling(other);
+            }
+            if k == 0 {
+                continue;
+            }
             let (a, b) = (&self.terms[k - 1], &self.terms[k]);
             if b.position != a.position + 1 || a.word == b.word {
                 continue;
             }
-            let joined = format!("{}{}", a.word, b.word);
-            let Some(term) = analyzer::terms(&joined).into_iter().next().map(|t| t.term) else {
+            let Some(joined) = known(&analysed(&format!("{}{}", a.word, b.word)), &self.terms)
+            else {
                 continue;
             };
-            if doc_freq(&term) == 0 || self.terms.iter().any(|t| t.term == term) {
-                continue;
-            }
             for t in &mut self.terms[k - 1..=k] {
-                if !t.expansions.contains(&term) {
-                    t.expansions.push(term.clone());
-                }
-                t.joined = Some(term.clone());
+                t.add_spelling(joined.clone());
             }
         }
     }
@@ -969,6 +988,47 @@ fn asks_what_a_name_is(words: &[&str], lower: &[String], wh: usize) -> bool {
     })
 }
 
+/// A word's British and American forms: "centre" / "center", "colour" / "color",
+/// "organise" / "organize", "defence" / "defense", "travelled" / "traveled",
+/// "catalogue" / "catalog". Only forms the corpus has are kept, so the rules may
+/// overreach.
+fn other_spellings(word: &str) -> Vec<String> {
+    const ENDINGS: &[(&str, &str)] = &[
+        ("our", "or"),
+        ("ours", "ors"),
+        ("oured", "ored"),
+        ("ise", "ize"),
+        ("ised", "ized"),
+        ("ises", "izes"),
+        ("ising", "izing"),
+        ("isation", "ization"),
+        ("isations", "izations"),
+        ("yse", "yze"),
+        ("ysed", "yzed"),
+        ("tre", "ter"),
+        ("tres", "ters"),
+        ("ence", "ense"),
+        ("ogue", "og"),
+        ("ogues", "ogs"),
+        ("elled", "eled"),
+        ("elling", "eling"),
+        ("eller", "eler"),
+        ("alled", "aled"),
+        ("alling", "aling"),
+    ];
+    if word.chars().count() < 5 {
+        return Vec::new();
+    }
+    ENDINGS
+        .iter()
+        .flat_map(|&(british, american)| [(british, american), (american, british)])
+        .filter_map(|(from, to)| {
+            let stem = word.strip_suffix(from)?;
+            (stem.chars().count() >= 3).then(|| format!("{stem}{to}"))
+        })
+        .collect()
+}
+
 const MONEY_WORDS: &[&str] = &[
     "cost", "costs", "money", "price", "paid", "pay", "worth", "damage", "budget", "spend",
     "spent", "fund", "funding", "aid", "dollars", "euros", "pounds", "value",
@@ -1179,21 +1239,34 @@ mod tests {
     #[test]
     fn words_typed_apart_take_the_word_the_corpus_writes() {
         let mut q = Question::analyse("who was the oldest quarter back to play?").unwrap();
-        q.join_split_words(|term| u64::from(term == "quarterback"));
-        let joined: Vec<_> = q
-            .terms
-            .iter()
-            .map(|t| (t.word.as_str(), t.joined.as_deref()))
-            .collect();
-        assert!(
-            joined.contains(&("quarter", Some("quarterback"))),
-            "{joined:?}"
-        );
-        assert!(
-            joined.contains(&("back", Some("quarterback"))),
-            "{joined:?}"
-        );
-        assert!(joined.contains(&("oldest", None)), "{joined:?}");
+        q.find_spellings(|term| u64::from(term == "quarterback"));
+        let spellings = |word: &str| {
+            let term = q.terms.iter().find(|t| t.word == word).unwrap();
+            term.spellings.clone()
+        };
+        assert_eq!(spellings("quarter"), ["quarterback"]);
+        assert_eq!(spellings("back"), ["quarterback"]);
+        assert!(spellings("oldest").is_empty());
+    }
+
+    #[test]
+    fn british_and_american_forms() {
+        for (word, other) in [
+            ("centre", "center"),
+            ("colour", "color"),
+            ("behaviors", "behaviours"),
+            ("recognised", "recognized"),
+            ("defense", "defence"),
+            ("travelled", "traveled"),
+            ("signaling", "signalling"),
+            ("catalogue", "catalog"),
+            ("analyse", "analyze"),
+        ] {
+            assert!(other_spellings(word).contains(&other.to_string()), "{word}");
+        }
+        // Another vowel before the double l: "filling" is no "filing".
+        assert!(other_spellings("filling").is_empty());
+        assert!(other_spellings("tour").is_empty());
     }
 
     #[test]
