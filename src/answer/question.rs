@@ -349,14 +349,25 @@ impl Question {
                 spellings: Vec::new(),
             });
             // The later parts of a hyphenated name or designation tell it apart: "Tu-160"
-            // is no "Tu-22M3", "al-Qaeda" no other "al-", "Gay-Lussac" no other Gay.
+            // is no "Tu-22M3", "al-Qaeda" no other "al-", "Gay-Lussac" no other Gay. Those
+            // of a common word are words of their own ("level" in "upper-level").
             let parts = analyzer::terms(bare).into_iter().skip(1).filter_map(|t| {
-                let named = bare[t.range.clone()].starts_with(char::is_uppercase);
+                let written = &bare[t.range.clone()];
+                let named = written.starts_with(char::is_uppercase);
                 let numbered = t.term.contains(|c: char| c.is_ascii_digit());
                 // Not the letters of an abbreviation ("U.S.").
-                (named && t.term.len() > 1 || numbered).then_some((t.term, named))
+                if named && t.term.len() > 1 || numbered {
+                    let role = if capitalised || named {
+                        Role::Proper
+                    } else {
+                        Role::Number
+                    };
+                    return Some((t.term, role));
+                }
+                let plain = !capitalised && t.term.len() > 2 && !is_stop_word(written);
+                plain.then_some((t.term, Role::Plain))
             });
-            for (part, named) in parts {
+            for (part, role) in parts {
                 if terms.iter().any(|t| t.term == part) {
                     continue;
                 }
@@ -364,11 +375,7 @@ impl Question {
                     word: bare.to_string(),
                     position: i,
                     term: part,
-                    role: if capitalised || named {
-                        Role::Proper
-                    } else {
-                        Role::Number
-                    },
+                    role,
                     expansions: Vec::new(),
                     synonyms: Vec::new(),
                     qualifiers: Vec::new(),
@@ -1234,6 +1241,23 @@ mod tests {
         let asks = |q: &str| Question::analyse(q).unwrap().asks_what_is;
         assert!(asks("who is medinsky?") && asks("whats the sbu"));
         assert!(!asks("who is leading ukraine's team?") && !asks("what is the AFC short for?"));
+    }
+
+    #[test]
+    fn every_part_of_a_hyphenated_common_word_is_a_term() {
+        let q = Question::analyse("what are upper-level co-teaching schools called?").unwrap();
+        let terms: Vec<(&str, Role)> = q.terms.iter().map(|t| (t.term.as_str(), t.role)).collect();
+        for part in ["upper", "level", "teach"] {
+            assert!(terms.iter().any(|(t, _)| *t == part), "{part}: {terms:?}");
+        }
+        assert!(terms.contains(&("level", Role::Plain)), "{terms:?}");
+        // A designation's later part stays what tells it apart.
+        let q = Question::analyse("how fast is the Tu-160?").unwrap();
+        assert!(
+            q.terms
+                .iter()
+                .any(|t| t.term == "160" && t.role == Role::Proper)
+        );
     }
 
     #[test]
