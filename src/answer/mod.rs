@@ -412,14 +412,12 @@ fn search_terms(index: &Index, question: &Question) -> Vec<SearchTerm> {
         .flat_map(|(t, term)| {
             let expansions = t.expansions.iter().map(|e| {
                 let spelling = t.spellings.contains(e);
-                SearchTerm::new(
-                    e,
-                    if spelling {
-                        1.0
-                    } else {
-                        EXPANSION_SEARCH_WEIGHT
-                    },
-                )
+                let weight = if spelling {
+                    1.0
+                } else {
+                    EXPANSION_SEARCH_WEIGHT
+                };
+                SearchTerm::new(e, weight)
             });
             std::iter::once(term).chain(expansions)
         })
