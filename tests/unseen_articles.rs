@@ -66,8 +66,7 @@ fn html_and_markdown_articles_answer_with_their_metadata() {
         "https://example.org/floods"
     );
     // Navigation and "most read" links are not article text.
-    let r = common::ask_json(dir.path(), "when will ferry fares rise?");
-    assert!(r["answer"].is_null(), "{r}");
+    common::assert_refused(dir.path(), "when will ferry fares rise?");
 }
 
 #[test]
@@ -95,8 +94,7 @@ fn a_misspelt_name_beside_a_known_one_is_answered_an_unknown_name_is_not() {
     let snippet = r["answer"]["snippet"].as_str().unwrap_or_default();
     assert!(snippet.contains("not going back"), "{r}");
     // Neither word of the name is in any article: nobody here said anything.
-    let r = common::ask_json(dir.path(), "what did Pieter Jansen say?");
-    assert!(r["answer"].is_null(), "{r}");
+    common::assert_refused(dir.path(), "what did Pieter Jansen say?");
 }
 
 #[test]
@@ -114,8 +112,7 @@ fn a_count_answers_what_its_own_verb_says() {
         common::assert_answer(dir.path(), question, count);
     }
     // The report never says when in the year: a count for March is not in it.
-    let r = common::ask_json(dir.path(), "how many people were killed in march?");
-    assert!(r["answer"].is_null(), "{r}");
+    common::assert_refused(dir.path(), "how many people were killed in march?");
 }
 
 #[test]
@@ -167,8 +164,7 @@ fn a_qualifier_said_earlier_in_the_passage_holds_for_the_answer() {
         "Tomas Berg",
     );
     // Another club's scorer is said nowhere.
-    let r = common::ask_json(dir.path(), "who was Celtic's leading scorer?");
-    assert!(r["answer"].is_null(), "{r}");
+    common::assert_refused(dir.path(), "who was Celtic's leading scorer?");
 }
 
 #[test]
@@ -237,8 +233,7 @@ fn an_abbreviation_is_spelt_out_only_where_a_source_spells_it_out() {
     // A sentence naming the abbreviation says nothing of what it stands for (p 0.93 before).
     let unspelt = spelt.replace("Upper Vale Growers Association (UVGA)", "UVGA");
     let dir = common::corpus_with(&[("growers.txt", unspelt.as_str())]);
-    let r = common::ask_json(dir.path(), "what does UVGA stand for?");
-    assert!(r["answer"].is_null(), "{r}");
+    common::assert_refused(dir.path(), "what does UVGA stand for?");
 }
 
 #[test]

@@ -86,7 +86,9 @@ pub struct QuestionTerm {
 }
 
 impl QuestionTerm {
-    /// Another spelling of the term the corpus has, searched and matched as the term.
+    /// Another spelling of the term the corpus has, matched and searched as the term. It
+    /// is one of the term's expansions too, for all that asks whether the corpus has any
+    /// of the term's words.
     fn add_spelling(&mut self, spelling: String) {
         if !self.expansions.contains(&spelling) {
             self.expansions.push(spelling.clone());
@@ -478,16 +480,15 @@ impl Question {
     /// Finds the other spellings the corpus has of each term: two neighbouring words it
     /// writes as one ("quarter back", "spider web"), and a word's British or American form.
     pub fn find_spellings(&mut self, doc_freq: impl Fn(&str) -> u64) {
-        let analysed = |word: &str| analyzer::terms(word).into_iter().next().map(|t| t.term);
-        let known = |term: &Option<String>, terms: &[QuestionTerm]| {
-            term.as_ref()
-                .filter(|t| doc_freq(t) > 0 && terms.iter().all(|q| &q.term != *t))
-                .cloned()
+        // The word's term, if the corpus has it and the question does not already.
+        let known = |word: &str, terms: &[QuestionTerm]| {
+            let term = analyzer::terms(word).into_iter().next()?.term;
+            (doc_freq(&term) > 0 && terms.iter().all(|q| q.term != term)).then_some(term)
         };
         for k in 0..self.terms.len() {
             let others: Vec<String> = other_spellings(&self.terms[k].word.to_lowercase())
                 .iter()
-                .filter_map(|w| known(&analysed(w), &self.terms))
+                .filter_map(|w| known(w, &self.terms))
                 .collect();
             for other in others {
                 self.terms[k].add_spelling(other);
@@ -499,8 +500,7 @@ impl Question {
             if b.position != a.position + 1 || a.word == b.word {
                 continue;
             }
-            let Some(joined) = known(&analysed(&format!("{}{}", a.word, b.word)), &self.terms)
-            else {
+            let Some(joined) = known(&format!("{}{}", a.word, b.word), &self.terms) else {
                 continue;
             };
             for t in &mut self.terms[k - 1..=k] {

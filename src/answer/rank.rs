@@ -676,8 +676,8 @@ fn answer_key(span: &str) -> Option<String> {
 /// not look for but a sentence may say instead.
 fn matches(w: &Weighted, token: &Term, text: &str) -> Option<f32> {
     let term = w.term;
-    let spelt = term.spellings.contains(&token.term);
-    if spelt || token.term == term.term || (term.term == "number" && designation(token, text)) {
+    let respelt = term.spellings.contains(&token.term);
+    if respelt || token.term == term.term || (term.term == "number" && designation(token, text)) {
         return Some(1.0);
     }
     let name = term.role == Role::Proper

@@ -58,6 +58,12 @@ pub fn assert_answer(index: &Path, question: &str, text: &str) -> serde_json::Va
     r
 }
 
+/// Asks `question` and asserts that no answer is given.
+pub fn assert_refused(index: &Path, question: &str) {
+    let r = ask_json(index, question);
+    assert!(r["answer"].is_null(), "{question}: {r}");
+}
+
 /// Asks `questions` in one `sitrep ask --jsonl` process; one answer each, in order.
 pub fn ask_jsonl<'q>(
     index: &Path,
