@@ -262,3 +262,25 @@ fn a_british_spelling_answers_an_american_one() {
     let dir = common::corpus_with(&[("town.txt", article)]);
     common::assert_answer(dir.path(), "who opened the sports center?", "Ines Calder");
 }
+
+#[test]
+fn two_reports_of_one_event_in_other_words_support_each_other() {
+    // Each report's sentence on the burst dam was the other's rival: both questions were
+    // refused (p 0.44 and 0.33) though both reports say what happened.
+    let dam = "Flooding in the valley\n\nA dam upstream of Harrowfield gave way on Tuesday night, sending water through the lower town. Residents of the riverside streets were moved to the school hall. The council said the clean-up would take weeks.";
+    let burst = "Valley towns count the cost\n\nIn Harrowfield the old dam burst after days of rain, and water poured into the lower town. Farmers further down the valley lost their spring crops. Insurers expect claims to run into millions.";
+    let markets = "Markets steady\n\nShares in Brellin closed higher on Wednesday as traders shrugged off the weather. The central bank left its rate unchanged.";
+    let dir = common::corpus_with(&[
+        ("dam.txt", dam),
+        ("burst.txt", burst),
+        ("markets.txt", markets),
+    ]);
+    for question in [
+        "what happened in harrowfield?",
+        "what happened to the lower town?",
+    ] {
+        let r = common::ask_json(dir.path(), question);
+        let snippet = r["answer"]["snippet"].as_str().unwrap_or_default();
+        assert!(snippet.contains("dam"), "{r}");
+    }
+}

@@ -62,7 +62,7 @@ impl Features {
             flag(matches!(kind, Person | Place)),
             best.score,
             // The margin over the best sentence of a passage giving another answer.
-            best.score - ranked.rival_score(best),
+            best.score - ranked.rival_score(question, best),
             // BM25 of the passage, per unit of the question's IDF.
             hit.score / ranked.idf_total.max(f32::EPSILON),
             // The passage's BM25 rank.

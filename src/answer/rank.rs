@@ -656,6 +656,14 @@ fn reward_redundancy(sentences: &mut [Sentence], hits: &[Hit]) {
     }
 }
 
+/// Whether two sentences, by the words they say beyond the question's, report the same
+/// thing: at least two shared, and at least this share of the shorter one's.
+fn same_report(a: &HashSet<String>, b: &HashSet<String>) -> bool {
+    const SHARED: f32 = 0.3;
+    let shared = a.intersection(b).count();
+    shared >= 2 && shared as f32 >= SHARED * a.len().min(b.len()) as f32
+}
+
 /// What two spans share when they name the same answer: a figure's every word ("3
 /// million", not any million), a name's last word (a surname), lower-cased.
 fn answer_key(span: &str) -> Option<String> {
@@ -1384,30 +1392,48 @@ impl<'h> Ranked<'h> {
     /// The best score of a rival of `best`: a sentence of another passage whose answer
     /// neither is `best`'s nor is said in `best`'s passage (sources that agree, or one
     /// naming the city where the other names the palace, support it rather than compete,
-    /// as do definitions).
-    /// How far `best` stands out of its rivals.
-    pub fn rival_score(&self, best: &Sentence) -> f32 {
+    /// as do definitions). Where `best` gives no answer span, a sentence reporting the same
+    /// thing in other words of its own supports it too: several reports of one event are
+    /// no doubt about it.
+    pub fn rival_score(&self, question: &Question, best: &Sentence) -> f32 {
         let span = |s: &Sentence| {
             let c = s.candidate.as_ref()?;
             Some(&self.hits[s.hit].text[c.range.clone()])
         };
-        let best_key = span(best).and_then(answer_key);
-        let best_passage = self.hits[best.hit].text.to_lowercase();
-        // Two definitions of one name ("a Putin ally", "an aide to Putin") both hold.
-        let defines = |s: &Sentence| s.answer_type == AnswerType::Description;
-        let agrees = |s: &Sentence| {
-            span(s).is_some_and(|text| {
-                defines(s)
-                    || answer_key(text) == best_key
-                    || best_passage.contains(&text.to_lowercase())
-            })
-        };
-        self.order
+        let mut others = self
+            .order
             .iter()
             .map(|&i| &self.sentences[i])
-            .filter(|s| s.hit != best.hit)
-            .find(|s| best_key.is_none() || !agrees(s))
-            .map_or(0.0, |s| s.score)
+            .filter(|s| s.hit != best.hit);
+        let rival = match span(best).and_then(answer_key) {
+            Some(best_key) => {
+                let best_passage = self.hits[best.hit].text.to_lowercase();
+                // Two definitions of one name ("a Putin ally", "an aide to Putin") both hold.
+                let defines = |s: &Sentence| s.answer_type == AnswerType::Description;
+                others.find(|s| {
+                    !span(s).is_some_and(|text| {
+                        defines(s)
+                            || answer_key(text).as_ref() == Some(&best_key)
+                            || best_passage.contains(&text.to_lowercase())
+                    })
+                })
+            }
+            None => {
+                let best_words = self.own_words(question, best);
+                others.find(|s| !same_report(&best_words, &self.own_words(question, s)))
+            }
+        };
+        rival.map_or(0.0, |s| s.score)
+    }
+
+    /// The sentence's analyzed words beyond the question's: what it says of its own.
+    fn own_words(&self, question: &Question, s: &Sentence) -> HashSet<String> {
+        analyzer::terms(&self.hits[s.hit].text[s.range.clone()])
+            .into_iter()
+            .map(|t| t.term)
+            .filter(|t| !is_stop_word(t) && !question.has_term(t))
+            .filter(|t| !t.chars().all(|c| c.is_ascii_digit()))
+            .collect()
     }
 
     /// The best sentence of each passage, in BM25 order.
@@ -1745,6 +1771,19 @@ mod tests {
     fn figures_agree_on_their_value_and_names_on_their_surname() {
         assert_ne!(answer_key("3 million"), answer_key("5 million"));
         assert_eq!(answer_key("Vladimir Medinsky"), answer_key("Medinsky"));
+    }
+
+    #[test]
+    fn sentences_sharing_their_own_words_report_the_same_thing() {
+        let words = |text: &str| -> HashSet<String> {
+            analyzer::terms(text).into_iter().map(|t| t.term).collect()
+        };
+        let gave_way = words("dam gave way sending water through lower town");
+        let burst = words("old dam burst after days rain water poured lower town");
+        let crops = words("farmers further down valley lost spring crops water");
+        assert!(same_report(&gave_way, &burst));
+        // One word in common is a topic, not a report.
+        assert!(!same_report(&gave_way, &crops));
     }
 
     #[test]
