@@ -1427,12 +1427,15 @@ impl<'h> Ranked<'h> {
     }
 
     /// The sentence's analyzed words beyond the question's: what it says of its own.
+    /// Function words are told by their written form ("only" is stemmed "onli"); figures
+    /// are left out, as reports of one event often count it differently.
     fn own_words(&self, question: &Question, s: &Sentence) -> HashSet<String> {
-        analyzer::terms(&self.hits[s.hit].text[s.range.clone()])
+        let text = &self.hits[s.hit].text[s.range.clone()];
+        analyzer::terms(text)
             .into_iter()
+            .filter(|t| !is_stop_word(&text[t.range.clone()].to_lowercase()))
             .map(|t| t.term)
-            .filter(|t| !is_stop_word(t) && !question.has_term(t))
-            .filter(|t| !t.chars().all(|c| c.is_ascii_digit()))
+            .filter(|t| !question.has_term(t) && !t.chars().all(|c| c.is_ascii_digit()))
             .collect()
     }
 
