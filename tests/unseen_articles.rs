@@ -284,3 +284,14 @@ fn two_reports_of_one_event_in_other_words_support_each_other() {
         assert!(snippet.contains("dam"), "{r}");
     }
 }
+
+#[test]
+fn a_street_or_a_crowd_is_no_one_who_acts() {
+    // No person is named: "Thousands" opens a sentence, the rest are streets, a bridge
+    // and a square. The who-questions had been answered "Victoria Bridge" and "Thousands".
+    let article = "Harbour town holds its first spring parade\n\nThousands lined Mill Road on Sunday as the first spring parade in twenty years wound through the old harbour town. The procession set off from Victoria Bridge shortly after ten o'clock and ended in Market Square two hours later. The rain held off until the afternoon.";
+    let dir = common::corpus_with(&[("parade.txt", article)]);
+    common::assert_refused(dir.path(), "who marched in the parade?");
+    common::assert_refused(dir.path(), "who organised the parade?");
+    common::assert_answer(dir.path(), "where did the parade end?", "Market Square");
+}

@@ -939,7 +939,12 @@ fn best_candidate(
         .filter_map(|c| {
             // A noun for people answers who-questions only: "workers" is no name of a place.
             let strength = match (c.described, question.answer_type) {
-                (false, AnswerType::Place) if c.titled => 0.0,
+                // A person for certain is no place, ground for certain no one who acts.
+                (false, wanted @ (AnswerType::Place | AnswerType::Person))
+                    if c.certain && wanted != c.kind =>
+                {
+                    0.0
+                }
                 // A known place read as a person acts ("Ukraine, however, insists …"): it
                 // is not where something happens.
                 (false, AnswerType::Place)

@@ -21,9 +21,10 @@ pub struct Candidate {
     pub hedged: bool,
     /// A person described by a common noun ("the quantity surveyor"), not named.
     pub described: bool,
-    /// A name after an office or a noun for a person ("President Vladimir Putin",
-    /// "dictator Vladimir Putin"): a person for certain, never a place.
-    pub titled: bool,
+    /// Its kind is certain, so a person never stands for a place nor a place for a person:
+    /// a name after an office or a noun for a person ("President Vladimir Putin"), or a
+    /// name whose head word is ground that cannot act ("Quay Street", "Levi's Stadium").
+    pub certain: bool,
 }
 
 // The patterns of numbers, money, dates and durations bound words with ASCII `\b`: a
@@ -184,7 +185,7 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
             range,
             hedged,
             described: false,
-            titled: false,
+            certain: false,
         });
     };
     for m in MONEY.find_iter(sentence) {
@@ -502,8 +503,10 @@ fn names(sentence: &str) -> Vec<Candidate> {
             .rsplit(' ')
             .take(3)
             .any(|w| PLACE_PREPOSITIONS.contains(&w.to_lowercase().as_str()));
-        let kind = match head_kind(sentence, &run[start..]) {
-            Some(kind) => kind,
+        let head = head_kind(sentence, &run[start..]);
+        let kind = match head {
+            Some(Head::Ground | Head::Place) => AnswerType::Place,
+            Some(Head::Thing) => AnswerType::Name,
             None if titled => AnswerType::Person,
             None if preposition => AnswerType::Place,
             // A place WordNet knows is one, unless it opens the sentence: as its subject
@@ -516,16 +519,20 @@ fn names(sentence: &str) -> Vec<Candidate> {
             range,
             hedged: false,
             described: false,
-            titled: titled && kind == AnswerType::Person,
+            certain: titled && kind == AnswerType::Person || head == Some(Head::Ground),
         });
     }
     out
 }
 
 /// Whether a capitalised sentence opener is a common word rather than a name: "The",
-/// "Instead", "Three", "Authorities".
+/// "Instead", "Three", "Thousands", "Authorities".
 fn is_common_opener(word: &str) -> bool {
-    static NUMBER_WORD: LazyLock<Regex> = LazyLock::new(|| regex(format!("(?i)^{SMALL}$")));
+    static NUMBER_WORD: LazyLock<Regex> = LazyLock::new(|| {
+        regex(format!(
+            "(?i)^(?:{SMALL}|(?:tens|dozens|scores|hundreds|thousands|millions|billions))$"
+        ))
+    });
     let lower = word.to_lowercase();
     is_stop_word(&lower)
         || is_adverb(&lower)
@@ -533,9 +540,8 @@ fn is_common_opener(word: &str) -> bool {
         || is_plural_of_common_people_noun(&lower)
 }
 
-/// Heads that make a name a place ("Hudson River", "Levi's Stadium") or a thing, event or
-/// document ("Super Bowl", "Treaty of Paris") rather than anyone who could act.
-const PLACE_HEADS: &[&str] = &[
+/// Heads that make a name ground that cannot act ("Hudson River", "Levi's Stadium").
+const GROUND_HEADS: &[&str] = &[
     "river",
     "lake",
     "sea",
@@ -555,33 +561,39 @@ const PLACE_HEADS: &[&str] = &[
     "forest",
     "plain",
     "plains",
-    "county",
-    "city",
-    "province",
-    "region",
-    "district",
     "street",
     "avenue",
     "road",
     "square",
     "park",
-    "airport",
-    "station",
-    "harbour",
-    "harbor",
     "canal",
     "stadium",
     "arena",
     "bridge",
     "tower",
-    "palace",
     "castle",
+];
+/// Heads that make a name a place that may also act through the people it stands for
+/// ("Orange County sued", "Gatwick Airport cancelled flights").
+const PLACE_HEADS: &[&str] = &[
+    "county",
+    "city",
+    "province",
+    "region",
+    "district",
+    "airport",
+    "station",
+    "harbour",
+    "harbor",
     "cathedral",
     "church",
     "mosque",
     "temple",
+    "palace",
     "museum",
 ];
+/// Heads that make a name a thing, event or document ("Super Bowl", "Treaty of Paris")
+/// rather than anyone who could act.
 const THING_HEADS: &[&str] = &[
     "war",
     "wars",
@@ -635,9 +647,17 @@ const THING_HEADS: &[&str] = &[
     "line",
 ];
 
-/// The kind a name's head word gives it: the word before "of" ("Battle of Hastings"),
-/// else the last word before any Roman numeral ("Super Bowl XLI").
-fn head_kind(sentence: &str, run: &[regex::Match]) -> Option<AnswerType> {
+/// What a name's head word makes it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Head {
+    Ground,
+    Place,
+    Thing,
+}
+
+/// What a name's head word makes it: the word before "of" ("Battle of Hastings"), else
+/// the last word before any Roman numeral ("Super Bowl XLI").
+fn head_kind(sentence: &str, run: &[regex::Match]) -> Option<Head> {
     let roman = |w: &str| {
         w.trim_end_matches('.')
             .chars()
@@ -650,13 +670,14 @@ fn head_kind(sentence: &str, run: &[regex::Match]) -> Option<AnswerType> {
         None => run.iter().rev().map(|w| w.as_str()).find(|w| !roman(w))?,
     };
     let head = head.trim_end_matches('.').to_lowercase();
-    if PLACE_HEADS.contains(&head.as_str()) {
-        Some(AnswerType::Place)
-    } else if THING_HEADS.contains(&head.as_str()) {
-        Some(AnswerType::Name)
-    } else {
-        None
-    }
+    let head = head.as_str();
+    [
+        (GROUND_HEADS, Head::Ground),
+        (PLACE_HEADS, Head::Place),
+        (THING_HEADS, Head::Thing),
+    ]
+    .into_iter()
+    .find_map(|(heads, kind)| heads.contains(&head).then_some(kind))
 }
 
 /// The name an abbreviation stands for, written beside it in the sentence: "the Upper
@@ -766,7 +787,7 @@ fn name(range: Range<usize>) -> Candidate {
         range,
         hedged: false,
         described: false,
-        titled: false,
+        certain: false,
     }
 }
 
@@ -777,7 +798,7 @@ fn described(kind: AnswerType, range: Range<usize>) -> Candidate {
         range,
         hedged: false,
         described: true,
-        titled: false,
+        certain: false,
     }
 }
 
@@ -1352,21 +1373,34 @@ mod tests {
     }
 
     #[test]
-    fn a_name_after_an_office_or_a_noun_for_a_person_is_a_person() {
-        let s = "The zoologist Graham Twigg met an aide to dictator Vladimir Putin in Paris.";
-        let titled: Vec<(&str, bool)> = candidates(s)
+    fn a_titled_name_is_a_person_and_a_street_is_ground_for_certain() {
+        let s = "The zoologist Graham Twigg met an aide to dictator Vladimir Putin in Paris, at the museum on Quay Street.";
+        let certain: Vec<(&str, AnswerType, bool)> = candidates(s)
             .into_iter()
             .filter(|c| !c.described)
-            .map(|c| (&s[c.range], c.titled))
+            .map(|c| (&s[c.range], c.kind, c.certain))
             .collect();
+        let (person, place) = (AnswerType::Person, AnswerType::Place);
         assert_eq!(
-            titled,
+            certain,
             [
-                ("Graham Twigg", true),
-                ("Vladimir Putin", true),
-                ("Paris", false)
+                ("Graham Twigg", person, true),
+                ("Vladimir Putin", person, true),
+                // A city may stand for those who govern it; a street never acts.
+                ("Paris", place, false),
+                ("Quay Street", place, true),
             ]
         );
+    }
+
+    #[test]
+    fn a_crowd_opening_a_sentence_is_no_name() {
+        for s in [
+            "Thousands lined the road as the parade passed.",
+            "Dozens were hurt.",
+        ] {
+            assert!(found(s, AnswerType::Person).is_empty(), "{s}");
+        }
     }
 
     #[test]
