@@ -295,3 +295,14 @@ fn a_street_or_a_crowd_is_no_one_who_acts() {
     common::assert_refused(dir.path(), "who organised the parade?");
     common::assert_answer(dir.path(), "where did the parade end?", "Market Square");
 }
+
+#[test]
+fn a_date_since_when_something_holds_says_how_long() {
+    let article = "Volunteers keep the light burning\n\nThe Ardmore lighthouse has been run by volunteers since the 1990s. Visitors can climb the tower on summer weekends.";
+    let dir = common::corpus_with(&[("lighthouse.txt", article)]);
+    common::assert_answer(
+        dir.path(),
+        "how long have volunteers run the lighthouse?",
+        "since the 1990s",
+    );
+}

@@ -82,11 +82,12 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 /// A stretch of time given by its ends, which answers "how long": "from 1961 to 1972",
-/// "from 4 August 1915 until November 1918", "since 1951", "until the mid-1990s".
+/// "from 4 August 1915 until November 1918", "since 1951", "since the 1950s", "until the
+/// mid-1990s".
 static DATE_RANGE: LazyLock<Regex> = LazyLock::new(|| {
     let date = format!(r"(?:{MONTH}\s)?(?:\d{{1,2}}\s{MONTH}\s)?\d{{3,4}}");
     regex(format!(
-        r"(?-u:\b)(?:(?:[Ff]rom|[Bb]etween)\s{date}\s?(?:to|until|till|through|and|–|-)\s?(?:{MONTH}\s)?(?:\d{{1,2}}\s{MONTH}\s)?\d{{2,4}}|(?:[Ss]ince|[Uu]ntil)\s(?:(?:the\s)?(?:early|mid|late)[\s-])?{date}s?)(?-u:\b)"
+        r"(?-u:\b)(?:(?:[Ff]rom|[Bb]etween)\s{date}\s?(?:to|until|till|through|and|–|-)\s?(?:{MONTH}\s)?(?:\d{{1,2}}\s{MONTH}\s)?\d{{2,4}}|(?:[Ss]ince|[Uu]ntil)\s(?:the\s)?(?:(?:early|mid|late)[\s-])?{date}s?)(?-u:\b)"
     ))
 });
 /// An event named after a temporal preposition answers "when": "during the Second World
@@ -211,6 +212,10 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
     for event in EVENT.captures_iter(sentence) {
         let name = event.get(1).expect("the pattern has one group");
         push(AnswerType::Date, name.range(), &mut out);
+        // "since the Treaty of Rome" also says how long.
+        if event[0].to_lowercase().starts_with("since") {
+            push(AnswerType::Duration, name.range(), &mut out);
+        }
     }
     for m in NUMBER.find_iter(sentence) {
         // A number inside money, a percentage, a date or a duration belongs to that; "one
@@ -1045,6 +1050,16 @@ mod tests {
                 "The town kept its charter until 1796, when the duchy ended.",
                 vec!["until 1796"],
             ),
+            (
+                "Courts have applied the rule since the 1950s.",
+                vec!["since the 1950s"],
+            ),
+            // Since an event: how long, as well as when.
+            (
+                "Tolls have been charged since the Harbour Act.",
+                vec!["Harbour Act"],
+            ),
+            ("Tolls were charged after the Harbour Act.", vec![]),
         ];
         assert_found(AnswerType::Duration, &cases);
     }
