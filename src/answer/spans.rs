@@ -36,6 +36,8 @@ const WEEKDAY: &str = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sund
 const HEDGE: &str = r"(?:(?:around|about|approximately|roughly|nearly|almost|some|over|more than|less than|fewer than|at least|at most|up to|an estimated|as many as|close to)\s+)";
 const SMALL: &str = "(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?:one|two|three|four|five|six|seven|eight|nine)|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|a dozen|a few|several)";
 const SCALE: &str = r"(?:\s?(?:hundred|thousand|million|billion|trillion|bn|mn)(?-u:\b))";
+/// A count given by its scale alone: "dozens", "thousands", "tens of thousands".
+const MANY: &str = "(?:tens of thousands|dozens|scores|hundreds|thousands|millions|billions)";
 const LENGTH_UNIT: &str = r"(?:nautical\smiles|km|kilometres?|kilometers?|miles?|mi|metres|meters|m|cm|mm|feet|foot|ft|inches|yards|storeys|stories|floors)";
 const SPEED_UNIT: &str =
     r"(?:km/h|kph|mph|knots|(?:kilometres|kilometers|miles|metres|meters)\sper\s(?:hour|second))";
@@ -78,7 +80,7 @@ static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:[\s-]?(?:{SPEED_UNIT}|{LENGTH_UNIT}|{WEIGHT_UNIT}|hectares|acres|square\s(?:km|kilometres|miles))(?-u:\b))"
     );
     regex(format!(
-        r"(?i){HEDGE}?(?:\d(?:[\d,]*\d)?(?:\.\d+)?{SCALE}?{unit}?|(?-u:\b){SMALL}{SCALE}?(?-u:\b){unit}?|(?-u:\b)(?:dozens|scores|hundreds|thousands|millions|tens of thousands)(?-u:\b)|(?-u:\b)(?:half\s)?an?\s(?:mile|kilometre|kilometer)(?-u:\b))"
+        r"(?i){HEDGE}?(?:\d(?:[\d,]*\d)?(?:\.\d+)?{SCALE}?{unit}?|(?-u:\b){SMALL}{SCALE}?(?-u:\b){unit}?|(?-u:\b){MANY}(?-u:\b)|(?-u:\b)(?:half\s)?an?\s(?:mile|kilometre|kilometer)(?-u:\b))"
     ))
 });
 /// A stretch of time given by its ends, which answers "how long": "from 1961 to 1972",
@@ -213,7 +215,10 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
         let name = event.get(1).expect("the pattern has one group");
         push(AnswerType::Date, name.range(), &mut out);
         // "since the Treaty of Rome" also says how long.
-        if event[0].to_lowercase().starts_with("since") {
+        if event[0]
+            .get(..5)
+            .is_some_and(|w| w.eq_ignore_ascii_case("since"))
+        {
             push(AnswerType::Duration, name.range(), &mut out);
         }
     }
@@ -533,11 +538,8 @@ fn names(sentence: &str) -> Vec<Candidate> {
 /// Whether a capitalised sentence opener is a common word rather than a name: "The",
 /// "Instead", "Three", "Thousands", "Authorities".
 fn is_common_opener(word: &str) -> bool {
-    static NUMBER_WORD: LazyLock<Regex> = LazyLock::new(|| {
-        regex(format!(
-            "(?i)^(?:{SMALL}|(?:tens|dozens|scores|hundreds|thousands|millions|billions))$"
-        ))
-    });
+    static NUMBER_WORD: LazyLock<Regex> =
+        LazyLock::new(|| regex(format!("(?i)^(?:{SMALL}|{MANY}|tens)$")));
     let lower = word.to_lowercase();
     is_stop_word(&lower)
         || is_adverb(&lower)
