@@ -306,3 +306,15 @@ fn a_date_since_when_something_holds_says_how_long() {
         "since the 1990s",
     );
 }
+
+#[test]
+fn whom_someone_called_is_not_the_caller() {
+    // "who did X call?" asks for the verb's object: the caller, and the place beside the
+    // caller's name, are no answer. Before, "Norland" answered the first question and
+    // nothing the second; a call is a telephone conversation in report words.
+    let article = "Fishing dispute eases after ministers talk\n\nThe fisheries minister of Norland, Erik Dahl, had a telephone conversation with his Westmark counterpart, Ana Ruiz, on Tuesday evening. The two agreed to reopen the northern grounds to both fleets from March.";
+    let dir = common::corpus_with(&[("fisheries.txt", article)]);
+    common::assert_answer(dir.path(), "who did erik dahl call?", "Ana Ruiz");
+    common::assert_answer(dir.path(), "who did the minister call?", "Ana Ruiz");
+    common::assert_answer(dir.path(), "who phoned ana ruiz?", "Erik Dahl");
+}

@@ -131,6 +131,10 @@ pub struct Question {
     /// The abbreviation it asks to spell out ("what does the AFC stand for?"): the answer
     /// is the long form a sentence writes beside it.
     pub spells_out: Option<String>,
+    /// In a question asking for its verb's object ("who did Fidan call?"), the positions
+    /// of its subject's words: the subject is no answer, and standing beside it is no
+    /// evidence of being one.
+    pub object_subject: Option<std::ops::Range<usize>>,
     pub terms: Vec<QuestionTerm>,
     /// Terms of the months it is restricted to ("died in May"): an answer must come from a
     /// passage that says them.
@@ -260,6 +264,16 @@ impl Question {
         });
         let focal = focal_index(&words, &lower);
         let verb = main_verb_index(&lower);
+        // "who did Fidan call?", "whom will the court hear?": the words between the
+        // auxiliary and the verb are its subject.
+        let object_subject = verb.filter(|&v| {
+            v > 2
+                && matches!(lower[0].as_str(), "who" | "whom")
+                && DO_FORMS.contains(&lower[1].as_str())
+                && !BE_FORMS.contains(&lower[2].as_str())
+                // "who did the most damage?": no subject, so "did" is the verb.
+                && lower[2..v].iter().any(|w| !is_stop_word(w))
+        });
 
         let mut terms: Vec<QuestionTerm> = Vec::new();
         let mut pending_qualifier: Vec<String> = Vec::new();
@@ -421,6 +435,7 @@ impl Question {
             asks_what_is,
             measure,
             spells_out: spelt.map(|i| words[i].to_string()),
+            object_subject: object_subject.map(|verb| 2..verb),
             terms,
             periods,
             initialisms,
@@ -1699,5 +1714,15 @@ mod tests {
         // Values, not an abbreviation.
         assert_eq!(spelt("what does the party stand for?"), None);
         assert_eq!(spelt("what does Labour stand for"), None);
+    }
+
+    #[test]
+    fn a_question_for_the_verbs_object_knows_its_subject() {
+        let subject = |q: &str| analysed(q).object_subject;
+        assert_eq!(subject("who did Erik Dahl call?"), Some(2..4));
+        assert_eq!(subject("whom will the court hear?"), Some(2..4));
+        assert_eq!(subject("who called Erik Dahl?"), None);
+        assert_eq!(subject("who could be the subjects of an inquiry?"), None);
+        assert_eq!(subject("who did the most damage?"), None);
     }
 }

@@ -1041,9 +1041,11 @@ fn best_candidate(
                     .min()
                     .map(|d| 1.0 / (1.0 + d as f32 / 3.0))
             };
+            let subject = question.object_subject.as_ref();
             let nearness: Vec<(f32, f32)> = weighted
                 .iter()
                 .zip(found)
+                .filter(|(w, _)| !subject.is_some_and(|s| s.contains(&w.term.position)))
                 .filter_map(|(w, f)| Some((w.idf, near(f)?)))
                 .collect();
             let total: f32 = nearness.iter().map(|(idf, _)| idf).sum();
@@ -1100,6 +1102,17 @@ fn best_candidate(
                     .is_some_and(|(_, word)| is_person_noun(word));
             let beside_focal = unit_counted || counts_people || focal_within(reach, 2);
             let near_focal = unit_counted || counts_people || focal_within(5, 4);
+            // "the minister, Erik Dahl" is who the minister is, not whom he called.
+            let names_subject = subject.is_some()
+                && c.kind == AnswerType::Person
+                && weighted.iter().zip(found).any(|(w, f)| {
+                    is_person_noun(&w.term.word.to_lowercase())
+                        && f.iter()
+                            .any(|&k| k < first && first - k <= 4 || k >= last && k - last <= 1)
+                });
+            if names_subject {
+                return None;
+            }
             // "41 Russian warplanes" counts warplanes, not the drones asked about: the
             // first common word after the figure is a plural that is not the focal word.
             let counts_other = question.answer_type == AnswerType::Number
@@ -1316,6 +1329,7 @@ impl<'h> Ranked<'h> {
         };
         let candidate = answer.candidate.as_ref();
         let needs_near = s.answer_type == AnswerType::Person
+            && question.object_subject.is_none()
             && question
                 .terms
                 .iter()
