@@ -1103,10 +1103,10 @@ fn best_candidate(
             let beside_focal = unit_counted || counts_people || focal_within(reach, 2);
             let near_focal = unit_counted || counts_people || focal_within(5, 4);
             // "the minister, Erik Dahl" is who the minister is, not whom he called.
-            let names_subject = subject.is_some()
-                && c.kind == AnswerType::Person
+            let names_subject = c.kind == AnswerType::Person
                 && weighted.iter().zip(found).any(|(w, f)| {
-                    is_person_noun(&w.term.word.to_lowercase())
+                    subject.is_some_and(|s| s.contains(&w.term.position))
+                        && is_person_noun(&w.term.word.to_lowercase())
                         && f.iter()
                             .any(|&k| k < first && first - k <= 4 || k >= last && k - last <= 1)
                 });
