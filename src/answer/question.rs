@@ -566,6 +566,13 @@ impl Question {
         name || term.role == Role::Focal && counted
     }
 
+    /// Whether `term` is a word of the subject of a question for its verb's object.
+    pub fn in_subject(&self, term: &QuestionTerm) -> bool {
+        self.object_subject
+            .as_ref()
+            .is_some_and(|s| s.contains(&term.position))
+    }
+
     /// Whether an analyzed term is one of the question's.
     pub fn has_term(&self, term: &str) -> bool {
         self.terms.iter().any(|t| t.term == term)

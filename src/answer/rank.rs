@@ -1041,11 +1041,10 @@ fn best_candidate(
                     .min()
                     .map(|d| 1.0 / (1.0 + d as f32 / 3.0))
             };
-            let subject = question.object_subject.as_ref();
             let nearness: Vec<(f32, f32)> = weighted
                 .iter()
                 .zip(found)
-                .filter(|(w, _)| !subject.is_some_and(|s| s.contains(&w.term.position)))
+                .filter(|(w, _)| !question.in_subject(w.term))
                 .filter_map(|(w, f)| Some((w.idf, near(f)?)))
                 .collect();
             let total: f32 = nearness.iter().map(|(idf, _)| idf).sum();
@@ -1105,7 +1104,7 @@ fn best_candidate(
             // "the minister, Erik Dahl" is who the minister is, not whom he called.
             let names_subject = c.kind == AnswerType::Person
                 && weighted.iter().zip(found).any(|(w, f)| {
-                    subject.is_some_and(|s| s.contains(&w.term.position))
+                    question.in_subject(w.term)
                         && is_person_noun(&w.term.word.to_lowercase())
                         && f.iter()
                             .any(|&k| k < first && first - k <= 4 || k >= last && k - last <= 1)
