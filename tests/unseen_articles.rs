@@ -318,3 +318,21 @@ fn whom_someone_called_is_not_the_caller() {
     common::assert_answer(dir.path(), "who did the minister call?", "Ana Ruiz");
     common::assert_answer(dir.path(), "who phoned ana ruiz?", "Erik Dahl");
 }
+
+#[test]
+fn words_of_emphasis_ask_what_the_bare_question_asks() {
+    // "roughly" and "actually" are no words a report need say: before, the first question
+    // was answered "nine" (the ferry's hour) and the second refused.
+    let article = "Fishing accord signed after two rounds of talks\n\nNorland and Westmark signed a new fishing accord on Friday, ending a dispute that had kept both fleets in port since the winter. The signing was held at the Harbour Pavilion in Port Ellis, a few streets from the fish market. The ferry carrying the Westmark delegation was supposed to dock at nine but arrived at noon, and the ceremony began forty minutes late. Officials said roughly 300 boats will be allowed back onto the northern grounds from March.";
+    let dir = common::corpus_with(&[("accord.txt", article)]);
+    common::assert_answer(
+        dir.path(),
+        "roughly how many boats will be allowed back?",
+        "roughly 300",
+    );
+    common::assert_answer(
+        dir.path(),
+        "where was the accord actually signed?",
+        "Port Ellis",
+    );
+}

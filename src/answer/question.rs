@@ -126,6 +126,9 @@ pub struct Question {
     /// (typed in lower case, they may be a name); not "who is leading the team?" nor "what
     /// is the AFC short for?".
     pub asks_what_is: bool,
+    /// It asks where, not which place ("which country refused?" asks who acted): the
+    /// answer says where something is or happened.
+    pub asks_where: bool,
     /// What the answer must measure beyond its type ("what time", "how far"), if anything.
     pub measure: Option<Measure>,
     /// The abbreviation it asks to spell out ("what does the AFC stand for?"): the answer
@@ -211,7 +214,15 @@ const QUESTION_WORDS: &[&str] = &[
     "occurs",
     "occurred",
     "occurring",
+    // Words of emphasis or approximation: "roughly how much …?", "what time did it
+    // actually start?" ask what the bare question asks.
     "exactly",
+    "precisely",
+    "actually",
+    "really",
+    "basically",
+    "roughly",
+    "approximately",
     "according",
     "list",
     "describe",
@@ -285,6 +296,7 @@ impl Question {
                 || WH_WORDS.contains(&low.as_str())
                 || QUESTION_WORDS.contains(&low.as_str())
                 || is_take_place(&lower, i)
+                || is_semi_modal(&lower, i)
                 || (spelt.is_some() && is_abbreviation_word(&low))
             {
                 continue;
@@ -433,6 +445,7 @@ impl Question {
             answer_type,
             defines,
             asks_what_is,
+            asks_where: answer_type == AnswerType::Place && lower.iter().any(|w| w == "where"),
             measure,
             spells_out: spelt.map(|i| words[i].to_string()),
             object_subject: object_subject.map(|verb| 2..verb),
@@ -825,6 +838,12 @@ fn is_take_place(lower: &[String], i: usize) -> bool {
     let take_at = |k: usize| lower.get(k).is_some_and(|w| TAKE.contains(&w.as_str()));
     let place_at = |k: usize| lower.get(k).is_some_and(|w| w == "place");
     (take_at(i) && place_at(i + 1)) || (place_at(i) && i > 0 && take_at(i - 1))
+}
+
+/// "supposed to" and "meant to", which say only that something was planned: "when were
+/// the talks supposed to start?" asks when they were to start.
+fn is_semi_modal(lower: &[String], i: usize) -> bool {
+    matches!(lower[i].as_str(), "supposed" | "meant") && lower.get(i + 1).is_some_and(|w| w == "to")
 }
 
 /// A name after "of" qualifies the word before it: "the president of France".
@@ -1731,5 +1750,27 @@ mod tests {
         assert_eq!(subject("who called Erik Dahl?"), None);
         assert_eq!(subject("who could be the subjects of an inquiry?"), None);
         assert_eq!(subject("who did the most damage?"), None);
+    }
+
+    #[test]
+    fn emphasis_and_plans_are_no_terms() {
+        let words =
+            |q: &str| -> Vec<String> { analysed(q).terms.into_iter().map(|t| t.word).collect() };
+        assert_eq!(
+            words("roughly how many boats came back?"),
+            ["boats", "came", "back"]
+        );
+        assert_eq!(
+            words("what time was the ferry actually supposed to dock?"),
+            ["time", "ferry", "dock"]
+        );
+        // A verb of its own: what someone meant.
+        assert_eq!(words("what meant the most to her?"), ["meant"]);
+    }
+
+    #[test]
+    fn asks_where_not_which_place() {
+        assert!(analysed("where's the second round happening?").asks_where);
+        assert!(!analysed("which country refused to sign?").asks_where);
     }
 }

@@ -1160,7 +1160,12 @@ fn best_candidate(
             } else {
                 1.0
             };
-            let value = strength * (0.4 + 0.6 * closeness) * full_name * focal_fit;
+            let placed = if question.asks_where {
+                locative_fit(tokens, first, text)
+            } else {
+                1.0
+            };
+            let value = strength * (0.4 + 0.6 * closeness) * full_name * focal_fit * placed;
             Some((
                 Candidate {
                     range,
@@ -1173,6 +1178,21 @@ fn best_candidate(
             ))
         })
         .max_by(|a, b| a.1.total_cmp(&b.1))
+}
+
+/// How well a place answers a where-question by the word before it: a preposition of place
+/// ("the talks were held at the Ciragan Palace"); a place a sentence names as its subject or
+/// object ("Ukraine and Russia held talks") is seldom where something happened.
+fn locative_fit(tokens: &[&Term], first: usize, text: &str) -> f32 {
+    const LOCATIVE: &[&str] = &[
+        "in", "at", "on", "near", "inside", "within", "outside", "across", "around", "beside",
+        "from", "to", "into",
+    ];
+    let preposition = first
+        .checked_sub(1)
+        .and_then(|k| tokens.get(k))
+        .is_some_and(|t| LOCATIVE.contains(&text[t.range.clone()].to_lowercase().as_str()));
+    if preposition { 1.1 } else { 0.85 }
 }
 
 /// For a question asking what a name is: where the sentence says so, beside the name's
