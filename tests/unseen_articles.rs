@@ -333,6 +333,25 @@ fn words_of_emphasis_ask_what_the_bare_question_asks() {
     common::assert_answer(
         dir.path(),
         "where was the accord actually signed?",
+        "Harbour Pavilion",
+    );
+}
+
+#[test]
+fn where_in_a_place_asks_for_a_place_inside_it() {
+    // The sentence placing the talks "in Port Ellis" names no finer place: its other place
+    // took part. Before, both questions were answered "Westmark".
+    let article = "Fishing talks resume on the coast\n\nNorland and Westmark held a second round of fisheries talks in Port Ellis on Friday. The delegations met in the old customs house beside the harbour. Both sides called the meeting useful but agreed on nothing.";
+    let dir = common::corpus_with(&[("talks.txt", article)]);
+    for question in [
+        "where in port ellis were the talks held?",
+        "where in Port Ellis did the second round take place?",
+    ] {
+        common::assert_answer(dir.path(), question, "old customs house");
+    }
+    common::assert_answer(
+        dir.path(),
+        "where were the fisheries talks held?",
         "Port Ellis",
     );
 }

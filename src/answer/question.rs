@@ -129,6 +129,9 @@ pub struct Question {
     /// It asks where, not which place ("which country refused?" asks who acted): the
     /// answer says where something is or happened.
     pub asks_where: bool,
+    /// The term of the place a where-question asks within ("where in Istanbul …?"): the
+    /// answer is a place inside it.
+    pub within: Option<String>,
     /// What the answer must measure beyond its type ("what time", "how far"), if anything.
     pub measure: Option<Measure>,
     /// The abbreviation it asks to spell out ("what does the AFC stand for?"): the answer
@@ -423,6 +426,11 @@ impl Question {
         } else {
             measure_asked(&lower)
         };
+        let within = lower
+            .windows(2)
+            .position(|w| w[0] == "where" && w[1] == "in")
+            .and_then(|i| terms.iter().find(|t| t.position == i + 2))
+            .map(|t| t.term.clone());
         let periods = terms
             .iter()
             .filter(|t| is_period(&lower, t.position))
@@ -446,6 +454,7 @@ impl Question {
             defines,
             asks_what_is,
             asks_where: answer_type == AnswerType::Place && lower.iter().any(|w| w == "where"),
+            within,
             measure,
             spells_out: spelt.map(|i| words[i].to_string()),
             object_subject: object_subject.map(|verb| 2..verb),
@@ -1772,5 +1781,15 @@ mod tests {
     fn asks_where_not_which_place() {
         assert!(analysed("where's the second round happening?").asks_where);
         assert!(!analysed("which country refused to sign?").asks_where);
+        assert_eq!(
+            analysed("where in Istanbul were the talks held?")
+                .within
+                .as_deref(),
+            Some("istanbul")
+        );
+        assert_eq!(
+            analysed("where were the talks held in Istanbul?").within,
+            None
+        );
     }
 }

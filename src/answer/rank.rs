@@ -10,7 +10,7 @@ use super::question::{AnswerType, BE_FORMS, MAX_TERMS, Question, Role};
 use super::spans::{self, fit_strength};
 use crate::index::analyzer::{self, Term};
 use crate::index::{Closeness, Hit, Index};
-use crate::lexicon::{irregular_base, is_person_noun, is_place_name, is_stop_word};
+use crate::lexicon::{irregular_base, is_determiner, is_person_noun, is_place_name, is_stop_word};
 
 const W_COVERAGE: f32 = 0.65;
 const W_CONTEXT: f32 = 0.1;
@@ -1165,6 +1165,15 @@ fn best_candidate(
             } else {
                 1.0
             };
+            // "where in Istanbul …?": a sentence placing the event "in Istanbul" names no
+            // finer place, and its other places are who took part.
+            let within = question.within.as_ref().is_some_and(|region| {
+                (token_at(sentence.start)..token_at(sentence.end))
+                    .any(|k| tokens[k].term == *region && locative_fit(tokens, k, text) > 1.0)
+            });
+            if within && placed < 1.0 {
+                return None;
+            }
             let value = strength * (0.4 + 0.6 * closeness) * full_name * focal_fit * placed;
             Some((
                 Candidate {
@@ -1180,18 +1189,20 @@ fn best_candidate(
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
-/// How well a place answers a where-question by the word before it: a preposition of place
-/// ("the talks were held at the Ciragan Palace"); a place a sentence names as its subject or
-/// object ("Ukraine and Russia held talks") is seldom where something happened.
+/// How well a place answers a where-question by the word before it, past determiners: a
+/// preposition of place ("the talks were held at the Ciragan Palace"); a place a sentence
+/// names as its subject or object ("Ukraine and Russia held talks") is seldom where
+/// something happened.
 fn locative_fit(tokens: &[&Term], first: usize, text: &str) -> f32 {
     const LOCATIVE: &[&str] = &[
         "in", "at", "on", "near", "inside", "within", "outside", "across", "around", "beside",
         "from", "to", "into",
     ];
-    let preposition = first
-        .checked_sub(1)
-        .and_then(|k| tokens.get(k))
-        .is_some_and(|t| LOCATIVE.contains(&text[t.range.clone()].to_lowercase().as_str()));
+    let word = |k: usize| text[tokens[k].range.clone()].to_lowercase();
+    let preposition = (0..first.min(tokens.len()))
+        .rev()
+        .find(|&k| !is_determiner(&word(k)))
+        .is_some_and(|k| LOCATIVE.contains(&word(k).as_str()));
     if preposition { 1.1 } else { 0.85 }
 }
 
