@@ -137,7 +137,9 @@ impl Article {
         let mut body = String::new();
         let mut passages: Vec<Range<usize>> = Vec::new();
         for paragraph in &extracted.paragraphs {
-            let paragraph = without_controls(&split::normalize_whitespace(paragraph));
+            let paragraph = without_controls(&split::without_reference_marks(
+                &split::normalize_whitespace(paragraph),
+            ));
             if paragraph.is_empty() {
                 continue;
             }

@@ -1,6 +1,9 @@
 //! Splitting text into passages and sentences, as byte ranges into the original text.
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 /// Paragraphs longer than this are cut into passages of whole sentences.
 pub const MAX_PASSAGE_BYTES: usize = 3000;
@@ -29,6 +32,17 @@ const OPENERS: &[char] = &['"', '\'', '“', '‘', '(', '[', '«'];
 /// Collapses every run of whitespace to one space and trims the ends.
 pub fn normalize_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text without the reference marks of encyclopaedias and think-tank reports, which stick
+/// to the word or stop before them ("the front.[4] Medinsky", "capital[12][13]"): they are
+/// no part of the sentence quoted, they hide its end from the splitter, and "[4]" is no
+/// figure. A bracketed number standing alone ("see [4]") stays.
+pub fn without_reference_marks(text: &str) -> String {
+    static MARKS: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"([^\s\[])(?:\[(?:\d{1,3}|citation needed)\])+").expect("valid regex")
+    });
+    MARKS.replace_all(text, "$1").into_owned()
 }
 
 /// Byte ranges of the paragraphs of `text`: blocks separated by blank lines.
@@ -388,5 +402,17 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn reference_marks_are_dropped_and_the_sentence_end_found() {
+        let text = without_reference_marks(
+            "The delegations met for an hour.[1] Ukraine proposed a ceasefire[2][3] (see [4]).",
+        );
+        assert_eq!(
+            text,
+            "The delegations met for an hour. Ukraine proposed a ceasefire (see [4])."
+        );
+        assert_eq!(sentences(&text).len(), 2);
     }
 }
