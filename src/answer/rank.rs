@@ -934,6 +934,12 @@ fn best_candidate(
         .find(|t| t.role == Role::TypeWord)
         .map(|t| t.word.to_lowercase());
     let type_word = type_word.as_deref();
+    // "where in Istanbul …?": a sentence placing the event "in Istanbul" names no finer
+    // place, and its other places are who took part.
+    let placed_within = question.within.as_ref().is_some_and(|region| {
+        (token_at(sentence.start)..token_at(sentence.end))
+            .any(|k| tokens[k].term == *region && locative_fit(tokens, k, text) > 1.0)
+    });
     spans::candidates(&text[sentence.clone()])
         .into_iter()
         .filter_map(|c| {
@@ -1165,13 +1171,7 @@ fn best_candidate(
             } else {
                 1.0
             };
-            // "where in Istanbul …?": a sentence placing the event "in Istanbul" names no
-            // finer place, and its other places are who took part.
-            let within = question.within.as_ref().is_some_and(|region| {
-                (token_at(sentence.start)..token_at(sentence.end))
-                    .any(|k| tokens[k].term == *region && locative_fit(tokens, k, text) > 1.0)
-            });
-            if within && placed < 1.0 {
+            if placed_within && placed < 1.0 {
                 return None;
             }
             let value = strength * (0.4 + 0.6 * closeness) * full_name * focal_fit * placed;
