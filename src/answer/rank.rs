@@ -936,10 +936,11 @@ fn best_candidate(
     let type_word = type_word.as_deref();
     // "where in Istanbul …?": a sentence placing the event "in Istanbul" names no finer
     // place, and its other places are who took part.
-    let placed_within = question.within.as_ref().is_some_and(|region| {
-        (token_at(sentence.start)..token_at(sentence.end))
-            .any(|k| tokens[k].term == *region && locative_fit(tokens, k, text) > 1.0)
-    });
+    let placed_within = question.asks_where
+        && question.within.as_ref().is_some_and(|region| {
+            (token_at(sentence.start)..token_at(sentence.end))
+                .any(|k| tokens[k].term == *region && after_locative(tokens, k, text))
+        });
     spans::candidates(&text[sentence.clone()])
         .into_iter()
         .filter_map(|c| {
@@ -1166,14 +1167,15 @@ fn best_candidate(
             } else {
                 1.0
             };
-            let placed = if question.asks_where {
-                locative_fit(tokens, first, text)
-            } else {
-                1.0
-            };
-            if placed_within && placed < 1.0 {
+            let located = question.asks_where && after_locative(tokens, first, text);
+            if placed_within && !located {
                 return None;
             }
+            let placed = match (question.asks_where, located) {
+                (false, _) => 1.0,
+                (true, true) => 1.1,
+                (true, false) => 0.85,
+            };
             let value = strength * (0.4 + 0.6 * closeness) * full_name * focal_fit * placed;
             Some((
                 Candidate {
@@ -1189,21 +1191,15 @@ fn best_candidate(
         .max_by(|a, b| a.1.total_cmp(&b.1))
 }
 
-/// How well a place answers a where-question by the word before it, past determiners: a
-/// preposition of place ("the talks were held at the Ciragan Palace"); a place a sentence
-/// names as its subject or object ("Ukraine and Russia held talks") is seldom where
-/// something happened.
-fn locative_fit(tokens: &[&Term], first: usize, text: &str) -> f32 {
-    const LOCATIVE: &[&str] = &[
-        "in", "at", "on", "near", "inside", "within", "outside", "across", "around", "beside",
-        "from", "to", "into",
-    ];
+/// Whether the word before token `first`, past determiners, is a preposition of place
+/// ("the talks were held at the Ciragan Palace"): a place a sentence names as its subject
+/// or object ("Ukraine and Russia held talks") is seldom where something happened.
+fn after_locative(tokens: &[&Term], first: usize, text: &str) -> bool {
     let word = |k: usize| text[tokens[k].range.clone()].to_lowercase();
-    let preposition = (0..first.min(tokens.len()))
+    (0..first.min(tokens.len()))
         .rev()
         .find(|&k| !is_determiner(&word(k)))
-        .is_some_and(|k| LOCATIVE.contains(&word(k).as_str()));
-    if preposition { 1.1 } else { 0.85 }
+        .is_some_and(|k| spans::LOCATIVE.contains(&word(k).as_str()))
 }
 
 /// For a question asking what a name is: where the sentence says so, beside the name's

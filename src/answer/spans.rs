@@ -838,7 +838,7 @@ fn people_described(sentence: &str) -> Vec<Candidate> {
 }
 
 /// Prepositions after which a noun for a place says where: "on the sidelines".
-const LOCATIVE: &[&str] = &[
+pub const LOCATIVE: &[&str] = &[
     "in",
     "at",
     "on",
