@@ -355,3 +355,15 @@ fn where_in_a_place_asks_for_a_place_inside_it() {
         "Port Ellis",
     );
 }
+
+#[test]
+fn an_age_or_a_speed_is_a_figure_given_as_one() {
+    // Before, "how old is the harbour master?" was answered "300" and "what's the speed of
+    // the tugs?" "Four": any figure answered, whoever or whatever it was about.
+    let article = "Harbour strike enters its third week\n\nUnion leader Mara Quist, 47, said the dockers would accept a two-to-three-day pause in the action. According to the harbour master, 300 ships are waiting offshore. The tug Sealark can tow a loaded tanker at 12 knots. Four tugs are still in service.";
+    let dir = common::corpus_with(&[("harbour.txt", article)]);
+    common::assert_answer(dir.path(), "how old is Mara Quist?", "47");
+    common::assert_answer(dir.path(), "what's the speed of the Sealark?", "12 knots");
+    common::assert_refused(dir.path(), "how old is the harbour master?");
+    common::assert_refused(dir.path(), "what's the speed of the tugs?");
+}

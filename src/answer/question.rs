@@ -163,6 +163,9 @@ pub enum Measure {
     Speed,
     /// "how heavy …?": a figure with a unit of weight.
     Weight,
+    /// "how old …?", "what age …?": a figure the sentence gives as an age ("aged 54",
+    /// "a 54-year-old", "Medinsky, 54,").
+    Age,
 }
 
 /// Why a question cannot be asked.
@@ -314,6 +317,10 @@ impl Question {
                 Role::TypeWord
             } else if bare.chars().all(|c| c.is_ascii_digit()) {
                 Role::Number
+            } else if is_weekday(&low) {
+                // "monday's talks": a day that reports give as a date as often as by name,
+                // no name qualifying the talks.
+                Role::Plain
             } else if capitalised {
                 Role::Proper
             } else if Some(i) == focal {
@@ -421,10 +428,19 @@ impl Question {
         if terms.len() > MAX_TERMS {
             return Err(QuestionError::TooManyTerms(terms.len()));
         }
-        let measure = if type_word.is_some_and(|i| lower[i] == "time") {
-            Some(Measure::TimeOfDay)
-        } else {
-            measure_asked(&lower)
+        let measure = match type_word {
+            Some(i) if lower[i] == "time" => Some(Measure::TimeOfDay),
+            // "the age difference": a difference, not the measure itself.
+            Some(i)
+                if matches!(
+                    lower.get(i + 1).map(String::as_str),
+                    Some("difference" | "gap")
+                ) =>
+            {
+                None
+            }
+            Some(i) => measure_named(&lower[i]).or_else(|| measure_asked(&lower)),
+            None => measure_asked(&lower),
         };
         let within = lower
             .windows(2)
@@ -907,6 +923,26 @@ fn measure_asked(lower: &[String]) -> Option<Measure> {
         "far" | "tall" | "deep" | "wide" => Some(Measure::Length),
         "fast" => Some(Measure::Speed),
         "heavy" => Some(Measure::Weight),
+        "old" => Some(Measure::Age),
+        _ => None,
+    }
+}
+
+/// Whether a lower-case word is a day of the week.
+fn is_weekday(word: &str) -> bool {
+    matches!(
+        word,
+        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+    )
+}
+
+/// The unit a measure's noun asks its figure in: "what's the speed of the Tu-160?".
+fn measure_named(word: &str) -> Option<Measure> {
+    match word {
+        "distance" | "height" | "altitude" | "length" | "depth" | "width" => Some(Measure::Length),
+        "speed" => Some(Measure::Speed),
+        "weight" => Some(Measure::Weight),
+        "age" => Some(Measure::Age),
         _ => None,
     }
 }
@@ -1388,6 +1424,15 @@ mod tests {
     }
 
     #[test]
+    fn a_weekday_is_no_name_qualifying_the_talks() {
+        // Reports date the talks ("on 2 June") as often as they name the day.
+        let q = analysed("how long did Monday's talks last?");
+        let monday = q.terms.iter().find(|t| t.term == "monday").unwrap();
+        assert_eq!(monday.role, Role::Plain);
+        assert!(q.terms.iter().all(|t| t.qualifiers.is_empty()));
+    }
+
+    #[test]
     fn measures_asked() {
         let cases = [
             (
@@ -1397,6 +1442,10 @@ mod tests {
             ("how far is Belaya from Ukraine?", Some(Measure::Length)),
             ("how tall is the tower?", Some(Measure::Length)),
             ("how fast can a Tu-160 fly?", Some(Measure::Speed)),
+            ("what's the speed of the Tu-160?", Some(Measure::Speed)),
+            ("how old is Medinsky?", Some(Measure::Age)),
+            ("age limit for the prisoner swap?", Some(Measure::Age)),
+            ("what was the age difference between them?", None),
             ("how many drones were used?", None),
             ("how big was the explosion?", None),
             ("when did the attack happen?", None),

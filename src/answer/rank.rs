@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::question::{AnswerType, BE_FORMS, MAX_TERMS, Question, Role};
+use super::question::{AnswerType, BE_FORMS, MAX_TERMS, Measure, Question, Role};
 use super::spans::{self, fit_strength};
 use crate::index::analyzer::{self, Term};
 use crate::index::{Closeness, Hit, Index};
@@ -976,13 +976,19 @@ fn best_candidate(
                 (true, wanted) if wanted == c.kind => DESCRIBED_STRENGTH,
                 (true, _) => 0.0,
             };
-            // "what time did the bridge collapse?" is not answered by "Saturday", nor "how
-            // far is Belaya?" by "four airbases".
+            // "what time did the bridge collapse?" is not answered by "Saturday", "how far
+            // is Belaya?" by "four airbases", nor "how old is he?" by a "two-day truce".
+            // An age apposed to a name is that person's ("how old is the harbour master?"
+            // is not answered by "Mara Quist, 47,").
+            let said = &text[sentence.clone()];
             let unmeasured = question.measure.is_some_and(|m| {
-                !spans::measures(
-                    &text[sentence.start + c.range.start..sentence.start + c.range.end],
-                    m,
-                )
+                !spans::measures(said, c.range.clone(), m)
+                    || m == Measure::Age
+                        && spans::age_holder(said, c.range.clone()).is_some_and(|name| {
+                            !analyzer::terms(&said[name])
+                                .iter()
+                                .any(|t| question.has_term(&t.term))
+                        })
             });
             if strength == 0.0 || unmeasured {
                 return None;

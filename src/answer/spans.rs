@@ -481,7 +481,10 @@ fn names(sentence: &str) -> Vec<Candidate> {
         i = j + 1;
         // Drop a capitalised sentence opener, and everything up to the last office or
         // honorific when a name follows it ("Russian Foreign Minister Sergei Lavrov").
-        let mut start = usize::from(run[0].start() == 0 && is_common_opener(run[0].as_str()));
+        let opener = run[0].start() == 0
+            && (is_common_opener(run[0].as_str())
+                || run.len() == 1 && opens_with_participle(sentence, run[0].end()));
+        let mut start = usize::from(opener);
         let before = sentence[..run[0].start()].trim_end();
         let mut titled = before
             .rsplit(' ')
@@ -545,6 +548,23 @@ fn is_common_opener(word: &str) -> bool {
         || is_adverb(&lower)
         || NUMBER_WORD.is_match(&lower)
         || is_plural_of_common_people_noun(&lower)
+}
+
+/// Whether the sentence opens with a participle ending at `end`: "According to Tass",
+/// "Speaking from Lithuania", "Following the talks" — a word in "-ing" before a
+/// preposition or determiner, which a name ("Beijing is …", "Fleming said") seldom has.
+fn opens_with_participle(sentence: &str, end: usize) -> bool {
+    const NEXT: &[&str] = &[
+        "to", "from", "at", "on", "in", "with", "about", "after", "before", "for", "of", "up",
+        "out", "over", "through", "into", "the", "a", "an", "his", "her", "its", "their", "this",
+        "these", "those",
+    ];
+    let word = &sentence[..end];
+    let next = sentence[end..].split_whitespace().next().unwrap_or("");
+    word.len() > 5
+        && word.ends_with("ing")
+        && sentence[end..].starts_with(' ')
+        && NEXT.contains(&next)
 }
 
 /// Heads that make a name ground that cannot act ("Hudson River", "Levi's Stadium").
@@ -929,9 +949,11 @@ pub fn is_calendar_word(word: &str) -> bool {
     CALENDAR.is_match(word.trim_end_matches('.'))
 }
 
-/// Whether a candidate measures what the question asks: a time of day ("10:50 p.m.",
-/// "1pm", "noon"), or a figure in a unit of length, speed or weight ("4,000km").
-pub fn measures(candidate: &str, measure: Measure) -> bool {
+/// Whether the candidate at `span` of `sentence` measures what the question asks: a time
+/// of day ("10:50 p.m.", "1pm", "noon"), a figure in a unit of length, speed or weight
+/// ("4,000km"), or an age ("aged 54", "a 54-year-old", "Medinsky, 54,"; not the "two" of a
+/// "two-to-three-day ceasefire").
+pub fn measures(sentence: &str, span: Range<usize>, measure: Measure) -> bool {
     static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
         regex(r"(?i)\d:\d{2}|\d\s?(?:am|pm|a\.m\.|p\.m\.)|\b(?:noon|midnight|morning|afternoon|evening|night)\b".to_string())
     });
@@ -939,13 +961,60 @@ pub fn measures(candidate: &str, measure: Measure) -> bool {
     static IN_UNIT: LazyLock<[Regex; 3]> = LazyLock::new(|| {
         [LENGTH_UNIT, SPEED_UNIT, WEIGHT_UNIT].map(|unit| regex(format!(r"(?i)[\d\s-]{unit}$")))
     });
+    let candidate = &sentence[span.clone()];
     let unit = match measure {
         Measure::TimeOfDay => return CLOCK.is_match(candidate),
+        Measure::Age => return states_age(sentence, span),
         Measure::Length => 0,
         Measure::Speed => 1,
         Measure::Weight => 2,
     };
     IN_UNIT[unit].is_match(candidate)
+}
+
+/// Whether the figure at `span` is given as an age: "a 54-year-old", "seven months old", "50
+/// years of age", "aged 54", "at age 54", "turned 54", "the average age … is 37.8", apposed
+/// to a name ("Medinsky, 54,", "Newton was 26)"). The age of a thing may be a span of years
+/// ("4.6 billion years") or the year it dates from ("dating to 1338–39"); a bare count is
+/// none ("two" of a "two-to-three-day truce").
+fn states_age(sentence: &str, span: Range<usize>) -> bool {
+    static OLD: LazyLock<Regex> = LazyLock::new(|| {
+        regex(r"(?i)^[\s-]*(?:(?:years?|yrs?|months?|weeks?|days?|decades?|centuries)[\s-]+)?(?:old|of\sage)\b".to_string())
+    });
+    static YEARS: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"(?i)(?:years|decades|centuries|millennia)$|(?-u:\b)(?:1\d|20)\d{2}(?-u:\b)"
+                .to_string(),
+        )
+    });
+    static AGED: LazyLock<Regex> = LazyLock::new(|| {
+        regex(r"(?i)(?:\b(?:aged|ages?(?:\sof)?|turned|turning)|\bage\b[^.;]{0,60}?\b(?:is|was|are|were))\s+(?:(?:between|from|over|under|around|about)\s+)?$".to_string())
+    });
+    let (before, after) = (&sentence[..span.start], &sentence[span.end..]);
+    OLD.is_match(after)
+        || YEARS.is_match(&sentence[span.clone()])
+        || AGED.is_match(before)
+        || age_holder(sentence, span).is_some()
+}
+
+/// The name an age is apposed to ("Vladimir Medinsky" in "Vladimir Medinsky, 54, said",
+/// "Newton" in "Newton was 26)"): whose age it is.
+pub fn age_holder(sentence: &str, span: Range<usize>) -> Option<Range<usize>> {
+    static NAME_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+        regex(
+            r"\p{Lu}[\p{L}’'.-]*(?:\s+\p{Lu}[\p{L}’'.-]*)*(?:\s*[,(]|\s+(?:was|is))\s*$"
+                .to_string(),
+        )
+    });
+    static NAME: LazyLock<Regex> =
+        LazyLock::new(|| regex(r"\p{Lu}[\p{L}’'.-]*(?:\s+\p{Lu}[\p{L}’'.-]*)*".to_string()));
+    let after = sentence[span.end..].trim_start();
+    if !after.starts_with([',', ')', '.', ';']) {
+        return None;
+    }
+    let found = NAME_BEFORE.find(&sentence[..span.start])?;
+    let name = NAME.find(found.as_str())?;
+    Some(found.start() + name.start()..found.start() + name.end())
 }
 
 /// Whether a date says what a question's type word asks of it: "what year" wants a year,
@@ -1192,9 +1261,30 @@ mod tests {
         let sentence = "It collapsed at 10:50 p.m. on Saturday, May 31; talks begin at 1pm.";
         let times: Vec<&str> = found(sentence, AnswerType::Date)
             .into_iter()
-            .filter(|d| measures(d, Measure::TimeOfDay))
+            .filter(|d| measures(d, 0..d.len(), Measure::TimeOfDay))
             .collect();
         assert_eq!(times, ["10:50 p.m.", "1pm"]);
+    }
+
+    #[test]
+    fn ages_among_figures() {
+        let sentence = "Vladimir Medinsky, 54, said a 19-year-old and two men aged 30 were freed \
+                        after a two-to-three-day truce; he turned 40, and Dahl was 61.";
+        let ages: Vec<&str> = candidates(sentence)
+            .into_iter()
+            .filter(|c| {
+                c.kind == AnswerType::Number && measures(sentence, c.range.clone(), Measure::Age)
+            })
+            .map(|c| &sentence[c.range])
+            .collect();
+        assert_eq!(ages, ["54", "19", "30", "40", "61"]);
+        let holder = |age: &str| {
+            let at = sentence.find(age).unwrap();
+            age_holder(sentence, at..at + age.len()).map(|name| &sentence[name])
+        };
+        assert_eq!(holder("54"), Some("Vladimir Medinsky"));
+        assert_eq!(holder("61"), Some("Dahl"));
+        assert_eq!(holder("30"), None);
     }
 
     #[test]
@@ -1215,7 +1305,7 @@ mod tests {
         let lengths: Vec<&str> = figures
             .iter()
             .copied()
-            .filter(|f| measures(f, Measure::Length))
+            .filter(|f| measures(f, 0..f.len(), Measure::Length))
             .collect();
         assert_eq!(
             lengths,
@@ -1223,10 +1313,10 @@ mod tests {
         );
         let speeds: Vec<&&str> = figures
             .iter()
-            .filter(|f| measures(f, Measure::Speed))
+            .filter(|f| measures(f, 0..f.len(), Measure::Speed))
             .collect();
         assert_eq!(speeds, [&"120 km/h"]);
-        assert!(figures.contains(&"Four") && !measures("Four", Measure::Length));
+        assert!(figures.contains(&"Four") && !measures("Four", 0..4, Measure::Length));
     }
 
     #[test]
@@ -1418,6 +1508,18 @@ mod tests {
         ] {
             assert!(found(s, AnswerType::Person).is_empty(), "{s}");
         }
+    }
+
+    #[test]
+    fn a_participle_opening_a_sentence_is_no_name() {
+        for s in [
+            "According to the agency, a driver was held.",
+            "Speaking from the capital, he said more.",
+        ] {
+            assert!(found(s, AnswerType::Person).is_empty(), "{s}");
+        }
+        assert_eq!(found("Fleming said so.", AnswerType::Person), ["Fleming"]);
+        assert_eq!(found("Beijing is big.", AnswerType::Person), ["Beijing"]);
     }
 
     #[test]
