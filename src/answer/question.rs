@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::spans;
 use crate::index::analyzer;
 use crate::lexicon::{
     abbreviation_names, derived_forms, is_determiner, is_person_noun, is_stop_word, other_names,
@@ -317,7 +318,7 @@ impl Question {
                 Role::TypeWord
             } else if bare.chars().all(|c| c.is_ascii_digit()) {
                 Role::Number
-            } else if is_weekday(&low) {
+            } else if spans::is_weekday(&low) {
                 // "monday's talks": a day that reports give as a date as often as by name,
                 // no name qualifying the talks.
                 Role::Plain
@@ -926,14 +927,6 @@ fn measure_asked(lower: &[String]) -> Option<Measure> {
         "old" => Some(Measure::Age),
         _ => None,
     }
-}
-
-/// Whether a lower-case word is a day of the week.
-fn is_weekday(word: &str) -> bool {
-    matches!(
-        word,
-        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
-    )
 }
 
 /// The unit a measure's noun asks its figure in: "what's the speed of the Tu-160?".

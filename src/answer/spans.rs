@@ -944,6 +944,12 @@ fn is_modifier(sentence: &str, word: &regex::Match) -> bool {
     noun_follows && !acronym && (is_determiner(before) || demonym)
 }
 
+/// Whether a word is a day of the week, in any case: "Monday", "monday".
+pub fn is_weekday(word: &str) -> bool {
+    static DAY: LazyLock<Regex> = LazyLock::new(|| regex(format!("(?i)^{WEEKDAY}$")));
+    DAY.is_match(word)
+}
+
 pub fn is_calendar_word(word: &str) -> bool {
     static CALENDAR: LazyLock<Regex> = LazyLock::new(|| regex(format!("^(?:{MONTH}|{WEEKDAY})$")));
     CALENDAR.is_match(word.trim_end_matches('.'))
