@@ -210,6 +210,25 @@ pub fn derived_forms(word: &str) -> &'static [&'static str] {
     lookup(&DERIVATIONS, word)
 }
 
+/// Whether a lower-case word, in any inflection, is an English word the shipped WordNet
+/// tables know (`mayor`, `interceptions`): no misspelling of another word, however close.
+pub fn is_dictionary_word(word: &str) -> bool {
+    base_forms(word).any(|w| {
+        let w = w.as_str();
+        RELATED_NOUNS.contains_key(w)
+            || RELATED_VERBS.contains_key(w)
+            || DERIVATIONS.contains_key(w)
+            || PERSON_NOUNS.contains(w)
+            || PLACE_NOUNS.contains(w)
+            || ADVERBS.contains(w)
+    })
+}
+
+/// Whether a lower-case word may be an inflection of `base`: `freemen` of `freeman`.
+pub fn is_inflection_of(word: &str, base: &str) -> bool {
+    base_forms(word).skip(1).any(|w| w == base)
+}
+
 /// Synonyms of a verb's most frequent sense, in any inflection: `started` → `begin …`.
 pub fn verb_synonyms(word: &str) -> &'static [&'static str] {
     lookup(&RELATED_VERBS, word)
@@ -229,6 +248,7 @@ fn lookup(
 fn base_forms(word: &str) -> impl Iterator<Item = String> + '_ {
     const SUFFIXES: &[(&str, &str)] = &[
         ("ies", "y"),
+        ("men", "man"),
         ("es", ""),
         ("s", ""),
         ("ed", ""),
@@ -257,6 +277,14 @@ pub fn irregular_base(word: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dictionary_words_and_their_inflections() {
+        assert!(is_dictionary_word("mayor") && is_dictionary_word("interceptions"));
+        assert!(!is_dictionary_word("intercpetions"));
+        assert!(is_inflection_of("freemen", "freeman") && is_inflection_of("chairmen", "chairman"));
+        assert!(!is_inflection_of("freeman", "freemen"));
+    }
 
     #[test]
     fn nouns_for_people_by_their_trade() {

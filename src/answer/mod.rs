@@ -433,7 +433,11 @@ fn terms_of_question(index: &Index, question: &Question) -> Vec<SearchTerm> {
         .terms
         .iter()
         .map(|t| SearchTerm {
-            spelling_variants: t.term.chars().count() >= 5 && index.doc_freq(&t.term) == 0,
+            // A word the corpus lacks may be mistyped ("intercpetions"), not one the
+            // dictionary knows ("mayor" is no "major").
+            spelling_variants: t.term.chars().count() >= 5
+                && index.doc_freq(&t.term) == 0
+                && !crate::lexicon::is_dictionary_word(&t.word.to_lowercase()),
             ..SearchTerm::new(&t.term, 1.0)
         })
         .collect()

@@ -130,6 +130,13 @@ pub struct Question {
     /// It asks where, not which place ("which country refused?" asks who acted): the
     /// answer says where something is or happened.
     pub asks_where: bool,
+    /// It asks who said something ("who said Russia rejected it?", "who confirmed the
+    /// toll?"): the answer is the one a sentence quotes or reports, not a name in what
+    /// is said.
+    pub asks_speaker: bool,
+    /// It asks for a person's name ("what is the driver's name?"): a noun for people
+    /// ("the port director") is none.
+    pub asks_name: bool,
     /// The term of the place a where-question asks within ("where in Istanbul …?"): the
     /// answer is a place inside it.
     pub within: Option<String>,
@@ -248,6 +255,44 @@ const QUESTION_WORDS: &[&str] = &[
     "regarding",
     "another",
 ];
+
+/// Whether a who-question's verb reports speech: "who said …", "who has confirmed …".
+fn asks_speaker(lower: &[String]) -> bool {
+    const SPEECH: &[&str] = &[
+        "say",
+        "says",
+        "said",
+        "tell",
+        "told",
+        "state",
+        "stated",
+        "announce",
+        "announced",
+        "confirm",
+        "confirmed",
+        "claim",
+        "claimed",
+        "declare",
+        "declared",
+        "report",
+        "reported",
+        "warn",
+        "warned",
+    ];
+    let verb = lower.iter().skip(1).position(|w| {
+        !matches!(
+            w.as_str(),
+            "did" | "does" | "has" | "had" | "first" | "just"
+        )
+    });
+    // "who reported on the sideline?" asks for a reporter, not a source.
+    let reports_on = |v: usize| {
+        lower[v].starts_with("report")
+            && matches!(lower.get(v + 1).map(String::as_str), Some("on" | "from"))
+    };
+    lower.first().is_some_and(|w| w == "who")
+        && verb.is_some_and(|v| SPEECH.contains(&lower[v + 1].as_str()) && !reports_on(v + 1))
+}
 
 impl Question {
     pub fn analyse(text: &str) -> Result<Question, QuestionError> {
@@ -471,6 +516,9 @@ impl Question {
             defines,
             asks_what_is,
             asks_where: answer_type == AnswerType::Place && lower.iter().any(|w| w == "where"),
+            asks_speaker: answer_type == AnswerType::Person && asks_speaker(&lower),
+            asks_name: answer_type == AnswerType::Person
+                && lower.iter().any(|w| w == "name" || w == "names"),
             within,
             measure,
             spells_out: spelt.map(|i| words[i].to_string()),
@@ -1817,6 +1865,14 @@ mod tests {
         );
         // A verb of its own: what someone meant.
         assert_eq!(words("what meant the most to her?"), ["meant"]);
+    }
+
+    #[test]
+    fn asks_who_said_something() {
+        assert!(analysed("who said the port would close?").asks_speaker);
+        assert!(analysed("who has confirmed the toll?").asks_speaker);
+        assert!(!analysed("who reported on the sideline for the network?").asks_speaker);
+        assert!(!analysed("who leads the union?").asks_speaker);
     }
 
     #[test]

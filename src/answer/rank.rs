@@ -10,7 +10,10 @@ use super::question::{AnswerType, BE_FORMS, MAX_TERMS, Measure, Question, Role};
 use super::spans::{self, fit_strength};
 use crate::index::analyzer::{self, Term};
 use crate::index::{Closeness, Hit, Index};
-use crate::lexicon::{irregular_base, is_determiner, is_person_noun, is_place_name, is_stop_word};
+use crate::lexicon::{
+    irregular_base, is_determiner, is_dictionary_word, is_inflection_of, is_person_noun,
+    is_place_name, is_stop_word,
+};
 
 const W_COVERAGE: f32 = 0.65;
 const W_CONTEXT: f32 = 0.1;
@@ -128,6 +131,9 @@ pub struct Candidate {
     /// The focal term stands within a short phrase of it ("Niek Stam, the FNV's lead
     /// negotiator").
     pub near_focal: bool,
+    /// It is the source a tag of its sentence names ("…, according to Pavel Roth"): what
+    /// the sentence before introduces is not it.
+    pub source: bool,
 }
 
 impl Candidate {
@@ -140,6 +146,7 @@ impl Candidate {
             strength: 1.0,
             beside_focal,
             near_focal: beside_focal,
+            source: false,
         }
     }
 
@@ -678,6 +685,39 @@ fn answer_key(span: &str) -> Option<String> {
     }
 }
 
+/// Whether `text` says the kind of person the question asks about ("driver"), or the
+/// question asks about none.
+fn names_kind_asked(question: &Question, text: &str) -> bool {
+    let mut kinds = question
+        .terms
+        .iter()
+        .filter(|q| is_person_noun(&q.word.to_lowercase()))
+        .peekable();
+    kinds.peek().is_none() || {
+        let said = analyzer::terms(text);
+        kinds.any(|q| {
+            said.iter()
+                .any(|t| q.term == t.term || q.expansions.contains(&t.term))
+        })
+    }
+}
+
+/// Whether two answer keys name one answer: the same, or one a part of the other that
+/// leaves out no figure ("2022" of "february 2022", not "1 000" of "1 000 000").
+fn keys_agree(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let mut rest: Vec<&str> = long.split(' ').collect();
+    for word in short.split(' ') {
+        match rest.iter().position(|w| *w == word) {
+            Some(i) => {
+                rest.remove(i);
+            }
+            None => return false,
+        }
+    }
+    rest.iter().all(|w| !w.chars().any(|c| c.is_ascii_digit()))
+}
+
 /// How far a text token is this question term: 1 for the same analyzed term or, for
 /// names, a demonym of it ("Russian" for "Russia"); less for a more specific name, and
 /// for another word of its sense as a verb ("begin" for "start"), which the search does
@@ -691,8 +731,16 @@ fn matches(w: &Weighted, token: &Term, text: &str) -> Option<f32> {
     let name = term.role == Role::Proper
         && text[token.range.clone()].starts_with(char::is_uppercase)
         && same_name(&term.term, &token.term);
-    let misspelt =
-        w.unseen && term.term.chars().count() >= 5 && one_edit_apart(&term.term, &token.term);
+    // A word the dictionary knows is no misspelling ("mayor" of "major"), but it may be
+    // an irregular form of the token's ("freeman", "freemen").
+    let misspelt = w.unseen && term.term.chars().count() >= 5 && {
+        let (asked, written) = (
+            term.word.to_lowercase(),
+            text[token.range.clone()].to_lowercase(),
+        );
+        let inflected = is_inflection_of(&written, &asked) || is_inflection_of(&asked, &written);
+        (inflected || !is_dictionary_word(&asked)) && one_edit_apart(&term.term, &token.term)
+    };
     if name || misspelt {
         Some(VARIANT_CREDIT)
     } else if term.expansions.contains(&token.term) || term.synonyms.contains(&token.term) {
@@ -973,7 +1021,7 @@ fn best_candidate(
                     0.6
                 }
                 (false, wanted) => fit_strength(wanted, c.kind),
-                (true, wanted) if wanted == c.kind => DESCRIBED_STRENGTH,
+                (true, wanted) if wanted == c.kind && !question.asks_name => DESCRIBED_STRENGTH,
                 (true, _) => 0.0,
             };
             // "what time did the bridge collapse?" is not answered by "Saturday", "how far
@@ -990,7 +1038,20 @@ fn best_candidate(
                                 .any(|t| question.has_term(&t.term))
                         })
             });
-            if strength == 0.0 || unmeasured {
+            // "who said …?" is answered by whom the sentence quotes, not a name in the quote;
+            // any other question about a kind of person ("the driver's name") not by the
+            // source a tag names, unless the tag gives the source as that kind ("a truck
+            // driver was detained, according to Tass", but ", port director Ines Vale said").
+            let tag = spans::attribution_tag(said, c.range.clone());
+            let unspoken = if question.asks_speaker {
+                !spans::is_speaker(said, c.range.clone())
+            } else {
+                question.answer_type == AnswerType::Person
+                    && tag
+                        .clone()
+                        .is_some_and(|tag| !names_kind_asked(question, &said[tag]))
+            };
+            if strength == 0.0 || unmeasured || unspoken {
                 return None;
             }
             let mut range = c.range.start + sentence.start..c.range.end + sentence.start;
@@ -1190,6 +1251,7 @@ fn best_candidate(
                     strength,
                     beside_focal,
                     near_focal,
+                    source: tag.is_some(),
                 },
                 value.min(1.0),
             ))
@@ -1347,7 +1409,9 @@ impl<'h> Ranked<'h> {
     pub fn verified(&self, question: &Question, s: &Sentence) -> bool {
         let typed = s.answer_type != AnswerType::Description;
         let has_answer = !typed || self.answer_of(s).is_some_and(|c| c.strength >= 0.6);
-        has_answer && self.in_relation(question, s) && !s.evidence.conflict
+        // Who said something is said beside it: the next sentence's speaker said another thing.
+        let own_speaker = !question.asks_speaker || s.candidate.is_some();
+        has_answer && own_speaker && self.in_relation(question, s) && !s.evidence.conflict
     }
 
     /// A who-question about a kind of person ("the president of France", "Russia's top
@@ -1421,7 +1485,10 @@ impl<'h> Ranked<'h> {
             // The next sentence often gives what this one introduces; the previous one
             // counts only with an answer of the very type asked (a name, a figure, a
             // date; not a noun for people such as "passengers").
-            let with_answer = |i: usize| self.neighbour(s, i).filter(|n| n.candidate.is_some());
+            let with_answer = |i: usize| {
+                self.neighbour(s, i)
+                    .filter(|n| n.candidate.as_ref().is_some_and(|c| !c.source))
+            };
             with_answer(s.index + 1).or_else(|| {
                 s.index
                     .checked_sub(1)
@@ -1464,7 +1531,7 @@ impl<'h> Ranked<'h> {
                 others.find(|s| {
                     !span(s).is_some_and(|text| {
                         defines(s)
-                            || answer_key(text).as_ref() == Some(&best_key)
+                            || answer_key(text).is_some_and(|key| keys_agree(&key, &best_key))
                             || best_passage.contains(&text.to_lowercase())
                     })
                 })
@@ -1681,6 +1748,7 @@ mod tests {
                 strength,
                 beside_focal: false,
                 near_focal: false,
+                source: false,
             }),
             matched: 0,
             said_around: 0,
@@ -1838,6 +1906,12 @@ mod tests {
         assert!(same_report(&gave_way, &burst));
         // One word in common is a topic, not a report.
         assert!(!same_report(&gave_way, &crops));
+    }
+
+    #[test]
+    fn answer_keys_agree_when_one_adds_no_figure() {
+        assert!(keys_agree("2022", "february 2022") && keys_agree("umerov", "umerov"));
+        assert!(!keys_agree("1 000", "1 000 000") && !keys_agree("7", "8"));
     }
 
     #[test]

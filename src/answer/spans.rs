@@ -9,7 +9,7 @@ use regex::Regex;
 use super::question::{AnswerType, Measure};
 use crate::lexicon::{
     is_adverb, is_determiner, is_person_noun, is_place_name, is_place_noun,
-    is_plural_of_common_people_noun, is_stop_word,
+    is_plural_of_common_people_noun, is_stop_word, report_words,
 };
 
 /// A stretch of a sentence that could answer a question of `kind`.
@@ -481,9 +481,10 @@ fn names(sentence: &str) -> Vec<Candidate> {
         i = j + 1;
         // Drop a capitalised sentence opener, and everything up to the last office or
         // honorific when a name follows it ("Russian Foreign Minister Sergei Lavrov").
-        let opener = run[0].start() == 0
+        let opener = opens_clause(sentence, run[0].start())
             && (is_common_opener(run[0].as_str())
-                || run.len() == 1 && opens_with_participle(sentence, run[0].end()));
+                || run.len() == 1 && opens_with_participle(sentence, run[0].end())
+                || run.len() == 1 && heads_common_phrase(sentence, run[0].end()));
         let mut start = usize::from(opener);
         let before = sentence[..run[0].start()].trim_end();
         let mut titled = before
@@ -503,7 +504,13 @@ fn names(sentence: &str) -> Vec<Candidate> {
         if start == run.len() || is_calendar_word(run[start].as_str()) {
             continue;
         }
-        if start + 1 == run.len() && is_modifier(sentence, &run[start]) {
+        // A chat abbreviation of a common noun ("UAVs" for drones) names no one.
+        let abbreviation = || {
+            let word = run[start].as_str();
+            word.chars().filter(|c| c.is_uppercase()).count() > 1
+                && !report_words(&word.to_lowercase()).is_empty()
+        };
+        if start + 1 == run.len() && (is_modifier(sentence, &run[start]) || abbreviation()) {
             continue;
         }
         let range = run[start].start()..run[run.len() - 1].end();
@@ -538,6 +545,16 @@ fn names(sentence: &str) -> Vec<Candidate> {
     out
 }
 
+/// Whether a word at `at` opens the sentence or a clause set off by punctuation, where
+/// any word is capitalised: "(IANS) A freight train …", "commission: Both sides …".
+fn opens_clause(sentence: &str, at: usize) -> bool {
+    let gap = &sentence[..at];
+    let before = gap.trim_end();
+    before.is_empty()
+        || gap[before.len()..].contains('\n')
+        || before.ends_with([':', ';', '(', ')', '"', '“', '‘', '—', '–'])
+}
+
 /// Whether a capitalised sentence opener is a common word rather than a name: "The",
 /// "Instead", "Three", "Thousands", "Authorities".
 fn is_common_opener(word: &str) -> bool {
@@ -565,6 +582,14 @@ fn opens_with_participle(sentence: &str, end: usize) -> bool {
         && word.ends_with("ing")
         && sentence[end..].starts_with(' ')
         && NEXT.contains(&next)
+}
+
+/// Whether the word ending at `end` heads a phrase "of" common words: "Formation of medical
+/// commission: …", "Details of the deal" — a name's own "of" joins names ("Bank of England").
+fn heads_common_phrase(sentence: &str, end: usize) -> bool {
+    sentence[end..]
+        .strip_prefix(" of ")
+        .is_some_and(|rest| rest.starts_with(char::is_lowercase))
 }
 
 /// Heads that make a name ground that cannot act ("Hudson River", "Levi's Stadium").
@@ -1022,6 +1047,169 @@ pub fn age_holder(sentence: &str, span: Range<usize>) -> Option<Range<usize>> {
     let name = NAME.find(found.as_str())?;
     Some(found.start() + name.start()..found.start() + name.end())
 }
+
+/// Verbs reporting speech, as a report writes them after the speaker ("Khinshtein said").
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "tells",
+    "stated",
+    "states",
+    "announced",
+    "announces",
+    "confirmed",
+    "confirms",
+    "claimed",
+    "claims",
+    "declared",
+    "added",
+    "wrote",
+    "writes",
+    "reported",
+    "noted",
+    "warned",
+    "stressed",
+    "explained",
+    "insisted",
+    "emphasised",
+    "emphasized",
+    "argued",
+    "asserted",
+    "replied",
+    "commented",
+    "posted",
+    "quoted",
+];
+
+/// Whether the person at `span` is the one the sentence quotes or reports: "Khinshtein
+/// said", "Rustem Umerov, head of the delegation, told reporters", "according to Kyiv
+/// negotiator Sergiy Kyslytsya", "said Governor Alexander Bogomaz", "Ahmadinejad's … call
+/// that …". A name merely in what is said ("Russia rejected …, the key demand by Ukraine")
+/// is no speaker.
+pub fn is_speaker(sentence: &str, span: Range<usize>) -> bool {
+    let titled = titles_before(sentence, span.start);
+    let introduced = word_before(sentence, titled).is_some_and(|w| {
+        matches!(w.as_str(), "said" | "says" | "added" | "wrote") || according_to(sentence, titled)
+    });
+    // "Ahmadinejad's vehement opposition … and his call that …": a statement of the owner's.
+    let after = &sentence[span.end..];
+    let stated = after.starts_with(['\'', '’'])
+        && after
+            .split_whitespace()
+            .take(12)
+            .any(|w| SPEECH_NOUNS.contains(&bare(w).as_str()));
+    reported_after(sentence, span.end) || introduced || stated
+}
+
+/// Where the sentence names the source of what it says in a tag of its own, the tag when
+/// the person at `span` is that source: "According to Moscow's Tass news agency", ",
+/// Khinshtein said" after the clause, "…," the acting governor …, Alexander Khinshtein,
+/// reported' after a quote. What the rest of the sentence says is not about the source.
+pub fn attribution_tag(sentence: &str, span: Range<usize>) -> Option<Range<usize>> {
+    let titled = titles_before(sentence, span.start);
+    if according_to(sentence, titled) {
+        let start = sentence[..titled].to_lowercase().rfind("according")?;
+        return Some(start..span.end);
+    }
+    let before = sentence[..titled].trim_end();
+    if !reported_after(sentence, span.end) || !before.ends_with([',', '"', '”']) {
+        return None;
+    }
+    // After a quote, the tag reaches back to it over an apposition before the name.
+    let char_len = |c: Option<char>| c.map_or(0, char::len_utf8);
+    let quote_end = sentence[..span.start]
+        .rfind(['"', '”'])
+        .map(|q| q + char_len(sentence[q..].chars().next()))
+        .filter(|&q| sentence[q..span.start].split_whitespace().count() <= 15);
+    let start = quote_end.unwrap_or(before.len() - char_len(before.chars().next_back()));
+    Some(start..sentence.len())
+}
+
+/// The word before `at`, bare and in lower case.
+fn word_before(sentence: &str, at: usize) -> Option<String> {
+    sentence[..at].split_whitespace().next_back().map(bare)
+}
+
+/// Whether "according to" stands right before `at`.
+fn according_to(sentence: &str, at: usize) -> bool {
+    let mut words = sentence[..at].split_whitespace().rev().map(bare);
+    words.next().as_deref() == Some("to") && words.next().as_deref() == Some("according")
+}
+
+/// A word without its punctuation, in lower case.
+fn bare(word: &str) -> String {
+    word.trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
+/// Where the titles before a name begin ("Kyiv negotiator", "Bryansk Governor", "the",
+/// "shop steward"): up to six capitalised words, nouns for people and the words before
+/// them, articles and "of" before `at`, not across punctuation.
+fn titles_before(sentence: &str, at: usize) -> usize {
+    static WORD: LazyLock<Regex> = LazyLock::new(|| regex(r"\S+".into()));
+    let words: Vec<regex::Match> = WORD.find_iter(&sentence[..at]).collect();
+    let title = |w: &str, before_person: bool| {
+        let lower = bare(w);
+        !w.ends_with([',', ';', ':', '"', '”'])
+            && (ARTICLES.contains(&lower.as_str())
+                || lower == "of"
+                || is_person_noun(&lower)
+                || w.starts_with(char::is_uppercase)
+                || before_person && !is_stop_word(&lower))
+    };
+    let mut k = words.len();
+    while k > 0 && words.len() - k < 6 {
+        let before_person = words
+            .get(k)
+            .is_some_and(|next| is_person_noun(&bare(next.as_str())));
+        if !title(words[k - 1].as_str(), before_person) {
+            break;
+        }
+        k -= 1;
+    }
+    words.get(k).map_or(at, regex::Match::start)
+}
+
+/// Whether a verb of saying follows the name ending at `end`, over a parenthesis ("Gasquet
+/// (1908) claimed"), an apposition between commas ("…, head of the delegation,") and an
+/// auxiliary or adverb.
+fn reported_after(sentence: &str, end: usize) -> bool {
+    let speech = |w: &str| SPEECH_VERBS.contains(&bare(w).as_str());
+    let mut after = sentence[end..].trim_start();
+    if let Some(close) = after.strip_prefix('(').and_then(|inside| inside.find(')')) {
+        after = after[close + 2..].trim_start();
+    }
+    if let Some(apposed) = after.strip_prefix(',') {
+        let opens_with_verb = apposed.split_whitespace().next().is_some_and(speech);
+        after = match apposed.find(',') {
+            Some(end) if !opens_with_verb && apposed[..end].split_whitespace().count() <= 12 => {
+                &apposed[end + 1..]
+            }
+            _ => apposed,
+        };
+    }
+    after
+        .split_whitespace()
+        .take(3)
+        .find(|w| !matches!(bare(w).as_str(), "has" | "had" | "also" | "later" | "then"))
+        .is_some_and(speech)
+}
+
+/// Nouns for what someone said, as a report writes them after the speaker's name.
+const SPEECH_NOUNS: &[&str] = &[
+    "call",
+    "statement",
+    "remarks",
+    "words",
+    "claim",
+    "declaration",
+    "assertion",
+    "comments",
+    "speech",
+    "announcement",
+    "warning",
+];
 
 /// Whether a date says what a question's type word asks of it: "what year" wants a year,
 /// "what day" or "what date" a day, "what month" a month; "1920" is no day, "February 7"
@@ -1514,6 +1702,86 @@ mod tests {
             "Dozens were hurt.",
         ] {
             assert!(found(s, AnswerType::Person).is_empty(), "{s}");
+        }
+    }
+
+    #[test]
+    fn a_speaker_is_whom_the_sentence_quotes() {
+        let speaker = |s: &str, name: &str| {
+            let at = s.find(name).unwrap();
+            is_speaker(s, at..at + name.len())
+        };
+        assert!(speaker(
+            "Wages will rise, union leader Mara Quist said.",
+            "Mara Quist"
+        ));
+        assert!(speaker(
+            "Rates fell, according to shop steward Pavel Roth.",
+            "Pavel Roth"
+        ));
+        assert!(speaker(
+            "Ines Vale, the port director, told reporters so.",
+            "Ines Vale"
+        ));
+        assert!(speaker("Lind (2019) claimed the berth was full.", "Lind"));
+        assert!(speaker(
+            "Quist's vehement protest and her call that it end.",
+            "Quist"
+        ));
+        assert!(!speaker(
+            "Norland rejected the demand, a key request of Quist.",
+            "Quist"
+        ));
+        assert!(!speaker(
+            "Norland rejected the demand, a key request of Quist.",
+            "Norland"
+        ));
+    }
+
+    #[test]
+    fn a_source_named_in_a_tag_of_its_own() {
+        let tag = |s: &str, name: &str| {
+            let at = s.find(name).unwrap();
+            attribution_tag(s, at..at + name.len()).map(|r| s[r].to_string())
+        };
+        let s = "A crane driver was hurt, port director Ines Vale said.";
+        assert_eq!(
+            tag(s, "Ines Vale").as_deref(),
+            Some(", port director Ines Vale said.")
+        );
+        let s = "According to Tass, a truck driver was held.";
+        assert_eq!(tag(s, "Tass").as_deref(), Some("According to Tass"));
+        let s = "\"It will reopen,\" the harbour master, Tomas Lind, said.";
+        assert_eq!(
+            tag(s, "Tomas Lind").as_deref(),
+            Some(" the harbour master, Tomas Lind, said.")
+        );
+        let s = "“Ships were hit,” the port authority said on its website.";
+        assert_eq!(
+            tag(s, "port authority").as_deref(),
+            Some(" the port authority said on its website.")
+        );
+        // A speaker before what is said is its subject, no tag.
+        assert_eq!(
+            tag("Ines Vale said the driver was hurt.", "Ines Vale"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_common_word_opening_a_clause_is_no_name() {
+        for s in [
+            "Harbour, May 2 (Wire) A tug sank at dawn.",
+            "Formation of a committee: Both sides agreed to it.",
+            "After videos showed UAVs taking off, the port closed.",
+        ] {
+            let people = found(s, AnswerType::Person);
+            assert!(
+                !people
+                    .iter()
+                    .any(|p| ["A", "Both", "Formation", "UAVs"].contains(p)),
+                "{s}: {people:?}"
+            );
         }
     }
 
