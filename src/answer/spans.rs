@@ -1109,8 +1109,9 @@ pub fn is_speaker(sentence: &str, span: Range<usize>) -> bool {
 pub fn attribution_tag(sentence: &str, span: Range<usize>) -> Option<Range<usize>> {
     let titled = titles_before(sentence, span.start);
     if according_to(sentence, titled) {
-        let start = sentence[..titled].to_lowercase().rfind("according")?;
-        return Some(start..span.end);
+        // Found in the text as written: lower-casing may change a text's byte offsets.
+        let start = sentence[..titled].rfind("ccording")?.checked_sub(1)?;
+        return sentence.is_char_boundary(start).then_some(start..span.end);
     }
     let before = sentence[..titled].trim_end();
     if !reported_after(sentence, span.end) || !before.ends_with([',', '"', '”']) {
@@ -1751,6 +1752,12 @@ mod tests {
         );
         let s = "According to Tass, a truck driver was held.";
         assert_eq!(tag(s, "Tass").as_deref(), Some("According to Tass"));
+        // "İ" is longer in lower case: the tag is found in the text as written.
+        let s = "İzmir's ferries stopped, according to Ines Vale.";
+        assert_eq!(
+            tag(s, "Ines Vale").as_deref(),
+            Some("according to Ines Vale")
+        );
         let s = "\"It will reopen,\" the harbour master, Tomas Lind, said.";
         assert_eq!(
             tag(s, "Tomas Lind").as_deref(),
