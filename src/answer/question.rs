@@ -258,6 +258,8 @@ const QUESTION_WORDS: &[&str] = &[
 
 /// Whether a who-question's verb reports speech: "who said …", "who has confirmed …".
 fn asks_speaker(lower: &[String]) -> bool {
+    // Fewer than the verbs reports write after a speaker (`spans::is_speaker`): "who
+    // wrote …?" asks for an author, "who added …?" for whoever added something.
     const SPEECH: &[&str] = &[
         "say",
         "says",

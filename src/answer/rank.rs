@@ -209,6 +209,9 @@ struct Weighted<'q> {
     weight: f32,
     /// The corpus never spells it so: match words one edit away ("intercpetions").
     unseen: bool,
+    /// An unseen word the dictionary knows ("mayor"): one edit away is another word
+    /// ("major"), unless it is an irregular form of it ("freemen" for "freeman").
+    known_word: bool,
 }
 
 pub fn rank<'h>(index: &Index, question: &Question, hits: &'h [Hit]) -> Ranked<'h> {
@@ -268,6 +271,7 @@ fn weigh<'q>(index: &Index, question: &'q Question) -> (Vec<Weighted<'q>>, f32) 
                 idf,
                 weight: role * idf,
                 unseen,
+                known_word: unseen && is_dictionary_word(&t.word.to_lowercase()),
             }
         })
         .collect();
@@ -733,14 +737,16 @@ fn matches(w: &Weighted, token: &Term, text: &str) -> Option<f32> {
         && same_name(&term.term, &token.term);
     // A word the dictionary knows is no misspelling ("mayor" of "major"), but it may be
     // an irregular form of the token's ("freeman", "freemen").
-    let misspelt = w.unseen && term.term.chars().count() >= 5 && {
-        let (asked, written) = (
-            term.word.to_lowercase(),
-            text[token.range.clone()].to_lowercase(),
-        );
-        let inflected = is_inflection_of(&written, &asked) || is_inflection_of(&asked, &written);
-        (inflected || !is_dictionary_word(&asked)) && one_edit_apart(&term.term, &token.term)
-    };
+    let misspelt = w.unseen
+        && term.term.chars().count() >= 5
+        && one_edit_apart(&term.term, &token.term)
+        && (!w.known_word || {
+            let (asked, written) = (
+                term.word.to_lowercase(),
+                text[token.range.clone()].to_lowercase(),
+            );
+            is_inflection_of(&written, &asked) || is_inflection_of(&asked, &written)
+        });
     if name || misspelt {
         Some(VARIANT_CREDIT)
     } else if term.expansions.contains(&token.term) || term.synonyms.contains(&token.term) {
@@ -1042,7 +1048,13 @@ fn best_candidate(
             // any other question about a kind of person ("the driver's name") not by the
             // source a tag names, unless the tag gives the source as that kind ("a truck
             // driver was detained, according to Tass", but ", port director Ines Vale said").
-            let tag = spans::attribution_tag(said, c.range.clone());
+            // Only a name can be a source ("…, 117 said" names none).
+            let tag = matches!(
+                c.kind,
+                AnswerType::Person | AnswerType::Place | AnswerType::Name
+            )
+            .then(|| spans::attribution_tag(said, c.range.clone()))
+            .flatten();
             let unspoken = if question.asks_speaker {
                 !spans::is_speaker(said, c.range.clone())
             } else {
@@ -1951,6 +1963,7 @@ mod tests {
             idf: 1.0,
             weight: 1.0,
             unseen: false,
+            known_word: false,
         };
         let text = "The rain began in October and started again in May.";
         let credit = |word: &str| {
