@@ -390,3 +390,23 @@ fn who_said_it_is_whom_the_report_quotes() {
     common::assert_refused(dir.path(), "who said the ministry rejected the demand?");
     common::assert_refused(dir.path(), "what's the name of the driver who was injured?");
 }
+
+#[test]
+fn an_office_is_held_by_whom_its_title_names() {
+    // Before, "who is denmark's foreign minister?" was answered "Ivo Sarmento", Portugal's
+    // foreign minister, in the sentence after Denmark's defence and deputy foreign
+    // ministers.
+    let article = "Harbour talks open in Lisbon\n\nThe Danish delegation includes Defence Minister Ansel Krupa and Deputy Foreign Minister Tove Brandt. They met Portuguese Foreign Minister Ivo Sarmento at the harbour office on Monday. Krupa said the talks would last two days.";
+    let dir = common::corpus_with(&[("harbour-talks.txt", article)]);
+    common::assert_answer(
+        dir.path(),
+        "who's portugal's foreign minister",
+        "Ivo Sarmento",
+    );
+    common::assert_answer(
+        dir.path(),
+        "who is denmark's defence minister?",
+        "Ansel Krupa",
+    );
+    common::assert_refused(dir.path(), "who is denmark's foreign minister?");
+}

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::question::{AnswerType, BE_FORMS, MAX_TERMS, Measure, Question, Role};
+use super::question::{AnswerType, BE_FORMS, MAX_TERMS, Measure, Question, QuestionTerm, Role};
 use super::spans::{self, fit_strength};
 use crate::index::analyzer::{self, Term};
 use crate::index::{Closeness, Hit, Index};
@@ -201,7 +201,7 @@ struct Draft {
 
 /// One question term with its IDF weight.
 struct Weighted<'q> {
-    term: &'q super::question::QuestionTerm,
+    term: &'q QuestionTerm,
     /// How specific the term is in this corpus.
     idf: f32,
     /// `idf` times the term's role weight; unseen terms count fully whatever their role,
@@ -285,7 +285,7 @@ fn weigh<'q>(index: &Index, question: &'q Question) -> (Vec<Weighted<'q>>, f32) 
 
 /// Whether a name word of the question has another right after it: "Cam" in "Cam Newton",
 /// "Carolina" in "the Carolina Panthers".
-fn leads_a_name(question: &Question, term: &super::question::QuestionTerm) -> bool {
+fn leads_a_name(question: &Question, term: &QuestionTerm) -> bool {
     term.role == Role::Proper
         && question
             .terms
@@ -706,6 +706,94 @@ fn names_kind_asked(question: &Question, text: &str) -> bool {
     }
 }
 
+/// Whether a name with its titles (`titled`) holds the office the question asks about,
+/// when the title right before it (`title`, not the complement in "the secretary of the
+/// Union") has the question's noun for a person (None when not): not if the title
+/// lacks the words the question puts before that noun ("Defense Minister Rustem Umerov"
+/// for "who is Ukraine's foreign minister?"), makes it a deputy's ("Deputy Foreign
+/// Minister Sergiy Kyslytsya") or another country's ("Russian Foreign Minister Sergei
+/// Lavrov"). Words of rank ("top", "chief") name no other office.
+fn holds_office(question: &Question, title: &str, titled: &str) -> Option<bool> {
+    const RANKS: &[&str] = &[
+        "top",
+        "chief",
+        "head",
+        "lead",
+        "leading",
+        "main",
+        "senior",
+        "principal",
+        "current",
+        "new",
+    ];
+    const SECONDS: &[&str] = &["deputy", "vice", "assistant"];
+    let said = analyzer::terms(titled);
+    let says = |q: &QuestionTerm| {
+        said.iter()
+            .any(|t| q.term == t.term || q.spellings.contains(&t.term))
+    };
+    let office = question.terms.iter().find(|q| {
+        matches!(q.role, Role::Focal | Role::TypeWord) && is_person_noun(&q.word.to_lowercase())
+    })?;
+    let title_terms = analyzer::terms(title);
+    let complement = title_terms
+        .last()
+        .is_none_or(|t| is_stop_word(&t.term) || !title[t.range.end..].trim().is_empty());
+    if complement
+        || !title_terms
+            .iter()
+            .any(|t| office.term == t.term || office.spellings.contains(&t.term))
+    {
+        return None;
+    }
+    let mut position = office.position;
+    let mut qualified = true;
+    let mut owners: Vec<&String> = office.qualifiers.iter().collect();
+    let text = question.text.to_lowercase();
+    while let Some(modifier) = position
+        .checked_sub(1)
+        .and_then(|p| question.terms.iter().find(|q| q.position == p))
+    {
+        let word = modifier.word.to_lowercase();
+        owners.extend(&modifier.qualifiers);
+        // The office's owner ends its words: "Portugal's", "Ukraine".
+        let possessive = ["'s", "’s"]
+            .iter()
+            .any(|s| text.contains(&format!("{word}{s}")));
+        if modifier.role == Role::Proper || possessive || is_place_name(&word) {
+            owners.push(&modifier.term);
+            owners.extend(&modifier.expansions);
+            break;
+        }
+        qualified &= RANKS.contains(&word.as_str()) || says(modifier);
+        position = modifier.position;
+    }
+    // A country's name or demonym in the title that is not the question's ("Russian" for
+    // "Ukraine's").
+    let owner_said = said.iter().any(|t| {
+        owners
+            .iter()
+            .any(|o| t.term == **o || same_name(o, &t.term))
+    });
+    let other_owner = !owners.is_empty()
+        && !owner_said
+        && said.iter().any(|t| {
+            let word = &titled[t.range.clone()];
+            let lower = word.to_lowercase();
+            word.starts_with(char::is_uppercase)
+                && !question.has_term(&t.term)
+                && (is_place_name(&lower)
+                    || ["ian", "ean", "ese", "ish", "an"]
+                        .iter()
+                        .any(|e| lower.ends_with(e)))
+        });
+    let second = titled.split_whitespace().any(|w| {
+        let w = w.to_lowercase();
+        SECONDS.contains(&w.as_str()) && !question.text.to_lowercase().contains(&w)
+    });
+    Some(qualified && !second && !other_owner)
+}
+
 /// Whether two answer keys name one answer: the same, or one a part of the other that
 /// leaves out no figure ("2022" of "february 2022", not "1 000" of "1 000 000").
 fn keys_agree(a: &str, b: &str) -> bool {
@@ -995,9 +1083,34 @@ fn best_candidate(
             (token_at(sentence.start)..token_at(sentence.end))
                 .any(|k| tokens[k].term == *region && after_locative(tokens, k, text))
         });
-    spans::candidates(&text[sentence.clone()])
+    let said = &text[sentence.clone()];
+    let candidates = spans::candidates(said);
+    // Where the sentence gives someone the office asked about as a title, only its holder
+    // answers ("Rubio and Russian Foreign Minister Sergei Lavrov" names no foreign minister
+    // of Ukraine).
+    let offices: Vec<Option<bool>> = candidates
+        .iter()
+        .map(|c| {
+            (question.answer_type == AnswerType::Person && !c.described)
+                .then(|| {
+                    let titled = spans::titled(said, c.range.clone());
+                    holds_office(question, &said[titled.start..c.range.start], &said[titled])
+                })
+                .flatten()
+        })
+        .collect();
+    // The question's own name holding the office ("hired after head coach John Fox") is
+    // no other holder.
+    let office_titled = candidates.iter().zip(&offices).any(|(c, office)| {
+        office.is_some()
+            && !analyzer::terms(&said[c.range.clone()])
+                .iter()
+                .all(|t| question.has_term(&t.term))
+    });
+    candidates
         .into_iter()
-        .filter_map(|c| {
+        .zip(offices)
+        .filter_map(|(c, office)| {
             // A noun for people answers who-questions only: "workers" is no name of a place.
             let strength = match (c.described, question.answer_type) {
                 // A person for certain is no place, ground for certain no one who acts.
@@ -1034,7 +1147,6 @@ fn best_candidate(
             // is Belaya?" by "four airbases", nor "how old is he?" by a "two-day truce".
             // An age apposed to a name is that person's ("how old is the harbour master?"
             // is not answered by "Mara Quist, 47,").
-            let said = &text[sentence.clone()];
             let unmeasured = question.measure.is_some_and(|m| {
                 !spans::measures(said, c.range.clone(), m)
                     || m == Measure::Age
@@ -1063,7 +1175,12 @@ fn best_candidate(
                         .clone()
                         .is_some_and(|tag| !names_kind_asked(question, &said[tag]))
             };
-            if strength == 0.0 || unmeasured || unspoken {
+            // A speaker is no place ("According to Zelenskyy, the hub was …" does not say
+            // in which city).
+            let speaking_place = question.answer_type == AnswerType::Place
+                && (tag.is_some() || spans::is_speaker(said, c.range.clone()));
+            let other_office = office.map_or(office_titled, |held| !held);
+            if strength == 0.0 || unmeasured || unspoken || speaking_place || other_office {
                 return None;
             }
             let mut range = c.range.start + sentence.start..c.range.end + sentence.start;
@@ -1918,6 +2035,40 @@ mod tests {
         assert!(same_report(&gave_way, &burst));
         // One word in common is a topic, not a report.
         assert!(!same_report(&gave_way, &crops));
+    }
+
+    #[test]
+    fn a_title_says_whose_office_it_is() {
+        let holds = |question: &str, sentence: &str, name: &str| {
+            let question = Question::analyse(question).unwrap();
+            let at = sentence.find(name).unwrap();
+            let titled = spans::titled(sentence, at..at + name.len());
+            holds_office(&question, &sentence[titled.start..at], &sentence[titled])
+        };
+        let foreign = "who's ukraine's foreign minister";
+        let delegation = "It includes Defense Minister Rustem Umerov and Deputy Foreign \
+                          Minister Sergiy Kyslytsya.";
+        assert_eq!(holds(foreign, delegation, "Rustem Umerov"), Some(false));
+        assert_eq!(holds(foreign, delegation, "Sergiy Kyslytsya"), Some(false));
+        let said = "Russian Foreign Minister Sergei Lavrov met Ukrainian Foreign Minister \
+                    Andrii Sybiha.";
+        assert_eq!(holds(foreign, said, "Sergei Lavrov"), Some(false));
+        assert_eq!(holds(foreign, said, "Andrii Sybiha"), Some(true));
+        assert_eq!(
+            holds(
+                "who is the top negotiator?",
+                "Kyiv negotiator Ana Lisi spoke.",
+                "Ana Lisi"
+            ),
+            Some(true)
+        );
+        // No title, or the office of what follows ("the secretary of the Union"): no say.
+        assert_eq!(holds(foreign, said, "Russian Foreign"), None);
+        let union = "Cara Bell, the general secretary of National Union of Teachers, said so.";
+        assert_eq!(
+            holds("who is the general secretary?", union, "National Union"),
+            None
+        );
     }
 
     #[test]

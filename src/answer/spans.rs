@@ -8,7 +8,7 @@ use regex::Regex;
 
 use super::question::{AnswerType, Measure};
 use crate::lexicon::{
-    is_adverb, is_determiner, is_person_noun, is_place_name, is_place_noun,
+    is_adverb, is_determiner, is_dictionary_word, is_person_noun, is_place_name, is_place_noun,
     is_plural_of_common_people_noun, is_stop_word, report_words,
 };
 
@@ -493,10 +493,20 @@ fn names(sentence: &str) -> Vec<Candidate> {
             .is_some_and(|w| w.starts_with(char::is_lowercase) && is_person_noun(w));
         if let Some(mut title) = run.iter().rposition(|w| TITLES.contains(&w.as_str())) {
             titled = true;
-            // "Secretary of State", "Minister of Defence": the office's own complement.
-            if title + 1 < run.len()
-                && &sentence[run[title].end()..run[title + 1].start()] == " of "
-            {
+            // "Secretary of State", "Minister of Foreign Affairs": the office's own
+            // complement, its common words short of the last two of the run.
+            let of = |k: usize| &sentence[run[k].end()..run[k + 1].start()] == " of ";
+            let mut complement = (0..title).any(of);
+            if title + 1 < run.len() && of(title) {
+                title += 1;
+                complement = true;
+            }
+            let common = |word: &str| {
+                let word = word.to_lowercase();
+                // Plurals of offices' fields that the WordNet tables lack.
+                is_dictionary_word(&word) || matches!(word.as_str(), "affairs" | "relations")
+            };
+            while complement && title + 3 < run.len() && common(run[title + 1].as_str()) {
                 title += 1;
             }
             start = start.max(title + 1);
@@ -1127,6 +1137,12 @@ pub fn attribution_tag(sentence: &str, span: Range<usize>) -> Option<Range<usize
     Some(start..sentence.len())
 }
 
+/// The name at `span` with the titles before it: "Defense Minister Rustem Umerov", "the
+/// acting governor Alexander Khinshtein".
+pub fn titled(sentence: &str, span: Range<usize>) -> Range<usize> {
+    titles_before(sentence, span.start)..span.end
+}
+
 /// The word before `at`, bare and in lower case.
 fn word_before(sentence: &str, at: usize) -> Option<String> {
     sentence[..at].split_whitespace().next_back().map(bare)
@@ -1661,6 +1677,8 @@ mod tests {
         assert_eq!(found(s, AnswerType::Person), ["Ukraine", "Rustem Umerov"]);
         let s = "S.V. Lavrov met US Secretary of State Marco Rubio at the State Department.";
         assert_eq!(found(s, AnswerType::Person), ["S.V. Lavrov", "Marco Rubio"]);
+        let s = "Minister of Foreign Affairs Andriy Sybiha met the press.";
+        assert_eq!(found(s, AnswerType::Person), ["Andriy Sybiha", "Minister"]);
         let s = "About 1,200 workers walked out, the FNV union said, and his Russian counterpart agreed.";
         assert_eq!(found(s, AnswerType::Person), ["FNV", "workers"]);
         let s = "The talks begin at the historic Ciragan Palace in Istanbul on Monday.";
