@@ -5,8 +5,8 @@ use serde::Serialize;
 use super::spans;
 use crate::index::analyzer;
 use crate::lexicon::{
-    abbreviation_names, derived_forms, is_determiner, is_person_noun, is_stop_word, other_names,
-    related_nouns, report_words, verb_synonyms,
+    abbreviation_names, derived_forms, is_determiner, is_dictionary_word, is_person_noun,
+    is_stop_word, other_names, related_nouns, report_words, verb_synonyms,
 };
 
 /// Longest question accepted, in characters.
@@ -590,7 +590,12 @@ impl Question {
             (doc_freq(&term) > 0 && terms.iter().all(|q| q.term != term)).then_some(term)
         };
         for k in 0..self.terms.len() {
-            let others: Vec<String> = other_spellings(&self.terms[k].word.to_lowercase())
+            let word = self.terms[k].word.to_lowercase();
+            let mut others = other_spellings(&word);
+            if !is_dictionary_word(&word) {
+                others.extend(transliterations(&word));
+            }
+            let others: Vec<String> = others
                 .iter()
                 .filter_map(|w| known(w, &self.terms))
                 .collect();
@@ -1166,6 +1171,32 @@ fn other_spellings(word: &str) -> Vec<String> {
         .collect()
 }
 
+/// The other ways English writes a name's Slavic ending: "Zelensky", "Zelenskyy",
+/// "Zelenskiy"; "Sergey", "Sergei".
+fn transliterations(word: &str) -> Vec<String> {
+    const ENDINGS: &[&[&str]] = &[&["y", "yy", "iy", "yi", "i"], &["ey", "ei"]];
+    if word.chars().count() < 5 {
+        return Vec::new();
+    }
+    ENDINGS
+        .iter()
+        .flat_map(|group| {
+            // The longest ending of the group that the word has.
+            let ending = group
+                .iter()
+                .filter(|e| word.ends_with(*e))
+                .max_by_key(|e| e.len());
+            ending.into_iter().flat_map(move |ending| {
+                let stem = &word[..word.len() - ending.len()];
+                group
+                    .iter()
+                    .filter(move |e| *e != ending)
+                    .map(move |e| format!("{stem}{e}"))
+            })
+        })
+        .collect()
+}
+
 const MONEY_WORDS: &[&str] = &[
     "cost", "costs", "money", "price", "paid", "pay", "worth", "damage", "budget", "spend",
     "spent", "fund", "funding", "aid", "dollars", "euros", "pounds", "value",
@@ -1410,6 +1441,26 @@ mod tests {
         assert_eq!(spellings("quarter"), ["quarterback"]);
         assert_eq!(spellings("back"), ["quarterback"]);
         assert!(spellings("oldest").is_empty());
+    }
+
+    #[test]
+    fn a_name_takes_the_transliterations_the_corpus_writes() {
+        let mut q = Question::analyse("what did zelensky tell sergey?").unwrap();
+        let corpus = ["zelenskyy", "zelenskiy", "sergei", "tell"];
+        q.find_spellings(|term| u64::from(corpus.contains(&term)));
+        let spellings = |word: &str| {
+            let term = q
+                .terms
+                .iter()
+                .find(|t| t.word.eq_ignore_ascii_case(word))
+                .unwrap();
+            term.spellings.clone()
+        };
+        assert_eq!(spellings("zelensky"), ["zelenskyy", "zelenskiy"]);
+        assert_eq!(spellings("sergey"), ["sergei"]);
+        // A dictionary word has no transliterations: "army" is no "armiy".
+        assert!(transliterations("zelensky").contains(&"zelenskyi".to_string()));
+        assert!(transliterations("tell").is_empty());
     }
 
     #[test]
