@@ -1226,7 +1226,19 @@ fn best_candidate(
                 AnswerType::Name | AnswerType::Date => repeated == inside.len(),
                 _ => repeated > 0,
             };
-            if repeats_question || inside.is_empty() || question.abbreviates(&text[range.clone()]) {
+            // A name the sentence abbreviates in brackets as the question does ("Security
+            // Service of Ukraine (SBU)" for "who runs the SBU?") is the question's own.
+            let own_abbreviation = spans::bracketed_abbreviation(said, c.range.clone())
+                .is_some_and(|a| {
+                    analyzer::terms(a)
+                        .first()
+                        .is_some_and(|t| question.has_term(&t.term))
+                });
+            if repeats_question
+                || own_abbreviation
+                || inside.is_empty()
+                || question.abbreviates(&text[range.clone()])
+            {
                 return None;
             }
             // Closeness: 1/(1+d/3) to the matched question terms, half as their IDF-weighted

@@ -742,6 +742,24 @@ fn head_kind(sentence: &str, run: &[regex::Match]) -> Option<Head> {
     .find_map(|(heads, kind)| heads.contains(&head).then_some(kind))
 }
 
+/// The abbreviation a sentence gives in brackets for the name at `span`, or the one the
+/// name spells out in brackets after it: "SBU" for "Security Service of Ukraine (SBU)" and
+/// for "SBU (Security Service of Ukraine)".
+pub fn bracketed_abbreviation(sentence: &str, span: Range<usize>) -> Option<&str> {
+    let is_abbreviation = |w: &str| {
+        w.chars().filter(char::is_ascii_uppercase).count() >= 2
+            && w.chars().all(char::is_alphanumeric)
+    };
+    let after = sentence[span.end..].trim_start().strip_prefix('(');
+    if let Some(inside) = after.and_then(|a| a.split_once(')')).map(|(w, _)| w.trim()) {
+        return is_abbreviation(inside).then_some(inside);
+    }
+    let before = sentence[..span.start].trim_end().strip_suffix('(')?;
+    let closed = sentence[span.end..].trim_start().starts_with(')');
+    let word = before.trim_end().rsplit(char::is_whitespace).next()?;
+    (closed && is_abbreviation(word)).then_some(word)
+}
+
 /// The name an abbreviation stands for, written beside it in the sentence: "the Upper
 /// Vale Growers Association (UVGA)", "fluid thermodynamics (or FTD)", "the RPA or
 /// Rassemblement Pour les Arts". The name is found as Schwartz and Hearst do (2003, "A simple
@@ -1668,6 +1686,30 @@ mod tests {
             found(s, AnswerType::Duration),
             ["more than a year and a half", "18-month"]
         );
+    }
+
+    #[test]
+    fn a_name_with_its_abbreviation_in_brackets() {
+        let bracketed = |s: &str, name: &str| {
+            let at = s.find(name).unwrap();
+            bracketed_abbreviation(s, at..at + name.len()).map(str::to_string)
+        };
+        let s = "The Security Service of Ukraine (SBU) said so.";
+        assert_eq!(
+            bracketed(s, "Security Service of Ukraine").as_deref(),
+            Some("SBU")
+        );
+        let s = "The SBU (Security Service of Ukraine) said so.";
+        assert_eq!(
+            bracketed(s, "Security Service of Ukraine").as_deref(),
+            Some("SBU")
+        );
+        assert_eq!(bracketed("Gasquet (1908) claimed it.", "Gasquet"), None);
+        assert_eq!(
+            bracketed("Gasquet (who wrote in 1908) claimed it.", "Gasquet"),
+            None
+        );
+        assert_eq!(bracketed("Ines Vale said so.", "Ines Vale"), None);
     }
 
     #[test]
