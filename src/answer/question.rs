@@ -1458,8 +1458,8 @@ mod tests {
         };
         assert_eq!(spellings("zelensky"), ["zelenskyy", "zelenskiy"]);
         assert_eq!(spellings("sergey"), ["sergei"]);
-        // A dictionary word has no transliterations: "army" is no "armiy".
         assert!(transliterations("zelensky").contains(&"zelenskyi".to_string()));
+        // Too short to tell a name's ending from a word's.
         assert!(transliterations("tell").is_empty());
     }
 

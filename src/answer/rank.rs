@@ -789,7 +789,7 @@ fn holds_office(question: &Question, title: &str, titled: &str) -> Option<bool> 
         });
     let second = titled.split_whitespace().any(|w| {
         let w = w.to_lowercase();
-        SECONDS.contains(&w.as_str()) && !question.text.to_lowercase().contains(&w)
+        SECONDS.contains(&w.as_str()) && !text.contains(&w)
     });
     Some(qualified && !second && !other_owner)
 }
