@@ -35,8 +35,12 @@ pub struct Selection<'a> {
     pub before: Vec<Block<'a>>,
 }
 
-/// Splits text into blocks: blank-line paragraphs, or single lines where a paragraph's
-/// lines are short (menus, button rows).
+/// The longest line of prose wrapped at a fixed width (most wrap at 72 or 80 columns).
+const MAX_WRAPPED_LINE: usize = 100;
+
+/// Splits text into blocks: blank-line paragraphs of prose wrapped at a fixed width, or
+/// single lines where a paragraph's lines are short (menus, button rows) or run longer than
+/// such a width (a scrape's paragraphs one per line, a headline or caption above them).
 pub fn blocks(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     for range in super::split::paragraphs(text) {
@@ -48,7 +52,8 @@ pub fn blocks(text: &str) -> Vec<&str> {
             .collect();
         let wrapped_prose = lines[..lines.len().saturating_sub(1)]
             .iter()
-            .all(|l| l.chars().count() >= 40 && !starts_with_bullet(l));
+            .all(|l| l.chars().count() >= 40 && !starts_with_bullet(l))
+            && lines.iter().all(|l| l.chars().count() <= MAX_WRAPPED_LINE);
         if wrapped_prose {
             out.push(para);
         } else {
@@ -270,6 +275,27 @@ Key facts
                 "All 212 passengers were brought ashore before midnight, the coastguard said."
             ]
         );
+    }
+
+    #[test]
+    fn a_headline_above_paragraphs_one_per_line_is_no_part_of_them() {
+        let page = "\
+Talks end without a truce: Geneva
+Anna Berg, head of the Nordic observer mission, speaks to reporters after the second round of talks in Geneva on Monday.
+The delegations agreed to meet again within a month, according to a statement read out by the hosts afterwards.
+";
+        let lines = blocks(page);
+        let selection = select(&lines);
+        assert!(
+            selection.article[0].starts_with("Anna Berg"),
+            "{:?}",
+            selection.article
+        );
+        assert_eq!(selection.article.len(), 2);
+        // Prose wrapped at a fixed width stays one paragraph, its lines however they end.
+        let wrapped = "The talks were chaired by the Nordic observer mission under Anna Berg of\n\
+                       Sweden, who spoke to reporters after the second round in Geneva.\n";
+        assert_eq!(blocks(wrapped).len(), 1);
     }
 
     #[test]
