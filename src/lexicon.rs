@@ -131,6 +131,34 @@ pub fn other_names(name: &str) -> &'static [&'static str] {
     ALIASES.names.get(name).map_or(&[], Vec::as_slice)
 }
 
+/// The names a lower-case name or demonym stands for: its group's other names, and a
+/// demonym's place with that place's group (`turkish` → `turkey turkiye ankara`): "Turkish
+/// intelligence" is "Türkiye's" as much as "Turkey's".
+pub fn names_standing_for(word: &str) -> Vec<&'static str> {
+    let mut names = other_names(word).to_vec();
+    if let Some(place) = demonym_place(word) {
+        names.push(place);
+        names.extend(other_names(place));
+    }
+    names
+}
+
+/// The place a lower-case demonym is of, as WordNet derives it: `greek` → `greece`.
+pub fn demonym_place(word: &str) -> Option<&'static str> {
+    derived_forms(word)
+        .iter()
+        .copied()
+        .find(|d| is_place_name(d))
+}
+
+/// Whether a lower-case word is a demonym: WordNet derives a place from it ("greek" →
+/// Greece, "dutch" → the Netherlands), or it ends as many demonyms do ("nepalese",
+/// "iraqi"), for those WordNet lacks.
+pub fn is_demonym(word: &str) -> bool {
+    const ENDINGS: &[&str] = &["ian", "ean", "ese", "ish", "ic", "ch", "i"];
+    demonym_place(word).is_some() || ENDINGS.iter().any(|e| word.ends_with(e))
+}
+
 /// Whether a lower-case name names a place: one of WordNet's, or another name of one in
 /// its group of `data/aliases.tsv` (`kyiv` beside `kiev`).
 pub fn is_place_name(name: &str) -> bool {

@@ -410,3 +410,29 @@ fn an_office_is_held_by_whom_its_title_names() {
     );
     common::assert_refused(dir.path(), "who is denmark's foreign minister?");
 }
+
+#[test]
+fn a_demonym_names_its_country_and_a_number_sign_counts_nothing() {
+    // Before: the Greek director answered for the Turkish authority ("Türkiye's" was not
+    // read as Turkish), "Ankara" from the headline line was read into the caption's name,
+    // and the ferry's number counted ferries.
+    let article = "Ferry talks stall without a deal: Ankara\nIlse Varga, head of the Hungarian observer mission, speaks to reporters after the second round of ferry talks in Izmir on Tuesday, when the sides met for about two hours.\nTürkiye's Maritime Authority Director Selim Aksoy chaired the meeting, which the Greek Maritime Authority Director Nikos Pappas left early, a statement from the hosts said on Tuesday evening.\nFerry No. 12 from Piraeus lost power off Chios with its passengers on board, and a coastguard crew towed it to port before nightfall.\n";
+    let dir = common::corpus_with(&[("ferry-talks.txt", article)]);
+    common::assert_answer(
+        dir.path(),
+        "who is the turkish maritime chief",
+        "Selim Aksoy",
+    );
+    common::assert_answer(
+        dir.path(),
+        "who's the head of greek maritime authority",
+        "Nikos Pappas",
+    );
+    common::assert_answer(
+        dir.path(),
+        "who spoke to reporters after the ferry talks?",
+        "Ilse Varga",
+    );
+    common::assert_answer(dir.path(), "what number was the ferry?", "12");
+    common::assert_refused(dir.path(), "how many ferries lost power off chios?");
+}

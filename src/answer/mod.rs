@@ -133,15 +133,20 @@ fn with_ranked<R>(
         &search_terms(index, &question),
         candidate_passages(index, &question),
     )?;
-    // Chat is typed in lower case: a word the passages found write only as a name is
-    // asked as that name, and searched again as one.
+    // Chat is typed in lower case: a word the passages found write only as a name, or a
+    // demonym ("turkish" where reports write "Türkiye"), is asked as that name, and
+    // searched again as one.
     let words: Vec<String> = question
         .terms
         .iter()
         .map(|t| t.word.to_lowercase())
         .collect();
     let subject = question.asks_what_is;
-    if let Some(recased) = question.recased(|word| written_as_name(&hits, word, &words, subject)) {
+    let is_name = |word: &str| {
+        written_as_name(&hits, word, &words, subject)
+            || crate::lexicon::demonym_place(word).is_some()
+    };
+    if let Some(recased) = question.recased(is_name) {
         let typed = std::mem::replace(&mut question, analyse(&recased)?).text;
         question.text = typed;
         hits = index.search(

@@ -6,7 +6,7 @@ use super::spans;
 use crate::index::analyzer;
 use crate::lexicon::{
     abbreviation_names, derived_forms, is_determiner, is_dictionary_word, is_person_noun,
-    is_stop_word, other_names, related_nouns, report_words, verb_synonyms,
+    is_stop_word, names_standing_for, related_nouns, report_words, verb_synonyms,
 };
 
 /// Longest question accepted, in characters.
@@ -388,7 +388,7 @@ impl Question {
             };
             if role == Role::Proper && (possessive || is_modifier_position(&words, i)) {
                 pending_qualifier = std::iter::once(term.clone())
-                    .chain(analyzed_all(other_names(&low)))
+                    .chain(analyzed_all(&names_standing_for(&low)))
                     .collect();
             }
             if terms.iter().any(|t| t.term == term) {
@@ -413,7 +413,7 @@ impl Question {
                     }
                     (analyzed(related_nouns(&low)), synonyms)
                 }
-                Role::Proper => (analyzed(other_names(&low)), Vec::new()),
+                Role::Proper => (analyzed(&names_standing_for(&low)), Vec::new()),
                 _ => (Vec::new(), Vec::new()),
             };
             for word in analyzed(report_words(&low))
@@ -940,7 +940,7 @@ fn qualify_by_of(words: &[&str], terms: &mut [QuestionTerm]) {
             && of_between
         {
             let qualifiers = std::iter::once(name.term.clone())
-                .chain(analyzed_all(other_names(&name.word.to_lowercase())))
+                .chain(analyzed_all(&names_standing_for(&name.word.to_lowercase())))
                 .collect();
             terms[k - 1].qualifiers = qualifiers;
         }

@@ -11,8 +11,8 @@ use super::spans::{self, fit_strength};
 use crate::index::analyzer::{self, Term};
 use crate::index::{Closeness, Hit, Index};
 use crate::lexicon::{
-    irregular_base, is_determiner, is_dictionary_word, is_inflection_of, is_person_noun,
-    is_place_name, is_stop_word,
+    demonym_place, irregular_base, is_demonym, is_determiner, is_dictionary_word, is_inflection_of,
+    is_person_noun, is_place_name, is_stop_word,
 };
 
 const W_COVERAGE: f32 = 0.65;
@@ -712,8 +712,9 @@ fn names_kind_asked(question: &Question, text: &str) -> bool {
 /// lacks the words the question puts before that noun ("Defense Minister Rustem Umerov"
 /// for "who is Ukraine's foreign minister?"), makes it a deputy's ("Deputy Foreign
 /// Minister Sergiy Kyslytsya") or another country's ("Russian Foreign Minister Sergei
-/// Lavrov"). Words of rank ("top", "chief") name no other office.
-fn holds_office(question: &Question, title: &str, titled: &str) -> Option<bool> {
+/// Lavrov", or an untitled minister after another country in the sentence, `before`).
+/// Words of rank ("top", "chief") name no other office.
+fn holds_office(question: &Question, title: &str, titled: &str, before: &str) -> Option<bool> {
     const RANKS: &[&str] = &[
         "top",
         "chief",
@@ -769,24 +770,30 @@ fn holds_office(question: &Question, title: &str, titled: &str) -> Option<bool> 
         position = modifier.position;
     }
     // A country's name or demonym in the title that is not the question's ("Russian" for
-    // "Ukraine's").
-    let owner_said = said.iter().any(|t| {
-        owners
-            .iter()
-            .any(|o| t.term == **o || same_name(o, &t.term))
-    });
-    let other_owner = !owners.is_empty()
-        && !owner_said
-        && said.iter().any(|t| {
-            let word = &titled[t.range.clone()];
+    // "Ukraine's"); where the title names none, in the sentence before it ("Facilitated by
+    // Türkiye and chaired by Foreign Minister Hakan Fidan" names no minister of Ukraine's).
+    let names_owner = |text: &str| {
+        analyzer::terms(text).iter().any(|t| {
+            owners
+                .iter()
+                .any(|o| t.term == **o || same_name(o, &t.term))
+        })
+    };
+    let names_other = |text: &str, demonym: &dyn Fn(&str) -> bool| {
+        analyzer::terms(text).iter().any(|t| {
+            let word = &text[t.range.clone()];
             let lower = word.to_lowercase();
             word.starts_with(char::is_uppercase)
                 && !question.has_term(&t.term)
-                && (is_place_name(&lower)
-                    || ["ian", "ean", "ese", "ish", "an"]
-                        .iter()
-                        .any(|e| lower.ends_with(e)))
-        });
+                && (is_place_name(&lower) || demonym(&lower))
+        })
+    };
+    // In a sentence, a person's name may end as a demonym does ("Fidan", "Ali"): only
+    // WordNet's demonyms count there.
+    let other_owner = !owners.is_empty()
+        && !names_owner(title)
+        && (names_other(title, &is_demonym)
+            || names_other(before, &|w| demonym_place(w).is_some()) && !names_owner(before));
     let second = titled.split_whitespace().any(|w| {
         let w = w.to_lowercase();
         SECONDS.contains(&w.as_str()) && !text.contains(&w)
@@ -1094,7 +1101,13 @@ fn best_candidate(
             (question.answer_type == AnswerType::Person && !c.described)
                 .then(|| {
                     let titled = spans::titled(said, c.range.clone());
-                    holds_office(question, &said[titled.start..c.range.start], &said[titled])
+                    let title = &said[titled.start..c.range.start];
+                    holds_office(
+                        question,
+                        title,
+                        &said[titled.clone()],
+                        &said[..titled.start],
+                    )
                 })
                 .flatten()
         })
@@ -1334,10 +1347,18 @@ fn best_candidate(
                 && !beside_focal
                 && counted_word.is_some_and(|(t, word)| {
                     let plural = word.ends_with('s')
+                        || PEOPLE_WORDS.contains(&word.as_str())
                         || irregular_base(&word).is_some_and(|base| base != word);
                     plural && !question.has_term(&t.term)
                 });
-            if counts_other {
+            // "train No. 86" numbers a train: it answers "what number …?", counting nothing.
+            let numbers_one = c.kind == AnswerType::Number
+                && spans::numbered(said, c.range.clone())
+                && !question
+                    .terms
+                    .iter()
+                    .any(|t| t.word.eq_ignore_ascii_case("number"));
+            if counts_other || numbers_one {
                 return None;
             }
             // "how many drones": a number far from "drones", when "drones" is in the
@@ -2055,7 +2076,13 @@ mod tests {
             let question = Question::analyse(question).unwrap();
             let at = sentence.find(name).unwrap();
             let titled = spans::titled(sentence, at..at + name.len());
-            holds_office(&question, &sentence[titled.start..at], &sentence[titled])
+            let title = &sentence[titled.start..at];
+            holds_office(
+                &question,
+                title,
+                &sentence[titled.clone()],
+                &sentence[..titled.start],
+            )
         };
         let foreign = "who's ukraine's foreign minister";
         let delegation = "It includes Defense Minister Rustem Umerov and Deputy Foreign \
@@ -2066,6 +2093,17 @@ mod tests {
                     Andrii Sybiha.";
         assert_eq!(holds(foreign, said, "Sergei Lavrov"), Some(false));
         assert_eq!(holds(foreign, said, "Andrii Sybiha"), Some(true));
+        // Untitled by country: another country before it in the sentence owns the office,
+        // and a name is no demonym however it ends ("Fidan").
+        let hosted =
+            "Hosted by Greece and chaired by Foreign Minister Hakan Fidan, the talks began.";
+        assert_eq!(holds(foreign, hosted, "Hakan Fidan"), Some(false));
+        let led = "Ukraine's team was led by Foreign Minister Hakan Fidan.";
+        assert_eq!(holds(foreign, led, "Hakan Fidan"), Some(true));
+        // A title naming the question's country holds, whatever the sentence names before.
+        let beside =
+            "Beside Polish President Ola Dan stood Ukraine Foreign Minister Andrii Sybiha.";
+        assert_eq!(holds(foreign, beside, "Andrii Sybiha"), Some(true));
         assert_eq!(
             holds(
                 "who is the top negotiator?",

@@ -8,8 +8,8 @@ use regex::Regex;
 
 use super::question::{AnswerType, Measure};
 use crate::lexicon::{
-    is_adverb, is_determiner, is_dictionary_word, is_person_noun, is_place_name, is_place_noun,
-    is_plural_of_common_people_noun, is_stop_word, report_words,
+    is_adverb, is_demonym, is_determiner, is_dictionary_word, is_person_noun, is_place_name,
+    is_place_noun, is_plural_of_common_people_noun, is_stop_word, report_words,
 };
 
 /// A stretch of a sentence that could answer a question of `kind`.
@@ -321,6 +321,13 @@ fn single_quoted(sentence: &str) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// Whether the figure at `range` follows a number sign, so that it numbers one thing
+/// ("train No. 86", "#3"): it answers "what number …?", not "how many …?".
+pub fn numbered(sentence: &str, range: Range<usize>) -> bool {
+    let word_before = sentence[..range.start].trim_end().rsplit(' ').next();
+    word_before.is_some_and(|w| ["No", "No.", "Nos.", "no.", "Number", "#"].contains(&w))
 }
 
 /// Whether the digits at `range` follow letters, so that they name something ("Tu-160",
@@ -979,7 +986,6 @@ fn places_described(sentence: &str) -> Vec<Candidate> {
 /// after a determiner ("his Russian counterpart", "the Kremlin spokesman"), or a demonym
 /// ("Irish time", "separate Russian regions").
 fn is_modifier(sentence: &str, word: &regex::Match) -> bool {
-    const DEMONYM_ENDINGS: &[&str] = &["ian", "ean", "ese", "ish", "ic", "ch", "i"];
     let before = sentence[..word.start()]
         .split_whitespace()
         .next_back()
@@ -990,7 +996,7 @@ fn is_modifier(sentence: &str, word: &regex::Match) -> bool {
         .unwrap_or("");
     let noun_follows = after.chars().next().is_some_and(char::is_lowercase)
         && !is_stop_word(after.trim_matches(|c: char| !c.is_alphanumeric()));
-    let demonym = DEMONYM_ENDINGS.iter().any(|e| word.as_str().ends_with(e));
+    let demonym = is_demonym(&word.as_str().to_lowercase());
     // Acronyms name organisations even before a noun: "the FNV union", "the SBU chief".
     let acronym = word.as_str().chars().filter(|c| c.is_alphabetic()).count() >= 2
         && word.as_str().chars().all(|c| !c.is_lowercase());
@@ -1644,6 +1650,7 @@ mod tests {
         // The numbers of models and roads name them; a speed or a count is still a number.
         let s = "The Tu-160 and Tu-95MS flew along the A-240 at 4,000 km/h with 12 crew.";
         assert_eq!(found(s, AnswerType::Number), ["4,000 km/h", "12"]);
+
         // "m" after a figure is metres, after a currency million.
         let s = "The 100m sprint used 64KB of memory and cost £2m.";
         assert_eq!(found(s, AnswerType::Number), ["100m", "64"]);
@@ -1686,6 +1693,17 @@ mod tests {
             found(s, AnswerType::Duration),
             ["more than a year and a half", "18-month"]
         );
+    }
+
+    #[test]
+    fn a_number_sign_numbers_one_thing() {
+        let s = "Train No. 86 and bus No 7 left platform #3 with 40 riders.";
+        let numbered: Vec<&str> = candidates(s)
+            .into_iter()
+            .filter(|c| c.kind == AnswerType::Number && numbered(s, c.range.clone()))
+            .map(|c| &s[c.range])
+            .collect();
+        assert_eq!(numbered, ["86", "7", "3"]);
     }
 
     #[test]
