@@ -1650,7 +1650,6 @@ mod tests {
         // The numbers of models and roads name them; a speed or a count is still a number.
         let s = "The Tu-160 and Tu-95MS flew along the A-240 at 4,000 km/h with 12 crew.";
         assert_eq!(found(s, AnswerType::Number), ["4,000 km/h", "12"]);
-
         // "m" after a figure is metres, after a currency million.
         let s = "The 100m sprint used 64KB of memory and cost £2m.";
         assert_eq!(found(s, AnswerType::Number), ["100m", "64"]);
