@@ -592,7 +592,8 @@ impl Question {
         for k in 0..self.terms.len() {
             let word = self.terms[k].word.to_lowercase();
             let mut others = other_spellings(&word);
-            // A name the corpus never writes so is searched by its spelling variants anyway.
+            // Only a name the corpus writes as asked: an unseen one ("Zelenskyy" where reports
+            // write Zelensky) keeps its fuzzy search, which its transliterations would replace.
             if !is_dictionary_word(&word) && doc_freq(&self.terms[k].term) > 0 {
                 others.extend(transliterations(&word));
             }

@@ -1354,10 +1354,7 @@ fn best_candidate(
             // "train No. 86" numbers a train: it answers "what number …?", counting nothing.
             let numbers_one = c.kind == AnswerType::Number
                 && spans::numbered(said, c.range.clone())
-                && !question
-                    .terms
-                    .iter()
-                    .any(|t| t.word.eq_ignore_ascii_case("number"));
+                && !question.has_term("number");
             if counts_other || numbers_one {
                 return None;
             }
