@@ -227,9 +227,11 @@ pub fn is_determiner(word: &str) -> bool {
     DETERMINERS.contains(&word)
 }
 
-/// WordNet's kinds of a concrete noun, in any inflection: `warplanes` → `bomber fighter`.
+/// WordNet's kinds of a concrete noun, singular or plural: `warplanes` → `bomber fighter`.
 pub fn related_nouns(word: &str) -> &'static [&'static str] {
-    lookup(&RELATED_NOUNS, word)
+    noun_forms(word)
+        .find_map(|w| RELATED_NOUNS.get(w.as_str()))
+        .map_or(&[], |related| related.as_slice())
 }
 
 /// The words of another part of speech derived from a word or deriving it, in any
@@ -274,22 +276,33 @@ fn lookup(
 /// The word itself, then the base forms it may be an inflection of (WordNet's morphy:
 /// exception lists, then suffix rules).
 fn base_forms(word: &str) -> impl Iterator<Item = String> + '_ {
-    const SUFFIXES: &[(&str, &str)] = &[
-        ("ies", "y"),
-        ("men", "man"),
-        ("es", ""),
-        ("s", ""),
-        ("ed", ""),
-        ("ed", "e"),
-        ("ing", ""),
-        ("ing", "e"),
-    ];
+    forms(word, &[NOUN_SUFFIXES, VERB_SUFFIXES])
+}
+
+/// The word itself, then the nouns it may be the plural of: "missing" is no form of the
+/// noun "miss".
+fn noun_forms(word: &str) -> impl Iterator<Item = String> + '_ {
+    forms(word, &[NOUN_SUFFIXES])
+}
+
+const NOUN_SUFFIXES: &[(&str, &str)] = &[("ies", "y"), ("men", "man"), ("es", ""), ("s", "")];
+const VERB_SUFFIXES: &[(&str, &str)] = &[("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")];
+
+fn forms<'a>(
+    word: &'a str,
+    suffixes: &'a [&'static [(&'static str, &'static str)]],
+) -> impl Iterator<Item = String> + 'a {
     std::iter::once(word.to_string())
         .chain(irregular_base(word).map(str::to_string))
-        .chain(SUFFIXES.iter().filter_map(move |(suffix, ending)| {
-            word.strip_suffix(suffix)
-                .map(|stem| format!("{stem}{ending}"))
-        }))
+        .chain(
+            suffixes
+                .iter()
+                .flat_map(|s| s.iter())
+                .filter_map(move |(suffix, ending)| {
+                    word.strip_suffix(suffix)
+                        .map(|stem| format!("{stem}{ending}"))
+                }),
+        )
 }
 
 /// Whether a lower-case word is an English function word.
@@ -342,6 +355,8 @@ mod tests {
             related_nouns("talks").is_empty(),
             "abstract nouns are not expanded"
         );
+        assert!(related_nouns("miss").contains(&"girl"));
+        assert!(related_nouns("missing").is_empty(), "no plural of a noun");
     }
 
     #[test]

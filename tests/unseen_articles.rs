@@ -436,3 +436,15 @@ fn a_demonym_names_its_country_and_a_number_sign_counts_nothing() {
     common::assert_answer(dir.path(), "what number was the ferry?", "12");
     common::assert_refused(dir.path(), "how many ferries lost power off chios?");
 }
+
+#[test]
+fn a_spelt_out_abbreviation_and_a_list_are_what_the_question_names() {
+    // Before: "TNW" was found nowhere, so the count it asks for was refused; "list" was
+    // taken for a request and dropped, so the hangars that burned answered for those on
+    // the list.
+    let article = "Radar pictures show burned planes at Kessel airfield\n\nRadar pictures reviewed by The Northern Wire on Friday showed five burned transport planes beside the runway at Kessel airfield. Researcher Lena Ortmann said the pictures were taken by synthetic aperture radar (SAR) through thick cloud. According to her, the remains of three burned C-130 transports are visible near the fuel depot.\n\nTwo hangars burned down on Thursday night, the fire service said. Investigators keep a list of nine damaged hangars. The base commander, Colonel Piet Brand, said repairs would take a month, and two crews of engineers from the capital arrived on Saturday.\n";
+    let dir = common::corpus_with(&[("airfield-pictures.txt", article)]);
+    common::assert_answer(dir.path(), "how many burned planes did TNW count?", "five");
+    common::assert_answer(dir.path(), "how many hangars are on the list?", "nine");
+    common::assert_answer(dir.path(), "how many hangars burned down?", "Two");
+}

@@ -99,6 +99,30 @@ impl QuestionTerm {
         }
     }
 
+    /// Whether the name written in `text` up to byte `end` spells out the term, an
+    /// abbreviation: "The Associated Press" for "AP". The whole run of capitalised words
+    /// must, but for a leading "The", so that "US" is not "Ukraine's Security Service".
+    pub fn spelt_out_before(&self, text: &str, end: usize) -> bool {
+        let Some(acronym) = acronym(&self.word) else {
+            return false;
+        };
+        let words: Vec<&str> = text[..end]
+            .rsplit(|c: char| !c.is_alphanumeric() && c != '&')
+            .filter(|w| !w.is_empty())
+            .take(2 * acronym.len() + 2)
+            .collect();
+        let run: Vec<&str> = words
+            .iter()
+            .take_while(|w| w.starts_with(char::is_uppercase) || NAME_LINKS.contains(w))
+            .copied()
+            .collect();
+        if run.len() == words.len() {
+            return false; // a longer run than any spelling of the abbreviation
+        }
+        let run: Vec<&str> = run.into_iter().rev().collect();
+        spells(&run, acronym)
+    }
+
     /// How much the term counts in a question asking for `kind`. The focal word counts
     /// more where the answer is a typed span, which must stand beside it ("117 drones");
     /// in a question asking what, it names the kind of the answer ("what chemical
@@ -238,13 +262,6 @@ const QUESTION_WORDS: &[&str] = &[
     "roughly",
     "approximately",
     "according",
-    "list",
-    "describe",
-    "explain",
-    "give",
-    "show",
-    "find",
-    "define",
     // Words that frame the question rather than name its subject ("what entity …", "an
     // example of", "besides Warsaw", "regarding the treaty", "another name for"): the
     // answer sentence just says the thing.
@@ -254,7 +271,22 @@ const QUESTION_WORDS: &[&str] = &[
     "besides",
     "regarding",
     "another",
+    // Requests: "list the sources", "describe the strike".
+    "list",
+    "describe",
+    "explain",
+    "give",
+    "show",
+    "find",
+    "define",
 ];
+
+/// Whether a word after the word `before` asks rather than describes (`QUESTION_WORDS`):
+/// "list" in "list the sources", not in "how many are on the list?".
+fn is_question_word(word: &str, before: Option<&str>) -> bool {
+    const NOUNS: &[&str] = &["list", "show", "find"];
+    QUESTION_WORDS.contains(&word) && !(NOUNS.contains(&word) && before.is_some_and(is_determiner))
+}
 
 /// Whether a who-question's verb reports speech: "who said …", "who has confirmed …".
 fn asks_speaker(lower: &[String]) -> bool {
@@ -348,11 +380,16 @@ impl Question {
             let low = bare.to_lowercase();
             if is_stop_word(&low)
                 || WH_WORDS.contains(&low.as_str())
-                || QUESTION_WORDS.contains(&low.as_str())
+                || is_question_word(&low, i.checked_sub(1).map(|k| lower[k].as_str()))
                 || is_take_place(&lower, i)
                 || is_semi_modal(&lower, i)
                 || (spelt.is_some() && is_abbreviation_word(&low))
             {
+                // A name qualifies the noun after it across "the", not across "according"
+                // ("at Belaya according to Ford").
+                if !is_stop_word(&low) {
+                    pending_qualifier.clear();
+                }
                 continue;
             }
             let Some(term) = analyzer::terms(bare).into_iter().map(|t| t.term).next() else {
@@ -448,7 +485,7 @@ impl Question {
                     } else {
                         Role::Number
                     };
-                    return Some((t.term, role));
+                    return Some((designation_singular(t.term), role));
                 }
                 let plain = !capitalised && t.term.len() > 2 && !is_stop_word(written);
                 plain.then_some((t.term, Role::Plain))
@@ -682,9 +719,10 @@ impl Question {
             return self.initialisms.iter().any(|run| run == acronym);
         }
         !self.acronyms.is_empty()
-            && initials(&name.split_whitespace().collect::<Vec<_>>())
-                .last()
-                .is_some_and(|spelt| self.acronyms.contains(&spelt))
+            && self
+                .acronyms
+                .iter()
+                .any(|a| spells(&name.split_whitespace().collect::<Vec<_>>(), a))
     }
 }
 
@@ -737,20 +775,36 @@ fn acronym(word: &str) -> Option<&str> {
     (bare.len() >= 2 && bare.chars().all(|c| c.is_ascii_uppercase())).then_some(bare)
 }
 
+/// Words linking the words of a name: "Security Service of Ukraine".
+const NAME_LINKS: &[&str] = &["of", "the", "and", "for", "on", "&"];
+
 /// The initials of the capitalised words from the start of `words`, one string for each
 /// longer run ("N", "NF", "NFL" for "National Football League"); linking words ("of",
 /// "the", "and") are passed over and end no run.
 fn initials<'w>(words: &'w [&'w str]) -> impl Iterator<Item = String> + 'w {
-    const LINKS: &[&str] = &["of", "the", "and", "for", "on", "&"];
     let mut letters = String::new();
     words
         .iter()
-        .take_while(|w| w.starts_with(char::is_uppercase) || LINKS.contains(w))
+        .take_while(|w| w.starts_with(char::is_uppercase) || NAME_LINKS.contains(w))
         .filter(|w| w.starts_with(char::is_uppercase))
         .map(move |w| {
             letters.extend(w.chars().next());
             letters.clone()
         })
+}
+
+/// Whether a name's initials, with or without a leading "The", spell `acronym`: "AP" for
+/// "The Associated Press", "TNW" for "The Northern Wire".
+fn spells(name: &[&str], acronym: &str) -> bool {
+    let start = name
+        .iter()
+        .position(|w| !(NAME_LINKS.contains(w) || *w == "The"))
+        .unwrap_or(name.len());
+    [0, start].iter().any(|&k| {
+        initials(&name[k..])
+            .last()
+            .is_some_and(|spelt| spelt == acronym)
+    })
 }
 
 /// Whether the word at `i` names a month after a preposition ("in May"; "may" is a month
@@ -963,6 +1017,21 @@ fn is_modifier_position(words: &[&str], i: usize) -> bool {
             next.chars().next().is_some_and(char::is_lowercase)
                 && !is_stop_word(&next.to_lowercase())
         })
+}
+
+/// A designation's number without a plural's "s" ("tu-22s" are so many Tu-22); a decade
+/// ("mid-1990s", "80s") keeps it.
+fn designation_singular(term: String) -> String {
+    match term.strip_suffix('s') {
+        Some(digits)
+            if !digits.is_empty()
+                && digits.chars().all(|c| c.is_ascii_digit())
+                && !(matches!(digits.len(), 2 | 4) && digits.ends_with('0')) =>
+        {
+            digits.to_string()
+        }
+        _ => term,
+    }
 }
 
 /// Words of the question, keeping inner apostrophes, hyphens and dots ("Russia's", "U.S.").
@@ -1729,6 +1798,64 @@ mod tests {
             .map(|(term, _)| term)
             .collect();
         assert_eq!(names, ["qaeda", "u"]);
+        let number = |q: &str| {
+            let mut terms = terms(q).into_iter().map(|(term, _)| term);
+            terms.rfind(|t| t.contains(|c: char| c.is_ascii_digit()))
+        };
+        assert_eq!(number("how many tu-22s were hit?").as_deref(), Some("22"));
+        assert_eq!(number("how many Tu-160s flew?").as_deref(), Some("160"));
+        assert_eq!(
+            number("what music of the mid-1990s sold?").as_deref(),
+            Some("1990s")
+        );
+    }
+
+    #[test]
+    fn an_abbreviation_is_spelt_out_by_a_whole_name() {
+        let q = analysed("what did AP and the US count?");
+        let term = |word: &str| q.terms.iter().find(|t| t.word == word).unwrap();
+        let spelt = |word: &str, text: &str| term(word).spelt_out_before(text, text.len());
+        assert!(spelt("AP", "photos analyzed by The Associated Press"));
+        assert!(q.abbreviates("The Associated Press"));
+        let tnw = analysed("what did TNW count?");
+        assert!(tnw.terms[0].spelt_out_before("by The Northern Wire", 20));
+        assert!(spelt("US", "a deal with the United States"));
+        assert!(!spelt("US", "officers of Ukraine's Security Service"));
+        assert!(!spelt("AP", "the Associated"));
+    }
+
+    #[test]
+    fn a_request_word_after_a_determiner_is_a_noun() {
+        let terms =
+            |q: &str| -> Vec<String> { analysed(q).terms.into_iter().map(|t| t.term).collect() };
+        assert_eq!(
+            terms("how many children are on the list?"),
+            ["child", "list"]
+        );
+        assert_eq!(terms("list the children returned"), ["child", "return"]);
+    }
+
+    #[test]
+    fn a_name_qualifies_no_noun_past_a_question_word() {
+        let qualifiers = |q: &str, term: &str| {
+            analysed(q)
+                .terms
+                .into_iter()
+                .find(|t| t.term == term)
+                .map(|t| t.qualifiers)
+        };
+        assert_eq!(
+            qualifiers("how many jets burned at Belaya according to Ford?", "ford"),
+            Some(Vec::new())
+        );
+        assert_eq!(
+            qualifiers("who leads Ukraine's own team?", "team"),
+            Some(vec![
+                "ukrain".to_string(),
+                "kyiv".to_string(),
+                "kiev".to_string()
+            ])
+        );
     }
 
     #[test]

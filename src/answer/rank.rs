@@ -706,6 +706,26 @@ fn names_kind_asked(question: &Question, text: &str) -> bool {
     }
 }
 
+/// The question's noun for the kind of person it asks for ("minister" in "who is
+/// Ukraine's foreign minister?").
+fn office_asked(question: &Question) -> Option<&QuestionTerm> {
+    question.terms.iter().find(|q| {
+        matches!(q.role, Role::Focal | Role::TypeWord) && is_person_noun(&q.word.to_lowercase())
+    })
+}
+
+/// Whether the question asks for a kind of person: its office, or the name of one ("what
+/// is the name of the Russian ombudsman?").
+fn asks_kind_of_person(question: &Question) -> bool {
+    question.answer_type == AnswerType::Person
+        && (office_asked(question).is_some()
+            || question.asks_name
+                && question
+                    .terms
+                    .iter()
+                    .any(|q| q.role == Role::Plain && is_person_noun(&q.word.to_lowercase())))
+}
+
 /// Whether a name with its titles (`titled`) holds the office the question asks about,
 /// when the title right before it (`title`, not the complement in "the secretary of the
 /// Union") has the question's noun for a person (None when not): not if the title
@@ -733,9 +753,7 @@ fn holds_office(question: &Question, title: &str, titled: &str, before: &str) ->
         said.iter()
             .any(|t| q.term == t.term || q.spellings.contains(&t.term))
     };
-    let office = question.terms.iter().find(|q| {
-        matches!(q.role, Role::Focal | Role::TypeWord) && is_person_noun(&q.word.to_lowercase())
-    })?;
+    let office = office_asked(question)?;
     let title_terms = analyzer::terms(title);
     let complement = title_terms
         .last()
@@ -818,7 +836,8 @@ fn keys_agree(a: &str, b: &str) -> bool {
 }
 
 /// How far a text token is this question term: 1 for the same analyzed term or, for
-/// names, a demonym of it ("Russian" for "Russia"); less for a more specific name, and
+/// names, a demonym of it ("Russian" for "Russia") or the last word of the name an
+/// abbreviation spells out ("Press" for "AP"); less for a more specific name, and
 /// for another word of its sense as a verb ("begin" for "start"), which the search does
 /// not look for but a sentence may say instead.
 fn matches(w: &Weighted, token: &Term, text: &str) -> Option<f32> {
@@ -842,7 +861,10 @@ fn matches(w: &Weighted, token: &Term, text: &str) -> Option<f32> {
             );
             is_inflection_of(&written, &asked) || is_inflection_of(&asked, &written)
         });
-    if name || misspelt {
+    let spelt_out = term.role == Role::Proper
+        && text[token.range.clone()].starts_with(char::is_uppercase)
+        && term.spelt_out_before(text, token.range.end);
+    if name || misspelt || spelt_out {
         Some(VARIANT_CREDIT)
     } else if term.expansions.contains(&token.term) || term.synonyms.contains(&token.term) {
         Some(EXPANSION_CREDIT)
@@ -1193,7 +1215,19 @@ fn best_candidate(
             let speaking_place = question.answer_type == AnswerType::Place
                 && (tag.is_some() || spans::is_speaker(said, c.range.clone()));
             let other_office = office.map_or(office_titled, |held| !held);
-            if strength == 0.0 || unmeasured || unspoken || speaking_place || other_office {
+            // "synthetic aperture radar (SAR)" is no one and nowhere; nor is a country the
+            // holder of the office asked about ("the Russian ombudsman" is not "Russia").
+            let named = matches!(question.answer_type, AnswerType::Person | AnswerType::Place);
+            let no_name = named && spans::abbreviates_common_words(said, c.range.clone())
+                || asks_kind_of_person(question)
+                    && is_place_name(&said[c.range.clone()].to_lowercase());
+            if strength == 0.0
+                || unmeasured
+                || unspoken
+                || speaking_place
+                || other_office
+                || no_name
+            {
                 return None;
             }
             let mut range = c.range.start + sentence.start..c.range.end + sentence.start;
@@ -1201,6 +1235,7 @@ fn best_candidate(
                 token_at(range.start),
                 token_at(range.end).max(token_at(range.start) + 1),
             );
+            let written_first = first;
             let mut inside = &tokens[first.min(tokens.len())..last.min(tokens.len())];
             // The leading words of a name that the question says are its title or body
             // ("NFL Commissioner Roger Goodell" for "who is the NFL commissioner?"): the
@@ -1393,8 +1428,10 @@ fn best_candidate(
             } else {
                 1.0
             };
-            let located = question.asks_where && after_locative(tokens, first, text);
-            if placed_within && !located {
+            let located = question.asks_where && after_locative(tokens, written_first, text);
+            // An owner is not where a thing is: "a base for Russia's bomber force".
+            let owner = text[range.end..].starts_with("'s") || text[range.end..].starts_with("’s");
+            if (placed_within || question.asks_where && owner) && !located {
                 return None;
             }
             let placed = match (question.asks_where, located) {

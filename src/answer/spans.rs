@@ -767,6 +767,19 @@ pub fn bracketed_abbreviation(sentence: &str, span: Range<usize>) -> Option<&str
     (closed && is_abbreviation(word)).then_some(word)
 }
 
+/// Whether the span is an abbreviation in brackets of words written in lower case:
+/// "synthetic aperture radar (SAR)" names a thing, no one.
+pub fn abbreviates_common_words(sentence: &str, span: Range<usize>) -> bool {
+    let bracketed = sentence[..span.start].trim_end().ends_with('(')
+        && sentence[span.end..].trim_start().starts_with(')');
+    bracketed
+        && spelt_out(&sentence[..span.end], &sentence[span]).is_some_and(|name| {
+            sentence[name]
+                .split_whitespace()
+                .all(|w| !w.starts_with(char::is_uppercase))
+        })
+}
+
 /// The name an abbreviation stands for, written beside it in the sentence: "the Upper
 /// Vale Growers Association (UVGA)", "fluid thermodynamics (or FTD)", "the RPA or
 /// Rassemblement Pour les Arts". The name is found as Schwartz and Hearst do (2003, "A simple
@@ -1914,5 +1927,19 @@ mod tests {
             let found = spelt_out(sentence, abbreviation).map(|r| &sentence[r]);
             assert_eq!(found, expected, "{sentence}");
         }
+    }
+
+    #[test]
+    fn an_abbreviation_of_common_words_names_a_thing() {
+        let common = |sentence: &str, abbreviation: &str| {
+            let at = sentence.find(abbreviation).unwrap();
+            abbreviates_common_words(sentence, at..at + abbreviation.len())
+        };
+        assert!(common(
+            "taken by synthetic aperture radar (SAR) satellites",
+            "SAR"
+        ));
+        assert!(!common("the Security Service of Ukraine (SBU) said", "SBU"));
+        assert!(!common("SAR satellites took them", "SAR"));
     }
 }
