@@ -152,7 +152,7 @@ pub struct Question {
     /// is the AFC short for?".
     pub asks_what_is: bool,
     /// It asks where, not which place ("which country refused?" asks who acted): the
-    /// answer says where something is or happened.
+    /// answer says where something is or happened ("where …?", "what region is it in?").
     pub asks_where: bool,
     /// It asks who said something ("who said Russia rejected it?", "who confirmed the
     /// toll?"): the answer is the one a sentence quotes or reports, not a name in what
@@ -554,7 +554,13 @@ impl Question {
             answer_type,
             defines,
             asks_what_is,
-            asks_where: answer_type == AnswerType::Place && lower.iter().any(|w| w == "where"),
+            // "where …?", or a place question ending on its preposition ("what region is
+            // the base in?").
+            asks_where: answer_type == AnswerType::Place
+                && (lower.iter().any(|w| w == "where")
+                    || lower
+                        .last()
+                        .is_some_and(|w| matches!(w.as_str(), "in" | "at"))),
             asks_speaker: answer_type == AnswerType::Person && asks_speaker(&lower),
             asks_name: answer_type == AnswerType::Person
                 && lower.iter().any(|w| w == "name" || w == "names"),
@@ -2077,6 +2083,7 @@ mod tests {
     fn asks_where_not_which_place() {
         assert!(analysed("where's the second round happening?").asks_where);
         assert!(!analysed("which country refused to sign?").asks_where);
+        assert!(analysed("what region is the air base in?").asks_where);
         assert_eq!(
             analysed("where in Istanbul were the talks held?")
                 .within
