@@ -288,6 +288,7 @@ fn noun_forms(word: &str) -> impl Iterator<Item = String> + '_ {
 const NOUN_SUFFIXES: &[(&str, &str)] = &[("ies", "y"), ("men", "man"), ("es", ""), ("s", "")];
 const VERB_SUFFIXES: &[(&str, &str)] = &[("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e")];
 
+/// The word, its irregular base, then what each suffix rule makes of it (morphy's rules).
 fn forms<'a>(
     word: &'a str,
     suffixes: &'a [&'static [(&'static str, &'static str)]],

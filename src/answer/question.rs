@@ -101,7 +101,8 @@ impl QuestionTerm {
 
     /// Whether the name written in `text` up to byte `end` spells out the term, an
     /// abbreviation: "The Associated Press" for "AP". The whole run of capitalised words
-    /// must, but for a leading "The", so that "US" is not "Ukraine's Security Service".
+    /// must spell it (with or without a leading "The"): "US" is no "Ukrainian Security
+    /// Service".
     pub fn spelt_out_before(&self, text: &str, end: usize) -> bool {
         let Some(acronym) = acronym(&self.word) else {
             return false;
@@ -262,6 +263,13 @@ const QUESTION_WORDS: &[&str] = &[
     "roughly",
     "approximately",
     "according",
+    "list",
+    "describe",
+    "explain",
+    "give",
+    "show",
+    "find",
+    "define",
     // Words that frame the question rather than name its subject ("what entity …", "an
     // example of", "besides Warsaw", "regarding the treaty", "another name for"): the
     // answer sentence just says the thing.
@@ -271,14 +279,6 @@ const QUESTION_WORDS: &[&str] = &[
     "besides",
     "regarding",
     "another",
-    // Requests: "list the sources", "describe the strike".
-    "list",
-    "describe",
-    "explain",
-    "give",
-    "show",
-    "find",
-    "define",
 ];
 
 /// Whether a word after the word `before` asks rather than describes (`QUESTION_WORDS`):
@@ -1447,6 +1447,11 @@ mod tests {
         Question::analyse(q).unwrap()
     }
 
+    /// The question's search terms.
+    fn terms(q: &str) -> Vec<String> {
+        analysed(q).terms.into_iter().map(|t| t.term).collect()
+    }
+
     #[test]
     fn a_clause_framing_the_question_does_not_ask() {
         let cases = [
@@ -1832,8 +1837,6 @@ mod tests {
 
     #[test]
     fn a_request_word_after_a_determiner_is_a_noun() {
-        let terms =
-            |q: &str| -> Vec<String> { analysed(q).terms.into_iter().map(|t| t.term).collect() };
         assert_eq!(
             terms("how many children are on the list?"),
             ["child", "list"]
@@ -1866,8 +1869,6 @@ mod tests {
 
     #[test]
     fn verbs_of_occurrence_are_not_searched() {
-        let terms =
-            |q: &str| -> Vec<String> { analysed(q).terms.into_iter().map(|t| t.term).collect() };
         assert_eq!(
             terms("where's the second round happening?"),
             ["second", "round"]
