@@ -176,7 +176,7 @@ pub fn is_plural_of_common_people_noun(word: &str) -> bool {
 
 /// What reports write for a word people type, in any inflection: `UAVs` → `drone`.
 pub fn report_words(word: &str) -> &'static [&'static str] {
-    lookup(&ALIASES.words, word)
+    lookup(&ALIASES.words, base_forms(word))
 }
 
 /// The one-word names of an abbreviation WordNet reads as a common noun, in lower case:
@@ -229,15 +229,13 @@ pub fn is_determiner(word: &str) -> bool {
 
 /// WordNet's kinds of a concrete noun, singular or plural: `warplanes` → `bomber fighter`.
 pub fn related_nouns(word: &str) -> &'static [&'static str] {
-    noun_forms(word)
-        .find_map(|w| RELATED_NOUNS.get(w.as_str()))
-        .map_or(&[], |related| related.as_slice())
+    lookup(&RELATED_NOUNS, noun_forms(word))
 }
 
 /// The words of another part of speech derived from a word or deriving it, in any
 /// inflection: `invaded` → `invasion`.
 pub fn derived_forms(word: &str) -> &'static [&'static str] {
-    lookup(&DERIVATIONS, word)
+    lookup(&DERIVATIONS, base_forms(word))
 }
 
 /// Whether a lower-case word, in any inflection, is an English word the shipped WordNet
@@ -261,14 +259,15 @@ pub fn is_inflection_of(word: &str, base: &str) -> bool {
 
 /// Synonyms of a verb's most frequent sense, in any inflection: `started` → `begin …`.
 pub fn verb_synonyms(word: &str) -> &'static [&'static str] {
-    lookup(&RELATED_VERBS, word)
+    lookup(&RELATED_VERBS, base_forms(word))
 }
 
+/// The entry of the first of a word's `forms` that the table has.
 fn lookup(
     table: &'static HashMap<&'static str, Vec<&'static str>>,
-    word: &str,
+    mut forms: impl Iterator<Item = String>,
 ) -> &'static [&'static str] {
-    base_forms(word)
+    forms
         .find_map(|w| table.get(w.as_str()))
         .map_or(&[], |related| related.as_slice())
 }
