@@ -190,9 +190,10 @@ pub fn is_adverb(word: &str) -> bool {
     ADVERBS.contains(word)
 }
 
-/// Whether a lower-case word, in any inflection, names a kind of person: `owners`.
+/// Whether a lower-case word, singular or plural, names a kind of person: `owners` (not
+/// `leading`, a form of the verb "lead").
 pub fn is_person_noun(word: &str) -> bool {
-    base_forms(word).any(|w| PERSON_NOUNS.contains(w.as_str()))
+    noun_forms(word).any(|w| PERSON_NOUNS.contains(w.as_str()))
         || PERSON_SUFFIXES
             .iter()
             .any(|suffix| word.len() > suffix.len() + 2 && word.ends_with(suffix))
@@ -204,9 +205,10 @@ const PERSON_SUFFIXES: &[&str] = &[
     "ologist", "ologists", "grapher", "graphers", "ician", "icians",
 ];
 
-/// Whether a lower-case word, in any inflection, is a common noun for a place: `sidelines`.
+/// Whether a lower-case word, singular or plural, is a common noun for a place: `sidelines`
+/// (not `parked`).
 pub fn is_place_noun(word: &str) -> bool {
-    base_forms(word).any(|w| PLACE_NOUNS.contains(w.as_str()))
+    noun_forms(word).any(|w| PLACE_NOUNS.contains(w.as_str()))
 }
 
 fn related_table(tsv: &'static str) -> HashMap<&'static str, Vec<&'static str>> {

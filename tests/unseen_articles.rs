@@ -448,3 +448,28 @@ fn a_spelt_out_abbreviation_and_a_list_are_what_the_question_names() {
     common::assert_answer(dir.path(), "how many hangars are on the list?", "nine");
     common::assert_answer(dir.path(), "how many hangars burned down?", "Two");
 }
+
+#[test]
+fn a_share_and_an_abbreviation_defined_in_brackets_answer() {
+    // Before: a fraction was no share, so both share questions were refused; "talk to" was
+    // not "told", and "DSNS" was found only where the report spells it out in brackets,
+    // so the answers came from that paragraph ("coast guard", "sent divers").
+    let article = "Storm sinks boats in Vardel harbour\n\nThe State Emergency Service (DSNS) sent divers to Vardel harbour on Monday, and the coast guard closed the bay.\n\nThe harbour master said repairs would take a month and cost half of the town budget.\n\nOfficials of the State Emergency Service told Harbour Radio on Tuesday that more than 30 boats had sunk, a third of the fishing fleet.\n";
+    let dir = common::corpus_with(&[("vardel-storm.txt", article)]);
+    common::assert_answer(
+        dir.path(),
+        "what share of the fishing fleet sank?",
+        "a third",
+    );
+    common::assert_answer(dir.path(), "how much of the fishing fleet sank?", "a third");
+    common::assert_answer(
+        dir.path(),
+        "who did the dsns officials talk to about the sunken boats?",
+        "Harbour Radio",
+    );
+    common::assert_answer(
+        dir.path(),
+        "who did dsns officials tell about the boats?",
+        "Harbour Radio",
+    );
+}

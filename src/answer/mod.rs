@@ -154,6 +154,7 @@ fn with_ranked<R>(
             candidate_passages(index, &question),
         )?;
     }
+    question.learn_abbreviations(hits.iter().map(|hit| hit.text.as_str()));
     tracing::debug!(?question, "analysed");
     let mut ranked = rank::rank(index, &question, &hits);
     if let Some(asked) = asked {

@@ -84,6 +84,9 @@ pub struct QuestionTerm {
     /// Other ways the corpus writes it, matched as fully as the term: joined with its
     /// neighbour ("spiderweb" for "spider web"), British or American ("centre", "defense").
     pub spellings: Vec<String>,
+    /// The words of the name the passages define the term by, an abbreviation in brackets
+    /// after it ("Security", "Service" for "SBU"), in lower case; empty if none.
+    pub defined_by: Vec<String>,
 }
 
 impl QuestionTerm {
@@ -470,6 +473,7 @@ impl Question {
                 synonyms,
                 qualifiers,
                 spellings: Vec::new(),
+                defined_by: Vec::new(),
             });
             // The later parts of a hyphenated name or designation tell it apart: "Tu-160"
             // is no "Tu-22M3", "al-Qaeda" no other "al-", "Gay-Lussac" no other Gay. Those
@@ -503,6 +507,7 @@ impl Question {
                     synonyms: Vec::new(),
                     qualifiers: Vec::new(),
                     spellings: Vec::new(),
+                    defined_by: Vec::new(),
                 });
             }
         }
@@ -724,11 +729,52 @@ impl Question {
         if let Some(acronym) = acronym(name) {
             return self.initialisms.iter().any(|run| run == acronym);
         }
-        !self.acronyms.is_empty()
-            && self
-                .acronyms
-                .iter()
-                .any(|a| spells(&name.split_whitespace().collect::<Vec<_>>(), a))
+        let defines = |t: &QuestionTerm| {
+            let words = spans::defining_words(name.split_whitespace());
+            !t.defined_by.is_empty()
+                && !words.is_empty()
+                && words
+                    .iter()
+                    .all(|w| t.defined_by.contains(&w.to_lowercase()))
+        };
+        self.terms.iter().any(defines)
+            || !self.acronyms.is_empty()
+                && self
+                    .acronyms
+                    .iter()
+                    .any(|a| spells(&name.split_whitespace().collect::<Vec<_>>(), a))
+    }
+
+    /// Learns the abbreviations among the question's names that `texts` define in
+    /// brackets ("Ukrainian Security Service (SBU)"), so that each is also found by the
+    /// words of its name, however its letters were transliterated: a report may say "SBU"
+    /// once and "Ukraine's Security Service" after.
+    pub fn learn_abbreviations<'t>(&mut self, texts: impl Iterator<Item = &'t str> + Clone) {
+        for term in &mut self.terms {
+            let letters = term.word.chars().count();
+            if term.role != Role::Proper
+                || !(2..=6).contains(&letters)
+                || !term.word.chars().all(char::is_alphabetic)
+            {
+                continue;
+            }
+            let abbreviation = term.word.to_uppercase();
+            for text in texts.clone() {
+                for word in spans::defined_by(text, &abbreviation) {
+                    let lower = word.to_lowercase();
+                    if term.defined_by.contains(&lower) {
+                        continue;
+                    }
+                    if let Some(defining) = analyzer::terms(word).into_iter().next()
+                        && defining.term != term.term
+                        && !term.expansions.contains(&defining.term)
+                    {
+                        term.expansions.push(defining.term);
+                    }
+                    term.defined_by.push(lower);
+                }
+            }
+        }
     }
 }
 
@@ -1095,6 +1141,8 @@ fn answer_type(words: &[&str], lower: &[String]) -> (AnswerType, Option<usize>) 
             {
                 (Money, None)
             }
+            // "how much of the population …?" asks for a share.
+            "much" if at(wh + 2) == "of" => (Percent, None),
             "much" | "far" | "fast" | "big" | "large" | "tall" | "high" | "deep" | "wide"
             | "heavy" => (Number, None),
             "long" => (Duration, None),
@@ -1372,8 +1420,14 @@ fn main_verb_index(lower: &[String]) -> Option<usize> {
         .iter()
         .position(|w| DO_FORMS.contains(&w.as_str()) || BE_FORMS.contains(&w.as_str()))?;
     let word = lower[last].as_str();
-    // "what did Zelensky call the result?": a word after a determiner is the verb's object.
-    if is_determiner(&lower[last - 1]) {
+    // "what did Zelensky call the result?", "who did they tell about the 40 planes?": a
+    // word after a determiner or a figure is the verb's object.
+    let figure = || {
+        analyzer::terms(&lower[last - 1])
+            .first()
+            .is_some_and(|t| t.term.chars().all(|c| c.is_ascii_digit()))
+    };
+    if is_determiner(&lower[last - 1]) || figure() {
         return None;
     }
     let after_be = BE_FORMS.contains(&lower[last - 1].as_str());
@@ -1412,7 +1466,22 @@ fn focal_index(words: &[&str], lower: &[String]) -> Option<usize> {
             && !QUESTION_WORDS.contains(&w)
             && (!words[j].starts_with(char::is_uppercase) || !report_words(w).is_empty())
         {
-            return Some(j);
+            // What is counted is the plural the phrase ends on: "bombers" in "how many
+            // long range bombers", "strikes" in "how many drone strikes".
+            let plural = |k: usize| {
+                lower.get(k).is_some_and(|w| {
+                    w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !is_stop_word(w)
+                }) && !words[k].starts_with(char::is_uppercase)
+            };
+            let head = (j..lower.len())
+                .take_while(|&k| k == j || plural(k))
+                .last()
+                .unwrap_or(j);
+            return Some(if lower[wh] == "how" && !plural(j) {
+                head
+            } else {
+                j
+            });
         }
     }
     None
@@ -1585,6 +1654,7 @@ mod tests {
             ("how long was the operation planned?", AnswerType::Duration),
             ("what was the drone operation codenamed?", AnswerType::Name),
             ("what percentage of carriers was lost?", AnswerType::Percent),
+            ("how much of the fleet was lost?", AnswerType::Percent),
             ("in which city were the talks?", AnswerType::Place),
             ("what is the nickname of the A167?", AnswerType::Name),
             ("why did the talks fail?", AnswerType::Description),
@@ -1692,10 +1762,14 @@ mod tests {
             roles("who did Rubio speak with?"),
             [Role::Proper, Role::Verb]
         );
-        // The last word after a determiner is the object, not the verb.
+        // The last word after a determiner or a figure is the object, not the verb.
         assert_eq!(
             roles("what did Zelensky call the result?"),
             [Role::Proper, Role::Plain, Role::Plain]
+        );
+        assert_eq!(
+            roles("who did Kyiv talk to about the 40 planes?"),
+            [Role::Proper, Role::Plain, Role::Number, Role::Plain]
         );
         assert_eq!(
             roles("how many people were on board the train?"),
@@ -1901,6 +1975,11 @@ mod tests {
             focal("how many of the drones were shot down?").unwrap(),
             "drones"
         );
+        assert_eq!(
+            focal("how many long range bombers were hit?").unwrap(),
+            "bombers"
+        );
+        assert_eq!(focal("how many people died?").unwrap(), "people");
         assert_eq!(focal("what genre of music is it?").unwrap(), "genre");
         assert_eq!(focal("what percentage of the population was culled?"), None);
         assert_eq!(focal("what player punched the ball in?"), None);

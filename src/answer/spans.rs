@@ -57,6 +57,12 @@ static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i){HEDGE}?\d+(?:\.\d+)?\s?(?:%|per\s?cent(?-u:\b))"
     ))
 });
+/// A share written as a fraction: "a third", "two-thirds", "about a quarter", "half".
+static FRACTION: LazyLock<Regex> = LazyLock::new(|| {
+    regex(format!(
+        r"(?i){HEDGE}?(?-u:\b)(?:(?:a|one|two|three|four)[\s-](?:thirds?|quarters?|fifths?|tenths?)|half)(?-u:\b)"
+    ))
+});
 /// Words before a month alone that make it a date ("held every June", "In May, …"); the
 /// candidate leaves them out.
 const MONTH_PREPOSITIONS: &[&str] = &["in", "every", "since", "until", "by", "during", "of"];
@@ -196,6 +202,15 @@ pub fn candidates(sentence: &str) -> Vec<Candidate> {
     }
     for m in PERCENT.find_iter(sentence) {
         push(AnswerType::Percent, m.range(), &mut out);
+    }
+    // A fraction is a share when "of" or nothing follows it: not "a third round", nor the
+    // half of "an hour and a half".
+    for m in FRACTION.find_iter(sentence) {
+        let next = sentence[m.end()..].split_whitespace().next().unwrap_or("");
+        let part_of_quantity = sentence[..m.start()].ends_with("and a ");
+        if (next == "of" || !next.starts_with(char::is_alphanumeric)) && !part_of_quantity {
+            push(AnswerType::Percent, m.range(), &mut out);
+        }
     }
     for m in DATE.find_iter(sentence) {
         let lead = m
@@ -765,6 +780,42 @@ pub fn bracketed_abbreviation(sentence: &str, span: Range<usize>) -> Option<&str
     let closed = sentence[span.end..].trim_start().starts_with(')');
     let word = before.trim_end().rsplit(char::is_whitespace).next()?;
     (closed && is_abbreviation(word)).then_some(word)
+}
+
+/// The words of the name a text defines `abbreviation` by, in brackets after it ("the
+/// Ukrainian Security Service (SBU)" → Security, Service), however its letters were
+/// transliterated: the capitalised run before the bracket, as `defining_words` has it.
+pub fn defined_by<'t>(text: &'t str, abbreviation: &str) -> Vec<&'t str> {
+    let mut out = Vec::new();
+    let bracketed = format!("({abbreviation})");
+    for (at, _) in text.match_indices(&bracketed) {
+        let before: Vec<&str> = text[..at].split_whitespace().rev().take(6).collect();
+        let run = before
+            .iter()
+            .take_while(|w| w.starts_with(char::is_uppercase) || NAME_LINKS.contains(w))
+            .count();
+        for word in defining_words(before[..run].iter().rev().copied()) {
+            if !out.contains(&word) {
+                out.push(word);
+            }
+        }
+    }
+    out
+}
+
+/// The words of a name that say which organisation it is, less those that say whose:
+/// "Security", "Service" of "Ukraine's Security Service" (not its places, demonyms,
+/// owners or links).
+pub fn defining_words<'t>(name: impl Iterator<Item = &'t str>) -> Vec<&'t str> {
+    name.filter(|word| {
+        let lower = word.to_lowercase();
+        let whose = is_place_name(&lower) || is_demonym(&lower) || word.contains(['’', '\'']);
+        word.starts_with(char::is_uppercase)
+            && !whose
+            && !is_stop_word(&lower)
+            && !NAME_LINKS.contains(word)
+    })
+    .collect()
 }
 
 /// Whether the span is an abbreviation in brackets of words written in lower case:
@@ -1647,11 +1698,25 @@ mod tests {
     }
 
     #[test]
+    fn a_bracketed_abbreviation_is_defined_by_the_name_before_it() {
+        let text = "Sources in Ukraine's Security Service (SBU) said so. The Ukrainian Security \
+                    Service (SBU) and the Security Service of Ukraine (SBU) agree; the SBU chief.";
+        assert_eq!(defined_by(text, "SBU"), ["Security", "Service"]);
+        assert!(defined_by(text, "FSB").is_empty());
+    }
+
+    #[test]
     fn numbers_money_percentages() {
         let s = "The SBU estimated the damage at $7 billion and said Russia had lost 34% of its 41 carriers.";
         assert_eq!(found(s, AnswerType::Money), ["$7 billion"]);
         assert_eq!(found(s, AnswerType::Percent), ["34%"]);
         assert_eq!(found(s, AnswerType::Number), ["41"]);
+        let s = "Moscow lost a third of its bombers, two-thirds of its tankers and half of its \
+                 jets in an hour and a half, before a third round.";
+        assert_eq!(
+            found(s, AnswerType::Percent),
+            ["a third", "two-thirds", "half"]
+        );
         let s = "Ukraine said it damaged around 40 long-range bombers, and dozens of others.";
         let c = candidates(s);
         let hedged: Vec<(&str, bool)> = c
