@@ -729,10 +729,9 @@ impl Question {
         if let Some(acronym) = acronym(name) {
             return self.initialisms.iter().any(|run| run == acronym);
         }
+        let words = spans::defining_words(name.split_whitespace());
         let defines = |t: &QuestionTerm| {
-            let words = spans::defining_words(name.split_whitespace());
-            !t.defined_by.is_empty()
-                && !words.is_empty()
+            !words.is_empty()
                 && words
                     .iter()
                     .all(|w| t.defined_by.contains(&w.to_lowercase()))
@@ -1466,22 +1465,23 @@ fn focal_index(words: &[&str], lower: &[String]) -> Option<usize> {
             && !QUESTION_WORDS.contains(&w)
             && (!words[j].starts_with(char::is_uppercase) || !report_words(w).is_empty())
         {
-            // What is counted is the plural the phrase ends on: "bombers" in "how many
-            // long range bombers", "strikes" in "how many drone strikes".
+            // What "how many" counts is the plural its phrase ends on: "bombers" in "how
+            // many long range bombers", "strikes" in "how many drone strikes".
             let plural = |k: usize| {
-                lower.get(k).is_some_and(|w| {
-                    w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !is_stop_word(w)
-                }) && !words[k].starts_with(char::is_uppercase)
+                let w = lower[k].as_str();
+                w.len() > 3
+                    && w.ends_with('s')
+                    && !w.ends_with("ss")
+                    && !is_stop_word(w)
+                    && !words[k].starts_with(char::is_uppercase)
             };
-            let head = (j..lower.len())
-                .take_while(|&k| k == j || plural(k))
-                .last()
-                .unwrap_or(j);
-            return Some(if lower[wh] == "how" && !plural(j) {
-                head
-            } else {
-                j
-            });
+            if lower[wh] == "how" && !plural(j) {
+                return (j + 1..lower.len())
+                    .take_while(|&k| plural(k))
+                    .last()
+                    .or(Some(j));
+            }
+            return Some(j);
         }
     }
     None
