@@ -473,3 +473,19 @@ fn a_share_and_an_abbreviation_defined_in_brackets_answer() {
         "Harbour Radio",
     );
 }
+
+#[test]
+fn a_journeys_end_and_a_names_job_answer() {
+    // Before: "where … going?" took the first place of "from Ostmark to Lindholm", and
+    // "what is Lena Vik's job?" looked for the word "job", so it was refused.
+    let article = "Ferry runs late after a night of flooding\n\nThe night ferry from Ostmark to Lindholm left three hours late on Friday.\n\nPort director Petra Olsen wrote on Facebook that a crane in the Upper Sandvik district had fallen onto the pier, injuring one of the drivers.\n\nPort spokeswoman Lena Vik said the route would run again on Saturday.\n";
+    let dir = common::corpus_with(&[("ferry-flooding.txt", article)]);
+    common::assert_answer(dir.path(), "where was the night ferry going?", "Lindholm");
+    common::assert_answer(
+        dir.path(),
+        "where did the night ferry leave from?",
+        "Ostmark",
+    );
+    common::assert_answer(dir.path(), "what is lena vik's job", "Port spokeswoman");
+    common::assert_answer(dir.path(), "where did the crane fall?", "Upper Sandvik");
+}

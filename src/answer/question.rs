@@ -5,8 +5,8 @@ use serde::Serialize;
 use super::spans;
 use crate::index::analyzer;
 use crate::lexicon::{
-    abbreviation_names, derived_forms, is_determiner, is_dictionary_word, is_person_noun,
-    is_stop_word, names_standing_for, related_nouns, report_words, verb_synonyms,
+    abbreviation_names, derived_forms, is_determiner, is_dictionary_word, is_inflection_of,
+    is_person_noun, is_stop_word, names_standing_for, related_nouns, report_words, verb_synonyms,
 };
 
 /// Longest question accepted, in characters.
@@ -170,6 +170,8 @@ pub struct Question {
     pub within: Option<String>,
     /// What the answer must measure beyond its type ("what time", "how far"), if anything.
     pub measure: Option<Measure>,
+    /// The end of a journey a where-question asks for, if it asks for one.
+    pub heading: Option<Heading>,
     /// The abbreviation it asks to spell out ("what does the AFC stand for?"): the answer
     /// is the long form a sentence writes beside it.
     pub spells_out: Option<String>,
@@ -202,6 +204,45 @@ pub enum Measure {
     /// "how old …?", "what age …?": a figure the sentence gives as an age ("aged 54",
     /// "a 54-year-old", "Medinsky, 54,").
     Age,
+}
+
+/// The end of a journey a where-question asks for: "where did the train leave from?" is
+/// not answered by where it was going.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Heading {
+    From,
+    To,
+}
+
+impl Heading {
+    /// The end a preposition before a place gives it: "from Klimov", "to Moscow".
+    pub fn of_preposition(word: &str) -> Option<Heading> {
+        match word {
+            "from" => Some(Heading::From),
+            "to" | "towards" | "toward" => Some(Heading::To),
+            _ => None,
+        }
+    }
+}
+
+/// The end of a journey a where-question asks for: its last word ("… start from?",
+/// "… going to?"), or a verb of leaving or heading somewhere.
+fn heading_asked(lower: &[String]) -> Option<Heading> {
+    const FROM_VERBS: &[&str] = &[
+        "originate",
+        "originated",
+        "originates",
+        "depart",
+        "departed",
+    ];
+    const TO_VERBS: &[&str] = &["going", "headed", "heading", "bound", "destined"];
+    let has = |verbs: &[&str]| lower.iter().any(|w| verbs.contains(&w.as_str()));
+    match lower.last().map(String::as_str) {
+        Some(last) if Heading::of_preposition(last).is_some() => Heading::of_preposition(last),
+        _ if has(FROM_VERBS) => Some(Heading::From),
+        _ if has(TO_VERBS) => Some(Heading::To),
+        _ => None,
+    }
 }
 
 /// Why a question cannot be asked.
@@ -387,6 +428,8 @@ impl Question {
                 || is_take_place(&lower, i)
                 || is_semi_modal(&lower, i)
                 || (spelt.is_some() && is_abbreviation_word(&low))
+                // "what is Peskov's job?" asks what Peskov is: the job is no word to find.
+                || defines && Some(i) == job_word(&lower)
             {
                 // A name qualifies the noun after it across "the", not across "according"
                 // ("at Belaya according to Ford").
@@ -456,7 +499,15 @@ impl Question {
                 Role::Proper => (analyzed(&names_standing_for(&low)), Vec::new()),
                 _ => (Vec::new(), Vec::new()),
             };
-            for word in analyzed(report_words(&low))
+            // "what did he call the country?" asks what it was named, not whom he phoned.
+            let said_as = if answer_type == AnswerType::Name
+                && (low == "call" || is_inflection_of(&low, "call"))
+            {
+                NAMING_WORDS
+            } else {
+                report_words(&low)
+            };
+            for word in analyzed(said_as)
                 .into_iter()
                 .chain(analyzed(common_noun_names(bare).unwrap_or_default()))
             {
@@ -554,18 +605,20 @@ impl Question {
             .filter_map(|w| acronym(w))
             .map(str::to_string)
             .collect();
+        // "where …?", or a place question ending on its preposition ("what region is the
+        // base in?").
+        let asks_where = answer_type == AnswerType::Place
+            && (lower.iter().any(|w| w == "where")
+                || lower
+                    .last()
+                    .is_some_and(|w| matches!(w.as_str(), "in" | "at")));
         Ok(Question {
             text: trimmed.to_string(),
             answer_type,
             defines,
             asks_what_is,
-            // "where …?", or a place question ending on its preposition ("what region is
-            // the base in?").
-            asks_where: answer_type == AnswerType::Place
-                && (lower.iter().any(|w| w == "where")
-                    || lower
-                        .last()
-                        .is_some_and(|w| matches!(w.as_str(), "in" | "at"))),
+            asks_where,
+            heading: asks_where.then(|| heading_asked(&lower)).flatten(),
             asks_speaker: answer_type == AnswerType::Person && asks_speaker(&lower),
             asks_name: answer_type == AnswerType::Person
                 && lower.iter().any(|w| w == "name" || w == "names"),
@@ -1127,7 +1180,7 @@ fn answer_type(words: &[&str], lower: &[String]) -> (AnswerType, Option<usize>) 
     };
     match at(wh) {
         // "who is Rustem Umerov?" asks for a description of a name, not for another name.
-        "who" if asks_what_a_name_is(words, lower, wh) => (Description, None),
+        "who" | "what" if asks_what_a_name_is(words, lower, wh) => (Description, None),
         "who" | "whom" | "whose" => (Person, None),
         "when" => (Date, None),
         "where" => (Place, None),
@@ -1242,14 +1295,31 @@ fn subject_of_what_is(lower: &[String], wh: usize) -> Option<usize> {
         .then_some(subject)
 }
 
-/// "who is Rustem Umerov?", "what is the SBU?": the subject is only a name, and the question
-/// asks what it is ("who is the President?" asks for a name).
+/// "who is Rustem Umerov?", "what is the SBU?", "what is Peskov's job?": the subject is
+/// only a name, or the job of one, and the question asks what it is ("who is the
+/// President?" asks for a name).
 fn asks_what_a_name_is(words: &[&str], lower: &[String], wh: usize) -> bool {
     subject_of_what_is(lower, wh).is_some_and(|subject| {
-        words[subject..]
-            .iter()
-            .all(|w| w.starts_with(char::is_uppercase))
+        let name = &words[subject..words.len() - usize::from(job_word(lower).is_some())];
+        !name.is_empty() && name.iter().all(|w| w.starts_with(char::is_uppercase))
     })
+}
+
+/// The position of the word a question ending "… X's job?" asks for X's job by ("job",
+/// "title", "position", "role", "occupation", "profession").
+fn job_word(lower: &[String]) -> Option<usize> {
+    const JOBS: &[&str] = &[
+        "job",
+        "title",
+        "position",
+        "role",
+        "occupation",
+        "profession",
+    ];
+    let last = lower.len().checked_sub(1)?;
+    let owner = lower.get(last.checked_sub(1)?)?;
+    (JOBS.contains(&lower[last].as_str()) && (owner.ends_with("'s") || owner.ends_with("’s")))
+        .then_some(last)
 }
 
 /// A word's British and American forms: "centre" / "center", "colour" / "color",
@@ -1401,6 +1471,9 @@ const TYPE_WORDS: &[(&str, AnswerType)] = &[
     ("codename", AnswerType::Name),
     ("nickname", AnswerType::Name),
 ];
+
+/// What reports write for the calling of a name: "labelling the country a …".
+const NAMING_WORDS: &[&str] = &["name", "dub", "label", "nickname"];
 
 pub const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being"];
 /// Auxiliaries after which the question's main verb comes last: "did … estimate",
@@ -2172,5 +2245,39 @@ mod tests {
             analysed("where were the talks held in Istanbul?").within,
             None
         );
+    }
+
+    #[test]
+    fn a_where_question_may_ask_for_one_end_of_a_journey() {
+        let heading = |q: &str| analysed(q).heading;
+        assert_eq!(
+            heading("where did the ferry leave from?"),
+            Some(Heading::From)
+        );
+        assert_eq!(
+            heading("where was the night ferry going?"),
+            Some(Heading::To)
+        );
+        assert_eq!(heading("where did the ferry sink?"), None);
+        assert_eq!(heading("who did the ferry sail to?"), None);
+    }
+
+    #[test]
+    fn a_question_for_a_names_job_asks_what_the_name_is() {
+        let q = analysed("what is Lena Vik's job?");
+        assert!(q.defines && q.answer_type == AnswerType::Description);
+        assert!(q.terms.iter().all(|t| t.word != "job"), "{q:?}");
+        assert!(!analysed("what is the harbour's role?").defines);
+    }
+
+    #[test]
+    fn calling_something_a_name_is_said_as_labelling_it() {
+        let expansions = |q: &str| {
+            let q = analysed(q);
+            let call = q.terms.iter().find(|t| t.word.starts_with("call"));
+            call.expect("a term for calling").expansions.clone()
+        };
+        assert!(expansions("what did the mayor call the delay?").contains(&"label".to_string()));
+        assert!(!expansions("who did the mayor call?").contains(&"label".to_string()));
     }
 }

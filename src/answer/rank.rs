@@ -6,7 +6,9 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use super::question::{AnswerType, BE_FORMS, MAX_TERMS, Measure, Question, QuestionTerm, Role};
+use super::question::{
+    AnswerType, BE_FORMS, Heading, MAX_TERMS, Measure, Question, QuestionTerm, Role,
+};
 use super::spans::{self, fit_strength};
 use crate::index::analyzer::{self, Term};
 use crate::index::{Closeness, Hit, Index};
@@ -1114,6 +1116,18 @@ fn best_candidate(
         });
     let said = &text[sentence.clone()];
     let candidates = spans::candidates(said);
+    let is_name = |c: &spans::Candidate| {
+        matches!(
+            c.kind,
+            AnswerType::Person | AnswerType::Place | AnswerType::Name
+        )
+    };
+    // The tags naming the sentence's sources ("Governor Khinshtein wrote on Telegram that").
+    let tags: Vec<Range<usize>> = candidates
+        .iter()
+        .filter(|c| is_name(c))
+        .filter_map(|c| spans::attribution_tag(said, c.range.clone()))
+        .collect();
     // Where the sentence gives someone the office asked about as a title, only its holder
     // answers ("Rubio and Russian Foreign Minister Sergei Lavrov" names no foreign minister
     // of Ukraine).
@@ -1196,24 +1210,24 @@ fn best_candidate(
             // source a tag names, unless the tag gives the source as that kind ("a truck
             // driver was detained, according to Tass", but ", port director Ines Vale said").
             // Only a name can be a source ("…, 117 said" names none).
-            let tag = matches!(
-                c.kind,
-                AnswerType::Person | AnswerType::Place | AnswerType::Name
-            )
-            .then(|| spans::attribution_tag(said, c.range.clone()))
-            .flatten();
+            // The candidate is the source a tag names, or stands in such a tag.
+            let source = is_name(&c) && spans::attribution_tag(said, c.range.clone()).is_some();
+            let in_tag = is_name(&c)
+                .then(|| {
+                    tags.iter()
+                        .find(|t| t.start <= c.range.start && c.range.end <= t.end)
+                })
+                .flatten();
             let unspoken = if question.asks_speaker {
                 !spans::is_speaker(said, c.range.clone())
             } else {
                 question.answer_type == AnswerType::Person
-                    && tag
-                        .clone()
-                        .is_some_and(|tag| !names_kind_asked(question, &said[tag]))
+                    && in_tag.is_some_and(|tag| !names_kind_asked(question, &said[tag.clone()]))
             };
             // A speaker is no place ("According to Zelenskyy, the hub was …" does not say
             // in which city).
             let speaking_place = question.answer_type == AnswerType::Place
-                && (tag.is_some() || spans::is_speaker(said, c.range.clone()));
+                && (source || spans::is_speaker(said, c.range.clone()));
             let other_office = office.map_or(office_titled, |held| !held);
             // "synthetic aperture radar (SAR)" is no one and nowhere; nor is a country the
             // holder of the office asked about ("the Russian ombudsman" is not "Russia").
@@ -1431,11 +1445,17 @@ fn best_candidate(
             let located = question.asks_where && after_locative(tokens, written_first, text);
             // An owner is not where a thing is: "a base for Russia's bomber force".
             let owner = text[range.end..].starts_with("'s") || text[range.end..].starts_with("’s");
-            if (placed_within || question.asks_where && owner) && !located {
+            // "from Klimov to Moscow": where the train came from is not where it went.
+            let end = question
+                .heading
+                .and_then(|_| heading_of(tokens, written_first, text));
+            let other_end = end.is_some() && end != question.heading;
+            if (placed_within || question.asks_where && owner) && !located || other_end {
                 return None;
             }
             let placed = match (question.asks_where, located) {
                 (false, _) => 1.0,
+                _ if end.is_some() => 1.2,
                 (true, true) => 1.1,
                 (true, false) => 0.85,
             };
@@ -1447,7 +1467,7 @@ fn best_candidate(
                     strength,
                     beside_focal,
                     near_focal,
-                    source: tag.is_some(),
+                    source,
                 },
                 value.min(1.0),
             ))
@@ -1464,6 +1484,16 @@ fn after_locative(tokens: &[&Term], first: usize, text: &str) -> bool {
         .rev()
         .find(|&k| !is_determiner(&word(k)))
         .is_some_and(|k| spans::LOCATIVE.contains(&word(k).as_str()))
+}
+
+/// The end of a journey the preposition before the name at `first` gives it ("from
+/// Klimov", "to Moscow").
+fn heading_of(tokens: &[&Term], first: usize, text: &str) -> Option<Heading> {
+    let word = |k: usize| text[tokens[k].range.clone()].to_lowercase();
+    (0..first.min(tokens.len()))
+        .rev()
+        .find(|&k| !is_determiner(&word(k)))
+        .and_then(|k| Heading::of_preposition(&word(k)))
 }
 
 /// For a question asking what a name is: where the sentence says so, beside the name's

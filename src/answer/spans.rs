@@ -555,7 +555,9 @@ fn names(sentence: &str) -> Vec<Candidate> {
             .rsplit(' ')
             .take(3)
             .any(|w| PLACE_PREPOSITIONS.contains(&w.to_lowercase().as_str()));
-        let head = head_kind(sentence, &run[start..]);
+        // A common noun after the name heads it for certain ("the Zheleznogorsky district").
+        let after = head_after(sentence, range.end);
+        let head = head_kind(sentence, &run[start..]).or(after);
         let kind = match head {
             Some(Head::Ground | Head::Place) => AnswerType::Place,
             Some(Head::Thing) => AnswerType::Name,
@@ -571,7 +573,9 @@ fn names(sentence: &str) -> Vec<Candidate> {
             range,
             hedged: false,
             described: false,
-            certain: titled && kind == AnswerType::Person || head == Some(Head::Ground),
+            certain: titled && kind == AnswerType::Person
+                || head == Some(Head::Ground)
+                || head == after && after.is_some(),
         });
     }
     out
@@ -762,6 +766,19 @@ fn head_kind(sentence: &str, run: &[regex::Match]) -> Option<Head> {
     ]
     .into_iter()
     .find_map(|(heads, kind)| heads.contains(&head).then_some(kind))
+}
+
+/// What the common noun right after a name makes it: "the Zheleznogorsky district", "the
+/// Belaya airbase" (not an owner's: "Russia's region").
+fn head_after(sentence: &str, end: usize) -> Option<Head> {
+    let next = sentence[end..].strip_prefix(' ')?.split(' ').next()?;
+    let word = next.trim_end_matches(|c: char| !c.is_alphanumeric());
+    if !word.starts_with(char::is_lowercase) {
+        return None;
+    }
+    [(GROUND_HEADS, Head::Ground), (PLACE_HEADS, Head::Place)]
+        .into_iter()
+        .find_map(|(heads, kind)| heads.contains(&word).then_some(kind))
 }
 
 /// The abbreviation a sentence gives in brackets for the name at `span`, or the one the
@@ -1203,7 +1220,8 @@ pub fn is_speaker(sentence: &str, span: Range<usize>) -> bool {
 /// Where the sentence names the source of what it says in a tag of its own, the tag when
 /// the person at `span` is that source: "According to Moscow's Tass news agency", ",
 /// Khinshtein said" after the clause, "…," the acting governor …, Alexander Khinshtein,
-/// reported' after a quote. What the rest of the sentence says is not about the source.
+/// reported' after a quote, "Khinshtein wrote on Telegram that" opening the sentence. What
+/// the rest of the sentence says is not about the source.
 pub fn attribution_tag(sentence: &str, span: Range<usize>) -> Option<Range<usize>> {
     let titled = titles_before(sentence, span.start);
     if according_to(sentence, titled) {
@@ -1212,7 +1230,16 @@ pub fn attribution_tag(sentence: &str, span: Range<usize>) -> Option<Range<usize
         return sentence.is_char_boundary(start).then_some(start..span.end);
     }
     let before = sentence[..titled].trim_end();
-    if !reported_after(sentence, span.end) || !before.ends_with([',', '"', '”']) {
+    let verb_end = speech_after(sentence, span.end)?;
+    // "Governor Khinshtein wrote on Telegram that a bridge collapsed …": a source opening
+    // the sentence tags what follows, up to its "that".
+    if before.is_empty() {
+        static THAT: LazyLock<Regex> =
+            LazyLock::new(|| regex(r"^(?:\s+[^\s,;:]+){0,5}?\s+that\b".into()));
+        let end = verb_end + THAT.find(&sentence[verb_end..]).map_or(0, |m| m.end());
+        return Some(titled..end);
+    }
+    if !before.ends_with([',', '"', '”']) {
         return None;
     }
     // After a quote, the tag reaches back to it over an apposition before the name.
@@ -1280,6 +1307,11 @@ fn titles_before(sentence: &str, at: usize) -> usize {
 /// (1908) claimed"), an apposition between commas ("…, head of the delegation,") and an
 /// auxiliary or adverb.
 fn reported_after(sentence: &str, end: usize) -> bool {
+    speech_after(sentence, end).is_some()
+}
+
+/// Where the verb of saying that `reported_after` finds ends.
+fn speech_after(sentence: &str, end: usize) -> Option<usize> {
     let speech = |w: &str| SPEECH_VERBS.contains(&bare(w).as_str());
     let mut after = sentence[end..].trim_start();
     if let Some(close) = after.strip_prefix('(').and_then(|inside| inside.find(')')) {
@@ -1294,11 +1326,13 @@ fn reported_after(sentence: &str, end: usize) -> bool {
             _ => apposed,
         };
     }
-    after
+    let verb = after
         .split_whitespace()
         .take(3)
         .find(|w| !matches!(bare(w).as_str(), "has" | "had" | "also" | "later" | "then"))
-        .is_some_and(speech)
+        .filter(|w| speech(w))?;
+    // A word of `after`, a slice of `sentence`: its end as an offset in `sentence`.
+    Some(verb.as_ptr() as usize - sentence.as_ptr() as usize + verb.len())
 }
 
 /// Nouns for what someone said, as a report writes them after the speaker's name.
@@ -1923,11 +1957,17 @@ mod tests {
             tag(s, "port authority").as_deref(),
             Some(" the port authority said on its website.")
         );
-        // A speaker before what is said is its subject, no tag.
+        // A speaker opening the sentence tags it up to what is said.
         assert_eq!(
-            tag("Ines Vale said the driver was hurt.", "Ines Vale"),
-            None
+            tag("Ines Vale said the driver was hurt.", "Ines Vale").as_deref(),
+            Some("Ines Vale said")
         );
+        let s = "Port director Ines Vale wrote on Facebook that a crane fell.";
+        assert_eq!(
+            tag(s, "Ines Vale").as_deref(),
+            Some("Port director Ines Vale wrote on Facebook that")
+        );
+        assert_eq!(tag("A crane fell on Ines Vale.", "Ines Vale"), None);
     }
 
     #[test]
@@ -2006,5 +2046,18 @@ mod tests {
         ));
         assert!(!common("the Security Service of Ukraine (SBU) said", "SBU"));
         assert!(!common("SAR satellites took them", "SAR"));
+    }
+
+    #[test]
+    fn a_common_place_noun_after_a_name_makes_it_a_place_for_certain() {
+        let s = "A crane fell in the Upper Sandvik district on Friday.";
+        let kinds: Vec<(&str, AnswerType, bool)> = candidates(s)
+            .into_iter()
+            .map(|c| (&s[c.range], c.kind, c.certain))
+            .collect();
+        assert!(
+            kinds.contains(&("Upper Sandvik", AnswerType::Place, true)),
+            "{kinds:?}"
+        );
     }
 }
