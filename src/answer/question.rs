@@ -237,12 +237,17 @@ fn heading_asked(lower: &[String]) -> Option<Heading> {
     ];
     const TO_VERBS: &[&str] = &["going", "headed", "heading", "bound", "destined"];
     let has = |verbs: &[&str]| lower.iter().any(|w| verbs.contains(&w.as_str()));
-    match lower.last().map(String::as_str) {
-        Some(last) if Heading::of_preposition(last).is_some() => Heading::of_preposition(last),
-        _ if has(FROM_VERBS) => Some(Heading::From),
-        _ if has(TO_VERBS) => Some(Heading::To),
-        _ => None,
-    }
+    let by_verb = || {
+        if has(FROM_VERBS) {
+            Some(Heading::From)
+        } else {
+            has(TO_VERBS).then_some(Heading::To)
+        }
+    };
+    lower
+        .last()
+        .and_then(|last| Heading::of_preposition(last))
+        .or_else(by_verb)
 }
 
 /// Why a question cannot be asked.

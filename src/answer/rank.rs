@@ -1122,11 +1122,15 @@ fn best_candidate(
             AnswerType::Person | AnswerType::Place | AnswerType::Name
         )
     };
-    // The tags naming the sentence's sources ("Governor Khinshtein wrote on Telegram that").
-    let tags: Vec<Range<usize>> = candidates
+    // The tag of each candidate that is a source ("Governor Khinshtein wrote on Telegram
+    // that").
+    let tags: Vec<Option<Range<usize>>> = candidates
         .iter()
-        .filter(|c| is_name(c))
-        .filter_map(|c| spans::attribution_tag(said, c.range.clone()))
+        .map(|c| {
+            is_name(c)
+                .then(|| spans::attribution_tag(said, c.range.clone()))
+                .flatten()
+        })
         .collect();
     // Where the sentence gives someone the office asked about as a title, only its holder
     // answers ("Rubio and Russian Foreign Minister Sergei Lavrov" names no foreign minister
@@ -1159,7 +1163,8 @@ fn best_candidate(
     candidates
         .into_iter()
         .zip(offices)
-        .filter_map(|(c, office)| {
+        .enumerate()
+        .filter_map(|(i, (c, office))| {
             // A noun for people answers who-questions only: "workers" is no name of a place.
             let strength = match (c.described, question.answer_type) {
                 // A person for certain is no place, ground for certain no one who acts.
@@ -1211,10 +1216,11 @@ fn best_candidate(
             // driver was detained, according to Tass", but ", port director Ines Vale said").
             // Only a name can be a source ("…, 117 said" names none).
             // The candidate is the source a tag names, or stands in such a tag.
-            let source = is_name(&c) && spans::attribution_tag(said, c.range.clone()).is_some();
+            let source = tags[i].is_some();
             let in_tag = is_name(&c)
                 .then(|| {
                     tags.iter()
+                        .flatten()
                         .find(|t| t.start <= c.range.start && c.range.end <= t.end)
                 })
                 .flatten();
@@ -1479,21 +1485,22 @@ fn best_candidate(
 /// ("the talks were held at the Ciragan Palace"): a place a sentence names as its subject
 /// or object ("Ukraine and Russia held talks") is seldom where something happened.
 fn after_locative(tokens: &[&Term], first: usize, text: &str) -> bool {
-    let word = |k: usize| text[tokens[k].range.clone()].to_lowercase();
-    (0..first.min(tokens.len()))
-        .rev()
-        .find(|&k| !is_determiner(&word(k)))
-        .is_some_and(|k| spans::LOCATIVE.contains(&word(k).as_str()))
+    word_before(tokens, first, text).is_some_and(|w| spans::LOCATIVE.contains(&w.as_str()))
 }
 
 /// The end of a journey the preposition before the name at `first` gives it ("from
 /// Klimov", "to Moscow").
 fn heading_of(tokens: &[&Term], first: usize, text: &str) -> Option<Heading> {
+    word_before(tokens, first, text).and_then(|w| Heading::of_preposition(&w))
+}
+
+/// The word before the token at `first` and its determiners, in lower case.
+fn word_before(tokens: &[&Term], first: usize, text: &str) -> Option<String> {
     let word = |k: usize| text[tokens[k].range.clone()].to_lowercase();
     (0..first.min(tokens.len()))
         .rev()
-        .find(|&k| !is_determiner(&word(k)))
-        .and_then(|k| Heading::of_preposition(&word(k)))
+        .map(word)
+        .find(|w| !is_determiner(w))
 }
 
 /// For a question asking what a name is: where the sentence says so, beside the name's

@@ -1214,7 +1214,7 @@ pub fn is_speaker(sentence: &str, span: Range<usize>) -> bool {
             .split_whitespace()
             .take(12)
             .any(|w| SPEECH_NOUNS.contains(&bare(w).as_str()));
-    reported_after(sentence, span.end) || introduced || stated
+    speech_after(sentence, span.end).is_some() || introduced || stated
 }
 
 /// Where the sentence names the source of what it says in a tag of its own, the tag when
@@ -1303,14 +1303,9 @@ fn titles_before(sentence: &str, at: usize) -> usize {
     words.get(k).map_or(at, regex::Match::start)
 }
 
-/// Whether a verb of saying follows the name ending at `end`, over a parenthesis ("Gasquet
-/// (1908) claimed"), an apposition between commas ("…, head of the delegation,") and an
-/// auxiliary or adverb.
-fn reported_after(sentence: &str, end: usize) -> bool {
-    speech_after(sentence, end).is_some()
-}
-
-/// Where the verb of saying that `reported_after` finds ends.
+/// Where a verb of saying that follows the name ending at `end` ends, over a parenthesis
+/// ("Gasquet (1908) claimed"), an apposition between commas ("…, head of the delegation,")
+/// and an auxiliary or adverb; none when no such verb follows.
 fn speech_after(sentence: &str, end: usize) -> Option<usize> {
     let speech = |w: &str| SPEECH_VERBS.contains(&bare(w).as_str());
     let mut after = sentence[end..].trim_start();
