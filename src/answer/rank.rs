@@ -848,9 +848,10 @@ fn matches(w: &Weighted, token: &Term, text: &str) -> Option<f32> {
     if respelt || token.term == term.term || (term.term == "number" && designation(token, text)) {
         return Some(1.0);
     }
-    let name = term.role == Role::Proper
-        && text[token.range.clone()].starts_with(char::is_uppercase)
-        && same_name(&term.term, &token.term);
+    let name = respells(term, token, text)
+        || term.role == Role::Proper
+            && text[token.range.clone()].starts_with(char::is_uppercase)
+            && same_name(&term.term, &token.term);
     // A word the dictionary knows is no misspelling ("mayor" of "major"), but it may be
     // an irregular form of the token's ("freeman", "freemen").
     let misspelt = w.unseen
@@ -886,6 +887,30 @@ fn designation(token: &Term, text: &str) -> bool {
         && after
             .trim_start_matches(' ')
             .starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Whether a capitalised token writes a name of the question with another ending, the
+/// written words one edit apart in their last two letters: "Zelenskyy" or "Zelenskiy" for
+/// "Zelensky", whose English stems ("zelenskyy", "zelenski") are two edits apart. A demonym
+/// is another word ("Russian", "Russia"), and an edit further in another name ("Kovalski",
+/// "Kowalski").
+fn respells(term: &QuestionTerm, token: &Term, text: &str) -> bool {
+    let written = &text[token.range.clone()];
+    let (asked, written) = (term.word.to_lowercase(), written.to_lowercase());
+    let shorter = asked.chars().count().min(written.chars().count());
+    let same_start = asked
+        .chars()
+        .zip(written.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    term.role == Role::Proper
+        && text[token.range.clone()].starts_with(char::is_uppercase)
+        && asked != written
+        && shorter >= 6
+        && same_start + 2 >= shorter
+        && one_edit_apart(&asked, &written)
+        && !is_demonym(&asked)
+        && !is_demonym(&written)
 }
 
 /// Whether two analyzed names are variants of one: a demonym ("russia", "russian") or a
@@ -1286,7 +1311,11 @@ fn best_candidate(
             let unit_counted = inside.iter().any(|t| counted(&t));
             let repeated = inside
                 .iter()
-                .filter(|t| question.has_term(&t.term) && !counted(t))
+                .filter(|t| {
+                    let said = question.has_term(&t.term)
+                        || question.terms.iter().any(|q| respells(q, t, text));
+                    said && !counted(t)
+                })
                 .count();
             // A date may add the month to the question's year ("October 1973" for "when did
             // the 1973 oil crisis begin?").
@@ -2258,5 +2287,40 @@ mod tests {
         let tokens = analyzer::terms(text);
         let speak = tokens.iter().find(|t| t.term == "speak").unwrap();
         assert_eq!(matches(&w, speak, text), Some(EXPANSION_CREDIT));
+    }
+
+    #[test]
+    fn a_name_written_another_way_is_the_questions_own() {
+        let question = Question::analyse("what did Zelensky say in Vilnius?").unwrap();
+        let zelensky = question
+            .terms
+            .iter()
+            .find(|t| t.word == "Zelensky")
+            .unwrap();
+        let text = "Zelenskyy and the Russian side met Zelensky's aides.";
+        let tokens = analyzer::terms(text);
+        let token = |word: &str| {
+            tokens
+                .iter()
+                .find(|t| &text[t.range.clone()] == word)
+                .unwrap()
+        };
+        assert!(respells(zelensky, token("Zelenskyy"), text));
+        // The same word is no other spelling, nor is a demonym.
+        assert!(!respells(zelensky, token("Zelensky"), text));
+        let question = Question::analyse("who leads Russia?").unwrap();
+        let russia = question.terms.iter().find(|t| t.word == "Russia").unwrap();
+        assert!(!respells(russia, token("Russian"), text));
+        // An edit before the last two letters makes another name.
+        let question = Question::analyse("what did Kowalski say?").unwrap();
+        let kowalski = question
+            .terms
+            .iter()
+            .find(|t| t.word == "Kowalski")
+            .unwrap();
+        let text = "Kovalski and Kowalsky spoke.";
+        let tokens = analyzer::terms(text);
+        assert!(!respells(kowalski, &tokens[0], text));
+        assert!(respells(kowalski, &tokens[2], text));
     }
 }
