@@ -421,6 +421,8 @@ impl Question {
                 && lower[2..v].iter().any(|w| !is_stop_word(w))
         });
 
+        // "what is Peskov's job?" asks what Peskov is: the job is no word to find.
+        let job = job_word(&lower).filter(|_| defines);
         let mut terms: Vec<QuestionTerm> = Vec::new();
         let mut pending_qualifier: Vec<String> = Vec::new();
         for (i, word) in words.iter().enumerate() {
@@ -433,8 +435,7 @@ impl Question {
                 || is_take_place(&lower, i)
                 || is_semi_modal(&lower, i)
                 || (spelt.is_some() && is_abbreviation_word(&low))
-                // "what is Peskov's job?" asks what Peskov is: the job is no word to find.
-                || defines && Some(i) == job_word(&lower)
+                || job == Some(i)
             {
                 // A name qualifies the noun after it across "the", not across "according"
                 // ("at Belaya according to Ford").

@@ -895,7 +895,14 @@ fn designation(token: &Term, text: &str) -> bool {
 /// is another word ("Russian", "Russia"), and an edit further in makes another name
 /// ("Umierov", "Umerov").
 fn respells(term: &QuestionTerm, token: &Term, text: &str) -> bool {
+    // Called for every question term and sentence word: the cheap tests first.
     let written = &text[token.range.clone()];
+    if term.role != Role::Proper
+        || !written.starts_with(char::is_uppercase)
+        || term.word.len().abs_diff(written.len()) > 4
+    {
+        return false;
+    }
     let (asked, written) = (term.word.to_lowercase(), written.to_lowercase());
     let shorter = asked.chars().count().min(written.chars().count());
     let same_start = asked
@@ -903,9 +910,7 @@ fn respells(term: &QuestionTerm, token: &Term, text: &str) -> bool {
         .zip(written.chars())
         .take_while(|(a, b)| a == b)
         .count();
-    term.role == Role::Proper
-        && text[token.range.clone()].starts_with(char::is_uppercase)
-        && asked != written
+    asked != written
         && shorter >= 6
         && same_start + 2 >= shorter
         && one_edit_apart(&asked, &written)

@@ -757,15 +757,18 @@ fn head_kind(sentence: &str, run: &[regex::Match]) -> Option<Head> {
         Some(k) => run[k].as_str(),
         None => run.iter().rev().map(|w| w.as_str()).find(|w| !roman(w))?,
     };
-    let head = head.trim_end_matches('.').to_lowercase();
-    let head = head.as_str();
+    head_of(&head.trim_end_matches('.').to_lowercase())
+}
+
+/// What a lower-case head word makes a name.
+fn head_of(word: &str) -> Option<Head> {
     [
         (GROUND_HEADS, Head::Ground),
         (PLACE_HEADS, Head::Place),
         (THING_HEADS, Head::Thing),
     ]
     .into_iter()
-    .find_map(|(heads, kind)| heads.contains(&head).then_some(kind))
+    .find_map(|(heads, kind)| heads.contains(&word).then_some(kind))
 }
 
 /// What the common noun right after a name makes it: "the Zheleznogorsky district", "the
@@ -776,9 +779,7 @@ fn head_after(sentence: &str, end: usize) -> Option<Head> {
     if !word.starts_with(char::is_lowercase) {
         return None;
     }
-    [(GROUND_HEADS, Head::Ground), (PLACE_HEADS, Head::Place)]
-        .into_iter()
-        .find_map(|(heads, kind)| heads.contains(&word).then_some(kind))
+    head_of(word).filter(|&head| head != Head::Thing)
 }
 
 /// The abbreviation a sentence gives in brackets for the name at `span`, or the one the
